@@ -1,0 +1,9 @@
+"""`python -m simspace` runs the CLI."""
+
+from __future__ import annotations
+
+import sys
+
+from simspace.cli import main
+
+sys.exit(main())

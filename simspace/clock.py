@@ -1,0 +1,75 @@
+"""The event clock: event time `t` (seconds from the scheduled start) read from wall time.
+
+`t = t_begin + (wall - wall0) * speedup`. The orchestrator hands `wall0`, `t_begin` and `speedup`
+to every process, so the stub platform and all Locust workers read the same event clock. Pure
+code takes a `Clock`; tests pass a `FakeClock` and advance it by hand.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Protocol
+
+
+class Clock(Protocol):
+    """Anything that tells the current event time."""
+
+    @property
+    def speedup(self) -> float: ...
+
+    def now(self) -> float:
+        """Event seconds relative to the scheduled start (negative before it)."""
+        ...
+
+
+@dataclass(frozen=True)
+class EventClock:
+    """The real-time clock of a run, shared across processes by its three numbers."""
+
+    wall0: float
+    t_begin: float
+    speedup: float = 1.0
+
+    @classmethod
+    def starting_now(cls, t_begin: float, speedup: float) -> EventClock:
+        return cls(wall0=time.time(), t_begin=t_begin, speedup=speedup)
+
+    def now(self) -> float:
+        return self.event_time_at(time.time())
+
+    def event_time_at(self, wall: float) -> float:
+        return self.t_begin + (wall - self.wall0) * self.speedup
+
+    def wall_time_at(self, t: float) -> float:
+        """The wall (epoch) time at which the event clock reads `t`."""
+        return self.wall0 + (t - self.t_begin) / self.speedup
+
+    def to_env(self) -> dict[str, str]:
+        return {
+            "SIMSPACE_WALL0": repr(self.wall0),
+            "SIMSPACE_T_BEGIN": repr(self.t_begin),
+            "SIMSPACE_SPEEDUP": repr(self.speedup),
+        }
+
+    @classmethod
+    def from_env(cls, env: dict[str, str]) -> EventClock:
+        return cls(
+            float(env["SIMSPACE_WALL0"]),
+            float(env["SIMSPACE_T_BEGIN"]),
+            float(env["SIMSPACE_SPEEDUP"]),
+        )
+
+
+@dataclass
+class FakeClock:
+    """A clock that moves only when told: for tests of pure code."""
+
+    t: float = 0.0
+    speedup: float = 1.0
+
+    def now(self) -> float:
+        return self.t
+
+    def advance(self, seconds: float) -> None:
+        self.t += seconds

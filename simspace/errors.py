@@ -1,0 +1,51 @@
+"""The one exception tree of simspace; only the CLI turns these into messages and exit codes.
+
+SimspaceError
+├── ScenarioError            bad scenario input (exit 2); carries every problem found
+├── UsageError               bad command-line usage or option value (exit 2)
+├── UnsafeTargetError        a non-loopback target without the explicit opt-in (exit 2)
+└── RunError                 the run itself failed: server died, Locust crashed (exit 3)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem in a scenario file, positioned like a compiler message."""
+
+    file: str
+    line: int
+    column: int
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}:{self.column}"
+        return f"{where}: {self.path}: {self.message}" if self.path else f"{where}: {self.message}"
+
+
+class SimspaceError(Exception):
+    """Base of every error simspace raises on purpose."""
+
+
+class ScenarioError(SimspaceError):
+    """A scenario could not be loaded; `problems` lists all of them, in file order."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = sorted(problems, key=lambda p: (p.file, p.line, p.column, p.path))
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+class UsageError(SimspaceError):
+    """Bad command-line usage, e.g. an unknown variant name or a malformed option."""
+
+
+class UnsafeTargetError(SimspaceError):
+    """Traffic to a non-loopback address was asked for without the explicit opt-in."""
+
+
+class RunError(SimspaceError):
+    """The run failed midway; whatever was observed has still been written."""

@@ -1,0 +1,110 @@
+"""The audience: who wants to listen and when (the arrival curve), for how long, and how their
+clients behave on failure (the client policy that turns overload into retry storms)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import Field
+
+from simspace.scenario.base import Strict
+from simspace.scenario.types import Count, Duration, EventTime, Ratio
+
+
+class ArrivalPoint(Strict):
+    """One reported point of the audience curve."""
+
+    at: EventTime = Field(description="when (event time)")
+    count: Count = Field(description="listeners at that time (meaning set by the curve's kind)")
+    note: str = Field("", description="where the number comes from")
+
+
+class ArrivalCurve(Strict):
+    """The audience over time, piecewise linear between reported points."""
+
+    kind: Literal["cumulative", "concurrent"] = Field(
+        "cumulative",
+        description="cumulative: people who have tried to join by then (arrival rate is the "
+        "slope); concurrent: people present then (arrivals are derived from the slope and the "
+        "listening time)",
+    )
+    points: list[ArrivalPoint] = Field(
+        min_length=2, max_length=1000, description="reported points, in time order"
+    )
+    jitter: Literal["poisson", "none"] = Field(
+        "poisson", description="poisson: arrivals are a Poisson process within the curve"
+    )
+
+
+class LognormalTime(Strict):
+    """Listening time with a median and a long tail, set by its 90th percentile."""
+
+    distribution: Literal["lognormal"] = Field(description="lognormal")
+    median: Duration = Field(gt=0, description="half of the listeners stay shorter than this")
+    p90: Duration = Field(gt=0, description="90% of the listeners stay shorter than this")
+
+
+class ExponentialTime(Strict):
+    """Memoryless listening time."""
+
+    distribution: Literal["exponential"] = Field(description="exponential")
+    mean: Duration = Field(gt=0, description="mean listening time")
+
+
+class FixedTime(Strict):
+    """Everyone listens for the same time."""
+
+    distribution: Literal["fixed"] = Field(description="fixed")
+    value: Duration = Field(gt=0, description="listening time")
+
+
+ListeningTime = Annotated[
+    LognormalTime | ExponentialTime | FixedTime, Field(discriminator="distribution")
+]
+
+
+class RetryPolicy(Strict):
+    """What a client does after a failed request."""
+
+    attempts: int = Field(3, ge=1, le=100, description="attempts per request, the first included")
+    backoff_base: Duration = Field(1.0, description="first backoff; doubles each retry")
+    backoff_cap: Duration = Field(30.0, description="longest backoff")
+    jitter: Literal["full", "equal", "none"] = Field(
+        "full", description="full: uniform in [0, backoff]; equal: [backoff/2, backoff]"
+    )
+
+
+class RejoinPolicy(Strict):
+    """What a booted listener, or one whose Space ended, does next."""
+
+    probability: Ratio = Field(0.5, description="chance that a booted listener tries again")
+    delay: Duration = Field(30.0, description="wait before rejoining")
+    max_times: int = Field(3, ge=0, le=100, description="rejoins per listener at most")
+
+
+class ClientPolicy(Strict):
+    """How the listener's app behaves: polling, timeouts, retries, patience."""
+
+    metadata_poll_interval: Duration = Field(
+        10.0, gt=0, description="waiting room: how often the app re-reads the Space metadata"
+    )
+    request_timeout: Duration = Field(
+        10.0, gt=0, description="a request not answered by then fails"
+    )
+    retries: RetryPolicy = Field(default_factory=RetryPolicy, description="retry policy")
+    patience: Duration = Field(
+        30 * 60.0, gt=0, description="a listener who has not heard audio by then gives up"
+    )
+    ping_interval: Duration = Field(30.0, gt=0, description="how often a listener pings watching")
+    playlist_reload: Duration | None = Field(
+        None, description="live playlist reload interval; default: the segment duration"
+    )
+    rejoin: RejoinPolicy = Field(default_factory=RejoinPolicy, description="after being booted")
+
+
+class Audience(Strict):
+    """Who wants to listen, when, and for how long."""
+
+    arrivals: ArrivalCurve = Field(description="the audience curve from reported numbers")
+    listening_time: ListeningTime = Field(description="how long a listener stays once playing")
+    client: ClientPolicy = Field(default_factory=ClientPolicy, description="client behaviour")
