@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from simspace.hls.aac import SAMPLES_PER_FRAME, adts_frames, sampling_frequency_index
-from simspace.hls.id3 import PTS_MODULUS, transport_stream_timestamp_tag
+from simspace.hls.id3 import PTS_MODULUS, TIMESTAMP_TAG_BYTES, transport_stream_timestamp_tag
 
 __all__ = [
     "AvailabilityRule",
@@ -112,6 +112,7 @@ class SegmentTimeline:
 
     def __post_init__(self) -> None:
         sampling_frequency_index(self.sample_rate_hz)
+        frames_per_segment(self.target_segment_duration_s, self.sample_rate_hz)
         if not (math.isfinite(self.start_s) and math.isfinite(self.epoch_unix_s)):
             raise ValueError("start_s and epoch_unix_s must be finite")
         if self.window_size < 1:
@@ -159,7 +160,7 @@ class SegmentTimeline:
     @property
     def segment_size_bytes(self) -> int:
         """Bytes of every segment (ID3 tag + ADTS frames); handy for Content-Length and models."""
-        return len(transport_stream_timestamp_tag(0)) + len(self._media_body)
+        return TIMESTAMP_TAG_BYTES + len(self._media_body)
 
     @cached_property
     def _start_unix_ns(self) -> int:

@@ -139,9 +139,7 @@ def test_silent_stereo_frame_is_exactly_the_expected_bits() -> None:
         "001" + "0000" + "1"  # CPE, instance tag 0, common_window
         "0" + "00" + "0" + "000000" + "0"  # shared ics_info with max_sfb 0
         "00"  # ms_mask_present: none
-        + channel
-        + channel
-        + "111"  # END
+         + channel + channel + "111"  # END
     )
     expected += "0" * (-len(expected) % 8)
     assert _bits(payload) == expected
@@ -151,7 +149,9 @@ def test_silent_stereo_frame_is_exactly_the_expected_bits() -> None:
     ("sample_rate_hz", "bitrate_kbps", "expected_bytes"),
     [(48_000, 96.0, 256), (44_100, 96.0, 279), (48_000, 64.0, 171), (32_000, 320.0, 1280)],
 )
-def test_frame_bytes_for_bitrate(sample_rate_hz: int, bitrate_kbps: float, expected_bytes: int) -> None:
+def test_frame_bytes_for_bitrate(
+    sample_rate_hz: int, bitrate_kbps: float, expected_bytes: int
+) -> None:
     assert frame_bytes_for_bitrate(sample_rate_hz, bitrate_kbps) == expected_bytes
 
 
@@ -166,7 +166,9 @@ PADDING_CASES = [
 
 @pytest.mark.parametrize(("bitrate_kbps", "channels"), PADDING_CASES)
 @pytest.mark.parametrize("tone", [True, False])
-def test_padding_hits_the_target_size_exactly(bitrate_kbps: float, channels: int, tone: bool) -> None:
+def test_padding_hits_the_target_size_exactly(
+    bitrate_kbps: float, channels: int, tone: bool
+) -> None:
     # Covers no fill, short FIL elements, escaped FIL counts and several FIL elements in a row.
     frame = adts_frame(48_000, channels, bitrate_kbps, tone)
     assert len(frame) == frame_bytes_for_bitrate(48_000, bitrate_kbps)
@@ -236,3 +238,14 @@ def test_bit_writer_rejects_overflow_and_unaligned_output() -> None:
     bits.write(1, 1)
     with pytest.raises(ValueError, match="aligned"):
         bits.to_bytes()
+
+
+@pytest.mark.parametrize("sample_rate_hz", SAMPLING_FREQUENCIES_HZ)
+@pytest.mark.parametrize("channels", [1, 2])
+def test_tone_frames_build_at_every_standard_rate(sample_rate_hz: int, channels: int) -> None:
+    # The tone's scalefactor band must lie inside the band tables kept for that rate.
+    frame = adts_frame(sample_rate_hz, channels, None, tone=True)
+    header = _parse_header(frame)
+    assert header.frame_length == len(frame)
+    assert header.sampling_index == sampling_frequency_index(sample_rate_hz)
+    assert len(frame) > len(adts_frame(sample_rate_hz, channels, None, tone=False))
