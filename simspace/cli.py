@@ -1,23 +1,32 @@
 """The command line: the only place that turns simspace errors into messages and exit codes.
 
-Exit codes: 0 passed; 1 a gate or expectation failed; 2 bad input or usage; 3 the run failed.
+Exit codes: 0 passed; 1 a gate or expectation failed; 2 bad input or usage; 3 the run failed;
+130 interrupted by Ctrl-C (partial results kept).
 """
 
 from __future__ import annotations
 
+import asyncio
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import click
 from rich.console import Console
+from rich.markup import escape
 
-from simspace import __version__
-from simspace.errors import RunError, ScenarioError, SimspaceError
+from simspace import __version__, units
+from simspace.errors import RunError, RunInterrupted, ScenarioError, SimspaceError, UsageError
+from simspace.results.summary import ResultSummary
+from simspace.run.orchestrator import RunOptions, execute_run, plan_for
+from simspace.run.plan_view import PlanView
 from simspace.scenario.loader import load_scenario
 from simspace.scenario.schema import schema_json
 from simspace.scenario.summary import ScenarioSummary
+from simspace.server.command import serve
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_RUN_FAILED = 0, 1, 2, 3
+EXIT_INTERRUPTED = 130  # Ctrl-C: the run directory holds what was observed until then
 
 console = Console(highlight=False)
 err_console = Console(stderr=True, highlight=False)
@@ -51,30 +60,132 @@ def schema(output: str | None) -> None:
     text = schema_json()
     if output:
         Path(output).write_text(text, encoding="utf-8")
-        err_console.print(f"wrote {output}")
+        err_console.print(f"wrote {escape(output)}", soft_wrap=True)
     else:
         sys.stdout.write(text)
+
+
+def _parse_option(parse: Callable[[object], float], value: str | None, option: str) -> float | None:
+    if value is None:
+        return None
+    try:
+        return parse(value)
+    except ValueError as exc:
+        raise UsageError(f"{option}: {exc}") from None
+
+
+def _run_options(
+    budget_rps: str | None,
+    speedup: float | None,
+    scale: str | None,
+    duration: str | None,
+    seed: int | None,
+    workers: int = 1,
+    output: str = "runs",
+) -> RunOptions:
+    if speedup is not None and not 0 < speedup <= 10_000:
+        raise UsageError(f"--speedup must be in (0, 10000] (got {speedup:g})")
+    return RunOptions(
+        output_root=Path(output),
+        budget_rps=_parse_option(units.parse_count, budget_rps, "--budget-rps"),
+        speedup=speedup,
+        population_scale=_parse_option(units.parse_fraction, scale, "--scale"),
+        duration_s=_parse_option(units.parse_duration_s, duration, "--duration"),
+        workers=workers,
+        seed=seed,
+    )
+
+
+_plan_options = [
+    click.argument("scenario", type=click.Path(dir_okay=False)),
+    click.option("--variant", help="Apply this variant (hypothesis)."),
+    click.option("--budget-rps", help="Peak real requests/s the load side may send (e.g. 1500)."),
+    click.option("--speedup", type=float, help="Event seconds per wall second."),
+    click.option("--scale", help="Population scale, e.g. 1/5000 (default: chosen by the plan)."),
+    click.option("--duration", help="Stop after this much wall time (e.g. 90s)."),
+    click.option("--seed", type=int, help="Random seed (default: the scenario's)."),
+]
+
+
+def _with_plan_options(function: Callable[..., None]) -> Callable[..., None]:
+    for decorate in reversed(_plan_options):
+        function = decorate(function)
+    return function
+
+
+@cli.command()
+@_with_plan_options
+def plan(
+    scenario: str,
+    variant: str | None,
+    budget_rps: str | None,
+    speedup: float | None,
+    scale: str | None,
+    duration: str | None,
+    seed: int | None,
+) -> None:
+    """Show how a run would fit this machine: scale, speedup, weights, schedule."""
+    loaded = load_scenario(scenario, variant)
+    options = _run_options(budget_rps, speedup, scale, duration, seed)
+    console.print(PlanView(plan_for(loaded, options)))
+
+
+@cli.command()
+@_with_plan_options
+@click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True,
+              help="Locust worker processes on this machine.")  # fmt: skip
+@click.option("--output", default="runs", show_default=True, help="Root of run directories.")
+def run(
+    scenario: str,
+    variant: str | None,
+    budget_rps: str | None,
+    speedup: float | None,
+    scale: str | None,
+    duration: str | None,
+    seed: int | None,
+    workers: int,
+    output: str,
+) -> None:
+    """Run a scenario against the embedded stub platform and write a run directory."""
+    loaded = load_scenario(scenario, variant)
+    options = _run_options(budget_rps, speedup, scale, duration, seed, workers, output)
+    outcome = asyncio.run(
+        execute_run(loaded, options, console, on_plan=lambda p: console.print(PlanView(p)))
+    )
+    console.print(ResultSummary(outcome.result))
+    console.print(f"run directory: {escape(str(outcome.directory))}", soft_wrap=True)
+    if outcome.result.status == "interrupted":
+        raise RunInterrupted(str(outcome.directory))
+
+
+cli.add_command(serve)
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; errors become one red line each and an exit code, never a traceback."""
     try:
         cli.main(args=argv, prog_name="simspace", standalone_mode=False)
-    except click.exceptions.Abort:
+    except (click.exceptions.Abort, KeyboardInterrupt):
         err_console.print("[red]interrupted[/red]")
-        return 130
+        return EXIT_INTERRUPTED
+    except RunInterrupted as exc:
+        err_console.print(
+            f"[yellow]interrupted: partial results kept in {escape(str(exc))}[/yellow]",
+            soft_wrap=True,
+        )
+        return EXIT_INTERRUPTED
     except click.ClickException as exc:
         exc.show()
         return EXIT_BAD_INPUT
     except ScenarioError as exc:
         for problem in exc.problems:
-            err_console.print(f"[red]{problem}[/red]", markup=True, soft_wrap=True)
+            err_console.print(f"[red]{escape(str(problem))}[/red]", soft_wrap=True)
         return EXIT_BAD_INPUT
     except RunError as exc:
-        err_console.print(f"[red]run failed: {exc}[/red]")
+        err_console.print(f"[red]run failed: {escape(str(exc))}[/red]", soft_wrap=True)
         return EXIT_RUN_FAILED
     except SimspaceError as exc:
-        err_console.print(f"[red]error: {exc}[/red]")
+        err_console.print(f"[red]error: {escape(str(exc))}[/red]", soft_wrap=True)
         return EXIT_BAD_INPUT
     return EXIT_OK
 
@@ -83,6 +194,6 @@ if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())
 
 
-def run() -> None:
+def entry_point() -> None:
     """Console-script entry point."""
     sys.exit(main())

@@ -49,3 +49,7 @@ class UnsafeTargetError(SimspaceError):
 
 class RunError(SimspaceError):
     """The run failed midway; whatever was observed has still been written."""
+
+
+class RunInterrupted(SimspaceError):
+    """The run was stopped by Ctrl-C or SIGTERM; the run directory holds what was observed."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import re
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 _DURATION_PART = re.compile(r"(\d+(?:\.\d+)?)(ms|h|m|s)")
@@ -59,22 +60,22 @@ def parse_duration_s(value: object) -> float:
 
 
 def format_duration_s(seconds: float) -> str:
-    """Seconds -> `2h15m`, `40m`, `90s` -> `1m30s`, `0.25s`; parses back to the same value."""
+    """Seconds -> `2h15m`, `40m`, `90s` -> `1m30s`, `0.25s`, to the millisecond; parses back."""
     if seconds < 0:
         return "-" + format_duration_s(-seconds)
-    if seconds == 0:
+    total_ms = round(seconds * 1000)
+    if total_ms == 0:
         return "0s"
-    whole = int(seconds)
-    fraction = seconds - whole
-    hours, rest = divmod(whole, 3600)
-    minutes, secs = divmod(rest, 60)
+    hours, rest = divmod(total_ms, 3_600_000)
+    minutes, rest = divmod(rest, 60_000)
+    secs, millis = divmod(rest, 1000)
     parts = []
     if hours:
         parts.append(f"{hours}h")
     if minutes:
         parts.append(f"{minutes}m")
-    if fraction:
-        parts.append(f"{secs + fraction:.3f}".rstrip("0").rstrip(".") + "s")
+    if millis:
+        parts.append(f"{secs}.{millis:03d}".rstrip("0") + "s")
     elif secs:
         parts.append(f"{secs}s")
     return "".join(parts)
@@ -118,17 +119,32 @@ def parse_clock_time(value: object) -> time:
     return time(int(match[1]), int(match[2]), int(match[3] or 0))
 
 
+def format_clock_time(clock: time) -> str:
+    """A time of day -> `20:42`, or `20:42:30` when it has seconds."""
+    return f"{clock:%H:%M:%S}" if clock.second else f"{clock:%H:%M}"
+
+
 def clock_to_offset_s(clock: time, day: date, scheduled_start: time, time_zone: str) -> float:
     """A clock time in the event's zone -> seconds from the scheduled start, nearest day chosen.
 
     Events cross midnight: `00:10` for a `23:30` start means 40 minutes later, not 23 hours before.
+    Real elapsed time is used, so a daylight-saving change in between counts.
     """
     zone = ZoneInfo(time_zone)
-    start = datetime.combine(day, scheduled_start, tzinfo=zone)
+    start = datetime.combine(day, scheduled_start, tzinfo=zone).timestamp()
     candidates = (
-        datetime.combine(day + timedelta(days=shift), clock, tzinfo=zone) for shift in (-1, 0, 1)
+        datetime.combine(day + timedelta(days=shift), clock, tzinfo=zone).timestamp()
+        for shift in (-1, 0, 1)
     )
-    return min(((c - start).total_seconds() for c in candidates), key=abs)
+    return min((c - start for c in candidates), key=abs)
+
+
+def offset_to_clock_time(offset_s: float, day: date, scheduled_start: time, time_zone: str) -> time:
+    """Seconds from the scheduled start -> the clock time in the event's zone (whole seconds)."""
+    zone = ZoneInfo(time_zone)
+    start = datetime.combine(day, scheduled_start, tzinfo=zone).timestamp()
+    moment = datetime.fromtimestamp(round(start + offset_s), tz=zone)
+    return moment.time().replace(tzinfo=None)
 
 
 def parse_count(value: object) -> float:
@@ -145,14 +161,16 @@ def parse_count(value: object) -> float:
 
 
 def format_count(count: float) -> str:
-    """A count -> the shortest exact human form: `1.3M`, `878k`, `915_500`, `0.5`."""
+    """A count -> an exact human form: `1.3M`, `878k`, `915.5k`, `1_234_567`, `0.5`."""
     for suffix, factor in (("B", 1e9), ("M", 1e6), ("k", 1e3)):
-        scaled = count / factor
-        if abs(count) >= factor and round(scaled, 3) == scaled:
-            return f"{scaled:g}{suffix}"
+        if abs(count) >= factor:
+            text = f"{count / factor:.3f}".rstrip("0").rstrip(".")
+            if float(text) * factor == count:
+                return text + suffix
+            break  # `1234.567k` reads worse than `1_234_567`
     if count == int(count):
         return f"{int(count):_}"
-    return f"{count:g}"
+    return format(Decimal(repr(count)), "f")  # never an exponent, which counts do not accept
 
 
 def parse_ratio(value: object) -> float:
@@ -174,8 +192,12 @@ def parse_ratio(value: object) -> float:
 
 
 def format_ratio(ratio: float) -> str:
-    """A fraction -> `2.5%`."""
-    return f"{ratio * 100:.6g}%"
+    """A fraction -> `2.5%`; a fraction no short percentage gives back exactly stays a fraction."""
+    for digits in (6, 12, 17):
+        text = f"{ratio * 100:.{digits}g}%"
+        if "e" not in text and float(text[:-1]) / 100 == ratio:
+            return text
+    return repr(ratio)
 
 
 def parse_fraction(value: object) -> float:

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
-from simspace.scenario.base import Strict
+from simspace import units
+from simspace.scenario.base import Loc, ScenarioCheckError, Strict
 from simspace.scenario.types import Count, Duration, EventTime, Ratio
 
 
@@ -34,6 +35,35 @@ class ArrivalCurve(Strict):
     jitter: Literal["poisson", "none"] = Field(
         "poisson", description="poisson: arrivals are a Poisson process within the curve"
     )
+
+    @model_validator(mode="after")
+    def _in_order(self) -> ArrivalCurve:
+        # Checked here rather than scenario-wide, so that it is reported even when another
+        # section of the file is broken.
+        problems: list[tuple[Loc, str]] = []
+        points = self.points
+        for i in range(1, len(points)):
+            at, previous = points[i].at, points[i - 1].at
+            if at <= previous:
+                problems.append(
+                    (
+                        ("points", i, "at"),
+                        f"must be after the previous point (got {units.format_offset_s(at)} "
+                        f"after {units.format_offset_s(previous)})",
+                    )
+                )
+            elif self.kind == "cumulative" and points[i].count < points[i - 1].count:
+                problems.append(
+                    (
+                        ("points", i, "count"),
+                        "a cumulative count cannot fall (got "
+                        f"{units.format_count(points[i].count)} after "
+                        f"{units.format_count(points[i - 1].count)})",
+                    )
+                )
+        if problems:
+            raise ScenarioCheckError(problems)
+        return self
 
 
 class LognormalTime(Strict):

@@ -3,9 +3,18 @@ must meet). Each fact names a metric from a fixed vocabulary, documented in docs
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Generic, Literal, TypeVar
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Annotated, Any, Generic, Literal, TypeVar
 
-from pydantic import BeforeValidator, Field, ValidationInfo, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BeforeValidator,
+    Field,
+    ValidationInfo,
+    create_model,
+    field_validator,
+    model_validator,
+)
 
 from simspace import units
 from simspace.scenario.base import Strict
@@ -35,14 +44,43 @@ class Reported(Strict, Generic[V]):
     def _ordered(self) -> Reported[V]:
         if self.min is None and self.max is None:
             raise ValueError("give a value, [low, high], or min/max")
-        low, high = self.min, self.max
-        if isinstance(low, float) and isinstance(high, float) and low > high:
-            raise ValueError(f"min must not exceed max (got {low:g} > {high:g})")
         return self
 
 
-def _reported(kind: type[Any]) -> Any:
-    return Annotated[Reported[kind], BeforeValidator(_range_input)]  # type: ignore[valid-type]
+def _reported(kind: Any, show: Callable[[float], str], name: str) -> Any:
+    """A `Reported` model named `Reported<name>` read from a value (`41m`), a `[low, high]` list
+    or a `{min, max}` mapping; `show` prints a value back for messages."""
+    model: Any = create_model(
+        f"Reported{name}",
+        __base__=Reported[kind],
+        __doc__=f"A reported {name.lower()}: one value, a range `[low, high]`, or a mapping "
+        "with `min`, `max` or both (open on the other side).",
+    )
+
+    def ordered(value: Reported[Any]) -> Reported[Any]:
+        low, high = value.min, value.max
+        if isinstance(low, float) and isinstance(high, float) and low > high:
+            raise ValueError(f"min must not exceed max (got {show(low)} > {show(high)})")
+        return value
+
+    pair = Annotated[list[kind], Field(min_length=2, max_length=2)]
+    return Annotated[
+        model,
+        BeforeValidator(_range_input, json_schema_input_type=kind | pair | model),
+        AfterValidator(ordered),
+    ]
+
+
+if TYPE_CHECKING:
+    ReportedDuration = Reported[float]
+    ReportedCount = Reported[float]
+    ReportedTime = Reported[float]
+    ReportedRatio = Reported[float]
+else:
+    ReportedDuration = _reported(Duration, units.format_duration_s, "Duration")
+    ReportedCount = _reported(Count, units.format_count, "Count")
+    ReportedTime = _reported(EventTime, units.format_offset_s, "Time")
+    ReportedRatio = _reported(Ratio, units.format_ratio, "Ratio")
 
 
 def _tolerance_input(value: object) -> object:
@@ -60,7 +98,13 @@ class CountTolerance(Strict):
     relative: Ratio = Field(0.0, description="share of the reported value, e.g. 10%")
 
 
-ToleranceOfCount = Annotated[CountTolerance, BeforeValidator(_tolerance_input)]
+Percent = Annotated[
+    str, Field(pattern=r"^\s*\d+(\.\d+)?\s*%\s*$", description="a share of the reported value: 10%")
+]
+ToleranceOfCount = Annotated[
+    CountTolerance,
+    BeforeValidator(_tolerance_input, json_schema_input_type=Count | Percent | CountTolerance),
+]
 
 
 class FactBase(Strict):
@@ -77,7 +121,7 @@ class StartDelayFact(FactBase):
     """How late the Space went live (first Running) after the scheduled start."""
 
     metric: Literal["start_delay"] = Field(description="start_delay")
-    reported: _reported(Duration) = Field(description="delay: 41m or [40m, 42m]")  # type: ignore[valid-type]
+    reported: ReportedDuration = Field(description="delay: 41m or [40m, 42m]")
     tolerance: Duration = Field(0.0, description="allowed deviation beyond the range")
 
 
@@ -88,7 +132,7 @@ class ListenersAtFact(FactBase):
         description="waiting_listeners_at or concurrent_listeners_at"
     )
     at: EventTime = Field(description="when")
-    reported: _reported(Count) = Field(description="count or range")  # type: ignore[valid-type]
+    reported: ReportedCount = Field(description="count or range")
     tolerance: ToleranceOfCount = Field(default_factory=CountTolerance, description="10% or 50k")
 
 
@@ -100,7 +144,7 @@ class PeakListenersFact(FactBase):
     )
     space: int | None = Field(None, ge=1, le=20, description="1 = first Space, 2 = relaunch...")
     window: EventWindow | None = Field(None, description="only within this window")
-    reported: _reported(Count) = Field(description="count or range")  # type: ignore[valid-type]
+    reported: ReportedCount = Field(description="count or range")
     tolerance: ToleranceOfCount = Field(default_factory=CountTolerance, description="10% or 50k")
 
 
@@ -111,7 +155,7 @@ class SpaceTimeFact(FactBase):
         description="space_ended_at or relaunched_at"
     )
     space: int = Field(1, ge=1, le=20, description="which Space incarnation (1 = first)")
-    reported: _reported(EventTime) = Field(description="time or range")  # type: ignore[valid-type]
+    reported: ReportedTime = Field(description="time or range")
     tolerance: Duration = Field(0.0, description="allowed deviation beyond the range")
 
 
@@ -129,7 +173,7 @@ class ErrorRatioFact(FactBase):
     metric: Literal["error_ratio"] = Field(description="error_ratio")
     tier: TierName | None = Field(None, description="only this tier")
     window: EventWindow | None = Field(None, description="only within this window")
-    reported: _reported(Ratio) = Field(description="ratio or range")  # type: ignore[valid-type]
+    reported: ReportedRatio = Field(description="ratio or range")
     tolerance: Ratio = Field(0.0, description="allowed deviation beyond the range")
 
 
@@ -198,7 +242,7 @@ class Gate(Strict):
     window: EventWindow | None = Field(None, description="only within this window")
     tier: TierName | None = Field(None, description="for error_ratio: only this tier")
 
-    @field_validator("value", mode="before")
+    @field_validator("value", mode="before", json_schema_input_type=Duration | Ratio | Count)
     @classmethod
     def _value_in_unit(cls, value: object, info: ValidationInfo) -> object:
         metric = info.data.get("metric")

@@ -4,19 +4,21 @@ as `file:line:col: dotted.path: message`; variants deep-merged and validated too
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
+from pydantic import TypeAdapter, ValidationError
+from pydantic_core import ErrorDetails
 
 from simspace import units
 from simspace.errors import Problem, ScenarioError
 from simspace.scenario.base import Loc, ScenarioCheckError
-from simspace.scenario.model import Scenario
+from simspace.scenario.model import Scenario, check_sections, valid_sections
 from simspace.scenario.schema import allowed_keys
-from simspace.scenario.types import EventContext
+from simspace.scenario.types import CLOCK_NEEDS_EVENT, SLUG_PATTERN, URL_PATTERN, EventContext
 from simspace.scenario.variants import apply_overrides
 from simspace.scenario.yaml_positions import Mark, Positions, YamlSyntaxError, parse_yaml
 
@@ -32,20 +34,33 @@ class LoadedScenario:
     variant: str | None
 
 
+_PLAIN_KEY = re.compile(r"[A-Za-z0-9_-]+")
+
+
 def format_loc(loc: Loc) -> str:
-    """('facts', 2, 'at') -> 'facts[2].at'."""
+    """('facts', 2, 'at') -> 'facts[2].at'; an odd key is quoted: "platform['a b']"."""
     text = ""
     for part in loc:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+        if isinstance(part, int):
+            text += f"[{part}]"
+        elif not _PLAIN_KEY.fullmatch(part):
+            text += f"[{part!r}]"
+        else:
+            text += f".{part}" if text else part
     return text
+
+
+def _one_line(message: str) -> str:
+    """A problem is one line of output, whatever text the file put into it."""
+    return message.replace("\r", "\\r").replace("\n", "\\n")
 
 
 def load_scenario(path: str | Path, variant: str | None = None) -> LoadedScenario:
     """Read, validate and (optionally) apply a variant; raises ScenarioError with every problem."""
     name = str(path)
     data, positions, read_problems = _read(name)
-    problems, scenario = _validate(name, data, positions)
-    problems = read_problems + problems
+    found, scenario = _validate(data, positions)
+    problems = read_problems + [_problem(name, *f) for f in found]
     raw_variants = data.get("variants")
     for variant_name, body in (raw_variants if isinstance(raw_variants, dict) else {}).items():
         if isinstance(body, dict) and isinstance(body.get("overrides"), dict):
@@ -56,17 +71,9 @@ def load_scenario(path: str | Path, variant: str | None = None) -> LoadedScenari
         return LoadedScenario(name, scenario, None)
     if variant not in scenario.variants:
         known = ", ".join(sorted(scenario.variants)) or "none"
-        mark = positions.value_of(("variants",))
+        message = f"no variant {variant!r} (variants: {known})"
         raise ScenarioError(
-            [
-                Problem(
-                    name,
-                    mark.line,
-                    mark.column,
-                    "variants",
-                    f"no variant {variant!r} (variants: {known})",
-                )
-            ]
+            [_problem(name, ("variants",), positions.value_of(("variants",)), message)]
         )
     merged = apply_overrides(data, scenario.variants[variant].overrides)
     return LoadedScenario(name, Scenario.model_validate(merged, context=_context(merged)), variant)
@@ -74,9 +81,10 @@ def load_scenario(path: str | Path, variant: str | None = None) -> LoadedScenari
 
 def _read(name: str) -> tuple[dict[str, Any], Positions, list[Problem]]:
     """The file's data and positions, and the problems that still let it be validated."""
+
     def fail(message: str, mark: Mark | None = None, path: str = "") -> ScenarioError:
         mark = mark or Mark(1, 1)
-        return ScenarioError([Problem(name, mark.line, mark.column, path, message)])
+        return ScenarioError([Problem(name, mark.line, mark.column, path, _one_line(message))])
 
     try:
         raw = Path(name).read_bytes()[: MAX_FILE_BYTES + 1]
@@ -87,17 +95,26 @@ def _read(name: str) -> tuple[dict[str, Any], Positions, list[Problem]]:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise fail(f"not UTF-8 text (byte {exc.start})", Mark(line, 1)) from None
+        line_start = raw.rfind(b"\n", 0, exc.start) + 1
+        column = len(raw[line_start : exc.start].decode("utf-8", "replace")) + 1
+        mark = Mark(raw.count(b"\n", 0, exc.start) + 1, column)
+        raise fail(
+            f"not UTF-8 text (byte 0x{raw[exc.start]:02x}); save it as UTF-8", mark
+        ) from None
     try:
         data, positions, yaml_problems = parse_yaml(text)
     except YamlSyntaxError as exc:
         raise fail(exc.message, exc.mark, format_loc(exc.path)) from None
     if not isinstance(data, dict):
         raise fail(f"the top level must be a mapping of keys (got {type(data).__name__})")
-    return data, positions, [
-        Problem(name, m.line, m.column, format_loc(loc), msg) for m, loc, msg in yaml_problems
-    ]
+    return (
+        data,
+        positions,
+        [_problem(name, loc, mark, message) for mark, loc, message in yaml_problems],
+    )
+
+
+_DATE: TypeAdapter[date] = TypeAdapter(date)
 
 
 def _context(data: dict[str, Any]) -> dict[str, Any]:
@@ -106,38 +123,91 @@ def _context(data: dict[str, Any]) -> dict[str, Any]:
     if not isinstance(event, dict):
         return {}
     try:
-        day = event.get("date")
+        day = _DATE.validate_python(event.get("date"))
         zone = event.get("time_zone")
         start = units.parse_clock_time(event.get("scheduled_start"))
-        if not isinstance(day, date) or not isinstance(zone, str):
+        if not isinstance(zone, str):
             return {}
         units.clock_to_offset_s(start, day, start, zone)
-    except (ValueError, KeyError, TypeError):
-        return {}
+    except (ValueError, LookupError, TypeError, OSError):
+        return {}  # ValidationError is a ValueError; an unknown zone a KeyError
     return {"event": EventContext(day, start, zone)}
 
 
-def _validate(
-    name: str, data: dict[str, Any], positions: Positions
-) -> tuple[list[Problem], Scenario | None]:
+Found = tuple[Loc, Mark, str]
+"""A problem before it is tied to a file: where in the data, where in the text, what."""
+
+
+def _validate(data: dict[str, Any], positions: Positions) -> tuple[list[Found], Scenario | None]:
+    context = _context(data)
     try:
-        return [], Scenario.model_validate(data, context=_context(data))
+        return [], Scenario.model_validate(data, context=context)
     except ValidationError as exc:
-        return _problems(name, exc, data, positions), None
+        found = _problems(exc, data, positions)
+        checked = any(_is_scenario_check(error) for error in exc.errors())
+    if not checked:
+        # The structure failed, so the scenario-wide checks did not run: run those whose
+        # sections validated on their own, so that independent problems are reported together.
+        for loc, message in check_sections(valid_sections(data, context)):
+            found.append((loc, positions.value_of(loc), message))
+    if not context:
+        found = _without_clock_cascade(found)
+    return found, None
+
+
+def _is_scenario_check(error: ErrorDetails) -> bool:
+    """Whether the scenario-wide checks ran (they raise at the top level)."""
+    is_check = isinstance((error.get("ctx") or {}).get("error"), ScenarioCheckError)
+    return is_check and not error["loc"]
+
+
+_EVENT_CLOCK_KEYS = {
+    ("event",),
+    ("event", "date"),
+    ("event", "time_zone"),
+    ("event", "scheduled_start"),
+}
+
+
+def _without_clock_cascade(found: list[Found]) -> list[Found]:
+    """With event.date, time_zone or scheduled_start broken, every clock time fails too: keep
+    only the cause."""
+    if not any(loc in _EVENT_CLOCK_KEYS for loc, _, _ in found):
+        return found
+    return [f for f in found if f[2] != CLOCK_NEEDS_EVENT]
+
+
+def _problem(name: str, loc: Loc, mark: Mark, message: str) -> Problem:
+    return Problem(name, mark.line, mark.column, format_loc(loc), _one_line(message))
+
+
+def _override_reach(overrides: dict[str, Any], loc: Loc) -> tuple[int, bool]:
+    """How many leading steps of `loc` the overrides write, and whether the value they write
+    there replaces the base value whole (anything but a mapping: a list, a scalar, null)."""
+    node: Any = overrides
+    for depth, part in enumerate(loc):
+        if not isinstance(node, dict) or part not in node:
+            return depth, depth > 0 and not isinstance(node, dict)
+        node = node[part]
+    return len(loc), not isinstance(node, dict)
 
 
 def _validate_variant(
     name: str, data: dict[str, Any], positions: Positions, variant: str, base: list[Problem]
 ) -> list[Problem]:
+    """Problems of the scenario with `variant` applied that the base scenario does not have.
+
+    A value the variant wrote is reported at its place in the overrides
+    (`variants.ddos.overrides.attacks[0].end`); a base value that only fails with the variant
+    applied is reported against the variant (`variants.ddos: with this variant applied, ...`).
+    """
     prefix: Loc = ("variants", variant, "overrides")
-    overrides = data["variants"][variant]["overrides"]
+    overrides: dict[str, Any] = data["variants"][variant]["overrides"]
     if "variants" in overrides:
-        mark = positions.key_of((*prefix, "variants"))
-        path = format_loc((*prefix, "variants"))
-        return [Problem(name, mark.line, mark.column, path, "a variant cannot define variants")]
+        loc: Loc = (*prefix, "variants")
+        return [_problem(name, loc, positions.key_of(loc), "a variant cannot define variants")]
     merged = apply_overrides(data, overrides)
-    merged_positions = Positions(dict(positions.values), dict(positions.keys))
-    overridden: set[Loc] = set()
+    merged_positions = Positions()
     for table, merged_table in (
         (positions.values, merged_positions.values),
         (positions.keys, merged_positions.keys),
@@ -145,37 +215,24 @@ def _validate_variant(
         for loc, mark in table.items():
             if loc[:3] == prefix and len(loc) > 3:
                 merged_table[loc[3:]] = mark
-                overridden.add(loc[3:])
+            elif not _override_reach(overrides, loc)[1]:
+                merged_table.setdefault(loc, mark)  # not under a value the variant replaced
     seen = {(p.path, p.message) for p in base}
     problems: list[Problem] = []
-    for problem in _validate(name, merged, merged_positions)[0]:
-        loc_text = problem.path
-        if (loc_text, problem.message) in seen:
+    for loc, mark, message in _validate(merged, merged_positions)[0]:
+        if (format_loc(loc), message) in seen:
             continue  # already reported against the base scenario
-        if any(
-            format_loc(loc) == loc_text
-            or loc_text.startswith(format_loc(loc) + ".")
-            or loc_text.startswith(format_loc(loc) + "[")
-            for loc in overridden
-        ):
-            problems.append(
-                Problem(
-                    name,
-                    problem.line,
-                    problem.column,
-                    format_loc(prefix) + ("." + loc_text if loc_text else ""),
-                    problem.message,
-                )
-            )
+        reach, whole = _override_reach(overrides, loc)
+        if reach == len(loc) or whole or (reach and loc not in positions.values):
+            problems.append(_problem(name, (*prefix, *loc), mark, message))
         else:
-            mark = positions.key_of(("variants", variant))
+            where = format_loc(loc) or "the scenario"
             problems.append(
-                Problem(
+                _problem(
                     name,
-                    mark.line,
-                    mark.column,
-                    f"variants.{variant}",
-                    f"with this variant applied, {loc_text or 'the scenario'}: {problem.message}",
+                    ("variants", variant),
+                    positions.key_of(("variants", variant)),
+                    f"with this variant applied, {where}: {message}",
                 )
             )
     return problems
@@ -203,27 +260,73 @@ def _clean_loc(loc: tuple[int | str, ...], data: Any) -> tuple[Loc, bool]:
     return tuple(cleaned), about_key
 
 
+def _written(data: Any, loc: Loc, default: Any) -> Any:
+    node = data
+    for part in loc:
+        if isinstance(node, dict) and isinstance(part, str) and part in node:
+            node = node[part]
+        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            node = node[part]
+        else:
+            return default
+    return node
+
+
 def _got(value: Any) -> str:
     if isinstance(value, dict | list):
         return f" (got a {'mapping' if isinstance(value, dict) else 'list'})"
+    if value is None or isinstance(value, bool):
+        return f" (got {'null' if value is None else str(value).lower()})"  # as YAML spells them
     text = repr(value)
     return f" (got {text[:60] + '...' if len(text) > 60 else text})"
 
 
-def _problems(
-    name: str, exc: ValidationError, data: dict[str, Any], positions: Positions
-) -> list[Problem]:
-    problems: list[Problem] = []
+_PATTERNS = {
+    SLUG_PATTERN: "expected a lower-case id: a-z, 0-9, _ and -, at most 64",
+    URL_PATTERN: "expected an http:// or https:// link",
+}
+_BOUNDS = {
+    "greater_than": "greater than",
+    "greater_than_equal": "at least",
+    "less_than": "less than",
+    "less_than_equal": "at most",
+}
+
+
+def _number(ctx: dict[str, Any]) -> str:
+    value = next(iter(ctx.values()), "")
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def _length_message(kind: str, ctx: dict[str, Any]) -> str:
+    """`too_short`/`too_long` of a list, mapping or text, in the file's terms."""
+    what = "characters" if kind.startswith("string") else "items"
+    actual = ctx.get("actual_length")
+    got = f" (got {actual})" if actual is not None else ""
+    if kind.endswith("too_short"):
+        minimum = ctx.get("min_length", 1)
+        if what == "characters" and minimum == 1:
+            return "must not be empty"
+        return f"needs at least {minimum} {what}{got}"
+    return f"takes at most {ctx.get('max_length')} {what}{got}"
+
+
+def _problems(exc: ValidationError, data: dict[str, Any], positions: Positions) -> list[Found]:
+    problems: list[Found] = []
+    suggested: set[Loc] = set()  # keys a "did you mean" already names
 
     def add(loc: Loc, message: str, mark: Mark) -> None:
-        problems.append(Problem(name, mark.line, mark.column, format_loc(loc), message))
+        problems.append((loc, mark, message))
 
     for error in exc.errors(include_url=False):
         kind, ctx = error["type"], error.get("ctx") or {}
         loc, about_key = _clean_loc(error["loc"], data)
+        # What the file says, not what a unit parser made of it: `0s`, not 0.0.
+        got = _got(_written(data, loc, error["input"]) if not about_key else error["input"])
         if kind == "value_error" and isinstance(ctx.get("error"), ScenarioCheckError):
             for check_loc, message in ctx["error"].problems:
-                add(check_loc, message, positions.value_of(check_loc))
+                at = (*loc, *check_loc)  # check locations are relative to the model checked
+                add(at, message, positions.value_of(at))
             continue
         message = error["msg"].removeprefix("Value error, ").removeprefix("Assertion failed, ")
         mark = positions.key_of(loc) if about_key else positions.value_of(loc)
@@ -233,7 +336,12 @@ def _problems(
         elif kind == "extra_forbidden":
             key = str(loc[-1])
             known = allowed_keys(error["loc"][:-1])
-            close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
+            given = _written(data, loc[:-1], {})
+            absent = [k for k in known if not (isinstance(given, dict) and k in given)]
+            close = difflib.get_close_matches(key, absent, n=1, cutoff=0.6)
+            close = close or difflib.get_close_matches(key, known, n=1, cutoff=0.6)
+            if close:
+                suggested.add((*loc[:-1], close[0]))
             hint = (
                 f" (did you mean {close[0]!r}?)"
                 if close
@@ -247,6 +355,8 @@ def _problems(
             field = str(ctx.get("discriminator", "")).strip("'")
             if kind == "union_tag_not_found":
                 message = f"missing required key {field!r}"
+                mark = positions.key_of(loc) if loc else positions.value_of(())
+                loc = (*loc, field)
             else:
                 message = (
                     f"unknown {field} {ctx.get('tag')!r}; expected one of: "
@@ -254,11 +364,25 @@ def _problems(
                 )
                 loc = (*loc, field)
                 mark = positions.value_of(loc)
+        elif kind in ("model_type", "model_attributes_type", "dict_type"):
+            message = "expected a mapping of keys" + got
+        elif kind == "string_pattern_mismatch" and ctx.get("pattern") in _PATTERNS:
+            message = _PATTERNS[ctx["pattern"]] + got
+        elif kind in _BOUNDS:
+            message = f"must be {_BOUNDS[kind]} {_number(ctx)}" + got
+        elif kind.endswith(("too_short", "too_long")):
+            message = _length_message(kind, ctx)
         elif message.startswith("Input should be"):
-            message = "expected" + message.removeprefix("Input should be") + _got(error["input"])
-        elif kind.startswith(("too_short", "too_long", "greater", "less", "string_pattern")):
-            message = message[0].lower() + message[1:] + _got(error["input"])
+            message = "expected" + message.removeprefix("Input should be") + got
+        elif kind.startswith("string_pattern"):
+            message = message[0].lower() + message[1:] + got
         elif message:
             message = message[0].lower() + message[1:]
         add(loc, message, mark)
-    return problems
+    # A typo'd key is one problem: "unknown key 'patiense' (did you mean 'patience'?)" says
+    # all that "missing required key 'patience'" would.
+    return [
+        (loc, mark, message)
+        for loc, mark, message in problems
+        if not (loc in suggested and message.startswith("missing required key"))
+    ]

@@ -1,24 +1,28 @@
 """The scenario: one real event described completely enough to rehearse and to score.
 
 Top level: event, window, audience, speakers, platform, operator actions, attacks, reported facts,
-variants (hypotheses as overrides), gates and simulation defaults. Cross-field checks run after the
-structure validated and report each problem at its own path.
+variants (hypotheses as overrides), gates and simulation defaults. Cross-field checks report each
+problem at its own path; each reads only the sections it names, so the loader still runs it when
+another section is broken (`check_sections`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import inspect
+from collections.abc import Callable, Mapping
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, ValidationError, create_model, field_validator, model_validator
 
 from simspace import units
 from simspace.scenario.audience import Audience
 from simspace.scenario.base import Loc, ScenarioCheckError, Strict
 from simspace.scenario.facts import EventWindow, Gates, ReportedFact
 from simspace.scenario.platform import Flood, OperatorAction, Platform, RestartSpace
-from simspace.scenario.types import Count, EventTime, Fraction, Slug
+from simspace.scenario.types import URL_PATTERN, Count, EventTime, Fraction, Slug
 
 
 class Source(Strict):
@@ -27,7 +31,7 @@ class Source(Strict):
     id: Slug = Field(description="id that facts and actions cite")
     outlet: str = Field(min_length=1, description="publisher, e.g. AP")
     title: str = Field("", description="headline")
-    url: str = Field("", pattern=r"^(https?://\S+)?$", description="link")
+    url: str = Field("", pattern=URL_PATTERN, description="link")
 
 
 class Marker(Strict):
@@ -55,7 +59,7 @@ class Event(Strict):
     def _known_zone(cls, value: str) -> str:
         try:
             ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError):
+        except (ZoneInfoNotFoundError, ValueError, OSError):
             raise ValueError(f"unknown time zone {value!r} (use an IANA name)") from None
         return value
 
@@ -142,13 +146,13 @@ class Scenario(Strict):
         return next(s for s in self.speakers if s.role == "host")
 
 
-def _unique(items: list[Any], attr: str, where: str) -> list[tuple[Loc, str]]:
+def _unique(items: list[Any], attr: str, where: Loc) -> list[tuple[Loc, str]]:
     seen: set[str] = set()
     problems: list[tuple[Loc, str]] = []
     for i, item in enumerate(items):
         value = getattr(item, attr)
         if value in seen:
-            problems.append(((where, i, attr), f"duplicate id {value!r}"))
+            problems.append(((*where, i, attr), f"duplicate id {value!r}"))
         seen.add(value)
     return problems
 
@@ -157,98 +161,224 @@ def _inside(t: float, window: EventWindow) -> bool:
     return window.start <= t <= window.end
 
 
-def check_scenario(s: Scenario) -> list[tuple[Loc, str]]:
-    """Cross-field problems, each with the path of the value at fault."""
-    problems: list[tuple[Loc, str]] = []
-    span = f"{units.format_offset_s(s.window.start)} .. {units.format_offset_s(s.window.end)}"
-    source_ids = {src.id for src in s.event.sources}
-    problems += _unique(s.event.sources, "id", "event")
-    problems = [(("event", "sources", *loc[1:]), msg) for loc, msg in problems]
-    problems += _unique(s.speakers, "id", "speakers")
-    problems += _unique(s.facts, "id", "facts")
-    problems += _unique(s.attacks, "id", "attacks")
-
-    points = s.audience.arrivals.points
-    for i in range(1, len(points)):
-        loc: Loc = ("audience", "arrivals", "points", i)
-        if points[i].at <= points[i - 1].at:
-            problems.append(
-                (
-                    (*loc, "at"),
-                    "must be after the previous point "
-                    f"(got {units.format_offset_s(points[i].at)} after "
-                    f"{units.format_offset_s(points[i - 1].at)})",
-                )
-            )
-        elif s.audience.arrivals.kind == "cumulative" and points[i].count < points[i - 1].count:
-            problems.append(
-                (
-                    (*loc, "count"),
-                    "a cumulative count cannot fall "
-                    f"(got {units.format_count(points[i].count)} after "
-                    f"{units.format_count(points[i - 1].count)})",
-                )
-            )
-    if points[0].at > s.window.start:
-        problems.append(
-            (
-                ("audience", "arrivals", "points", 0, "at"),
-                f"the curve must start at or before the window start ({span})",
-            )
-        )
-
-    for tier in ("api", "cdn"):
-        if tier not in s.platform.tiers:
-            problems.append((("platform", "tiers"), f"missing required tier {tier!r}"))
-    hosts = [i for i, sp in enumerate(s.speakers) if sp.role == "host"]
-    if len(hosts) != 1:
-        problems.append((("speakers",), f"exactly one speaker must be the host (got {len(hosts)})"))
-    speaker_ids = {sp.id for sp in s.speakers}
-
-    for i, action in enumerate(s.operator_actions):
-        loc = ("operator_actions", i)
-        if not _inside(action.at, s.window):
-            problems.append(((*loc, "at"), f"must be inside the window {span}"))
-        if isinstance(action, RestartSpace) and action.host not in speaker_ids:
-            problems.append(((*loc, "host"), f"unknown speaker {action.host!r}"))
-        problems += _cited(action.sources, source_ids, (*loc, "sources"))
-        action_tier: str | None = getattr(action, "tier", None)
-        if action_tier is not None and action_tier not in s.platform.tiers:
-            problems.append(((*loc, "tier"), f"no tier {action_tier!r} in platform.tiers"))
-    for i, rule in enumerate(s.platform.failure_rules):
-        loc = ("platform", "failure_rules", i)
-        rule_tiers: list[tuple[str, str | None]] = [
-            ("when", rule.when.tier),
-            ("target", getattr(rule, "target", None)),
-        ]
-        for key, rule_tier in rule_tiers:
-            if rule_tier is not None and rule_tier not in s.platform.tiers:
-                problems.append(((*loc, key), f"no tier {rule_tier!r} in platform.tiers"))
-    for i, attack in enumerate(s.attacks):
-        loc = ("attacks", i)
-        if attack.end <= attack.start:
-            problems.append(((*loc, "end"), "must be after start"))
-        if attack.tier not in s.platform.tiers:
-            problems.append(((*loc, "tier"), f"no tier {attack.tier!r} in platform.tiers"))
-    for i, marker in enumerate(s.event.markers):
-        problems += _cited(marker.sources, source_ids, ("event", "markers", i, "sources"))
-    for i, fact in enumerate(s.facts):
-        loc = ("facts", i)
-        problems += _cited(fact.sources, source_ids, (*loc, "sources"))
-        at = getattr(fact, "at", None)
-        if at is not None and not _inside(at, s.window):
-            problems.append(((*loc, "at"), f"must be inside the window {span}"))
-        window = getattr(fact, "window", None)
-        if window is not None and not (
-            _inside(window.start, s.window) and _inside(window.end, s.window)
-        ):
-            problems.append(((*loc, "window"), f"must be inside the window {span}"))
-    return problems
+def _span(window: EventWindow) -> str:
+    return f"{units.format_offset_s(window.start)} .. {units.format_offset_s(window.end)}"
 
 
-def _cited(cited: list[str], known: set[str], loc: Loc) -> list[tuple[Loc, str]]:
+def _cited(cited: list[str], event: Event, loc: Loc) -> list[tuple[Loc, str]]:
+    known = {src.id for src in event.sources}
     return [
         ((*loc, i), f"unknown source {ref!r} (event.sources has: {', '.join(sorted(known))})")
         for i, ref in enumerate(cited)
         if ref not in known
     ]
+
+
+# Each check's parameters name the top-level sections it reads, so that the loader can still run
+# it when other, independent sections failed to validate (see `check_sections`).
+
+
+def _check_event(event: Event) -> list[tuple[Loc, str]]:
+    problems = _unique(event.sources, "id", ("event", "sources"))
+    for i, marker in enumerate(event.markers):
+        problems += _cited(marker.sources, event, ("event", "markers", i, "sources"))
+    return problems
+
+
+def _check_curve_start(audience: Audience, window: EventWindow) -> list[tuple[Loc, str]]:
+    first = audience.arrivals.points[0].at
+    if first <= window.start:
+        return []
+    return [
+        (
+            ("audience", "arrivals", "points", 0, "at"),
+            f"the curve must start at or before the window start ({_span(window)}; "
+            f"got {units.format_offset_s(first)})",
+        )
+    ]
+
+
+def _check_speakers(speakers: list[Speaker]) -> list[tuple[Loc, str]]:
+    problems = _unique(speakers, "id", ("speakers",))
+    hosts = [sp for sp in speakers if sp.role == "host"]
+    if len(hosts) != 1:
+        problems.append((("speakers",), f"exactly one speaker must be the host (got {len(hosts)})"))
+    return problems
+
+
+def _check_platform(platform: Platform) -> list[tuple[Loc, str]]:
+    problems: list[tuple[Loc, str]] = []
+    for tier in ("api", "cdn"):
+        if tier not in platform.tiers:
+            problems.append((("platform", "tiers"), f"missing required tier {tier!r}"))
+    for i, rule in enumerate(platform.failure_rules):
+        loc: Loc = ("platform", "failure_rules", i)
+        rule_tiers: list[tuple[Loc, str | None]] = [
+            (("when", "tier"), rule.when.tier),
+            (("target",), getattr(rule, "target", None)),
+        ]
+        for key, rule_tier in rule_tiers:
+            if rule_tier is not None and rule_tier not in platform.tiers:
+                problems.append(((*loc, *key), f"no tier {rule_tier!r} in platform.tiers"))
+    return problems
+
+
+def _check_action_times(
+    operator_actions: list[OperatorAction], window: EventWindow
+) -> list[tuple[Loc, str]]:
+    return [
+        (
+            ("operator_actions", i, "at"),
+            f"must be inside the window {_span(window)} (got {units.format_offset_s(action.at)})",
+        )
+        for i, action in enumerate(operator_actions)
+        if not _inside(action.at, window)
+    ]
+
+
+def _check_action_hosts(
+    operator_actions: list[OperatorAction], speakers: list[Speaker]
+) -> list[tuple[Loc, str]]:
+    speaker_ids = {sp.id for sp in speakers}
+    return [
+        (("operator_actions", i, "host"), f"unknown speaker {action.host!r}")
+        for i, action in enumerate(operator_actions)
+        if isinstance(action, RestartSpace) and action.host not in speaker_ids
+    ]
+
+
+def _check_action_sources(
+    operator_actions: list[OperatorAction], event: Event
+) -> list[tuple[Loc, str]]:
+    problems: list[tuple[Loc, str]] = []
+    for i, action in enumerate(operator_actions):
+        problems += _cited(action.sources, event, ("operator_actions", i, "sources"))
+    return problems
+
+
+def _check_action_tiers(
+    operator_actions: list[OperatorAction], platform: Platform
+) -> list[tuple[Loc, str]]:
+    problems: list[tuple[Loc, str]] = []
+    for i, action in enumerate(operator_actions):
+        tier: str | None = getattr(action, "tier", None)
+        if tier is not None and tier not in platform.tiers:
+            problems.append(
+                (("operator_actions", i, "tier"), f"no tier {tier!r} in platform.tiers")
+            )
+    return problems
+
+
+def _check_attacks(attacks: list[Flood]) -> list[tuple[Loc, str]]:
+    problems = _unique(attacks, "id", ("attacks",))
+    for i, attack in enumerate(attacks):
+        if attack.end <= attack.start:
+            problems.append(
+                (
+                    ("attacks", i, "end"),
+                    f"must be after start {units.format_offset_s(attack.start)} "
+                    f"(got {units.format_offset_s(attack.end)})",
+                )
+            )
+    return problems
+
+
+def _check_attack_tiers(attacks: list[Flood], platform: Platform) -> list[tuple[Loc, str]]:
+    return [
+        (("attacks", i, "tier"), f"no tier {attack.tier!r} in platform.tiers")
+        for i, attack in enumerate(attacks)
+        if attack.tier not in platform.tiers
+    ]
+
+
+def _check_fact_ids(facts: list[ReportedFact]) -> list[tuple[Loc, str]]:
+    return _unique(facts, "id", ("facts",))
+
+
+def _check_fact_sources(facts: list[ReportedFact], event: Event) -> list[tuple[Loc, str]]:
+    problems: list[tuple[Loc, str]] = []
+    for i, fact in enumerate(facts):
+        problems += _cited(fact.sources, event, ("facts", i, "sources"))
+    return problems
+
+
+def _check_fact_times(facts: list[ReportedFact], window: EventWindow) -> list[tuple[Loc, str]]:
+    problems: list[tuple[Loc, str]] = []
+    for i, fact in enumerate(facts):
+        at: float | None = getattr(fact, "at", None)
+        if at is not None and not _inside(at, window):
+            problems.append(
+                (
+                    ("facts", i, "at"),
+                    f"must be inside the window {_span(window)} (got {units.format_offset_s(at)})",
+                )
+            )
+        fact_window: EventWindow | None = getattr(fact, "window", None)
+        if fact_window is not None and not (
+            _inside(fact_window.start, window) and _inside(fact_window.end, window)
+        ):
+            problems.append(
+                (
+                    ("facts", i, "window"),
+                    f"must be inside the window {_span(window)} (got {_span(fact_window)})",
+                )
+            )
+    return problems
+
+
+_CHECKS: tuple[Callable[..., list[tuple[Loc, str]]], ...] = (
+    _check_event,
+    _check_curve_start,
+    _check_speakers,
+    _check_platform,
+    _check_action_times,
+    _check_action_hosts,
+    _check_action_sources,
+    _check_action_tiers,
+    _check_attacks,
+    _check_attack_tiers,
+    _check_fact_ids,
+    _check_fact_sources,
+    _check_fact_times,
+)
+
+
+def check_sections(sections: Mapping[str, Any]) -> list[tuple[Loc, str]]:
+    """Cross-field problems among validated top-level sections (field name -> value).
+
+    A check runs only when every section it reads is there, so a scenario with a broken
+    `platform` still has its arrival curve, facts and sources checked.
+    """
+    problems: list[tuple[Loc, str]] = []
+    for check in _CHECKS:
+        names = list(inspect.signature(check).parameters)
+        if all(name in sections for name in names):
+            problems += check(**{name: sections[name] for name in names})
+    return problems
+
+
+def check_scenario(s: Scenario) -> list[tuple[Loc, str]]:
+    """Cross-field problems, each with the path of the value at fault."""
+    return check_sections({name: getattr(s, name) for name in type(s).model_fields})
+
+
+@functools.cache
+def _section_model(name: str) -> type[Strict]:
+    field = Scenario.model_fields[name]
+    model: type[Strict] = create_model(  # type: ignore[call-overload]
+        f"Scenario_{name}", __base__=Strict, **{name: (field.annotation, field)}
+    )
+    return model
+
+
+def valid_sections(data: Mapping[str, Any], context: dict[str, Any]) -> dict[str, Any]:
+    """The top-level sections of `data` that validate on their own, defaults included."""
+    sections: dict[str, Any] = {}
+    for name in Scenario.model_fields:
+        given = {name: data[name]} if name in data else {}
+        try:
+            section = _section_model(name).model_validate(given, context=context)
+        except ValidationError:
+            continue
+        sections[name] = getattr(section, name)
+    return sections

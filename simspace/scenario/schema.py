@@ -39,6 +39,8 @@ def _step(node: dict[str, Any], part: str | int, root: dict[str, Any]) -> dict[s
         return _resolve(node["items"], root)
     if isinstance(part, str) and isinstance(node.get("additionalProperties"), dict):
         return _resolve(node["additionalProperties"], root)
+    if isinstance(part, str) and node.get("patternProperties"):
+        return _resolve(next(iter(node["patternProperties"].values())), root)
     for branch in node.get("anyOf", []) + node.get("oneOf", []):
         found = _step(branch, part, root)
         if found is not None:

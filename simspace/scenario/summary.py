@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from rich.console import Console, ConsoleOptions, RenderResult
+from rich.markup import escape
 from rich.table import Table
 
 from simspace.scenario.loader import LoadedScenario
@@ -23,19 +24,21 @@ class ScenarioSummary:
         table = Table.grid(padding=(0, 2))
         table.add_column(style="bold")
         table.add_column()
+
+        def add(label: str, value: str) -> None:
+            table.add_row(label, escape(value))
+
         start = f"{s.event.date} {s.event.scheduled_start:%H:%M} {s.event.time_zone}"
-        table.add_row("event", f"{s.event.title} ({s.event.name}), scheduled {start}")
-        table.add_row(
-            "window", f"{format_offset_s(s.window.start)} .. {format_offset_s(s.window.end)}"
-        )
+        add("event", f"{s.event.title} ({s.event.name}), scheduled {start}")
+        add("window", f"{format_offset_s(s.window.start)} .. {format_offset_s(s.window.end)}")
         points = s.audience.arrivals.points
         peak = max(points, key=lambda p: p.count)
-        table.add_row(
+        add(
             "audience",
             f"{s.audience.arrivals.kind} curve, {len(points)} points, up to "
             f"{format_count(peak.count)} at {format_offset_s(peak.at)}",
         )
-        table.add_row(
+        add(
             "speakers",
             ", ".join(
                 f"{sp.name} ({sp.role}{', priority' if sp.priority else ''})" for sp in s.speakers
@@ -44,14 +47,15 @@ class ScenarioSummary:
         tiers = ", ".join(
             f"{name} {format_count(t.capacity_rps)} req/s" for name, t in s.platform.tiers.items()
         )
-        table.add_row("platform", f"{tiers}; {len(s.platform.failure_rules)} failure rule(s)")
-        table.add_row(
+        add("platform", f"{tiers}; {len(s.platform.failure_rules)} failure rule(s)")
+        add(
             "timeline",
             f"{len(s.operator_actions)} operator action(s), {len(s.attacks)} attack(s)",
         )
         scored = sum(1 for f in s.facts if f.scored)
-        table.add_row("facts", f"{scored} scored, {len(s.facts) - scored} claim(s)")
-        table.add_row("variants", ", ".join(s.variants) or "none")
-        table.add_row("gates", f"expect {s.gates.expect}, {len(s.gates.checks)} check(s)")
-        yield f"[green]ok[/green] {self.loaded.path}{variant}"
+        add("facts", f"{scored} scored, {len(s.facts) - scored} claim(s)")
+        add("variants", ", ".join(s.variants) or "none")
+        add("gates", f"expect {s.gates.expect}, {len(s.gates.checks)} check(s)")
+        # File names, titles and ids are the user's text, never rich markup: `[variant ddos]`.
+        yield f"[green]ok[/green] {escape(self.loaded.path + variant)}"
         yield table

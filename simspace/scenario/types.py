@@ -7,7 +7,6 @@ passes in the validation context (`EventContext`).
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, time
 from typing import Annotated, Any, Literal
@@ -26,13 +25,16 @@ class EventContext:
     time_zone: str
 
 
+CLOCK_NEEDS_EVENT = (
+    "a clock time needs a valid event.date, event.time_zone and event.scheduled_start"
+)
+
+
 def _event_time(value: object, info: ValidationInfo) -> float:
     if units.is_clock_time(value):
         context = info.context.get("event") if isinstance(info.context, dict) else None
         if not isinstance(context, EventContext):
-            raise ValueError(
-                "a clock time needs a valid event.date, event.time_zone and event.scheduled_start"
-            )
+            raise ValueError(CLOCK_NEEDS_EVENT)
         clock = units.parse_clock_time(value)
         return units.clock_to_offset_s(
             clock, context.day, context.scheduled_start, context.time_zone
@@ -40,27 +42,28 @@ def _event_time(value: object, info: ValidationInfo) -> float:
     return units.parse_offset_s(value)
 
 
-def _unit(
-    parse: Callable[[object], float], description: str, pattern: str | None = None
-) -> tuple[BeforeValidator, WithJsonSchema]:
+def _json_schema(description: str, pattern: str | None = None) -> WithJsonSchema:
     text_schema: dict[str, Any] = {"type": "string"}
     if pattern:
         text_schema["pattern"] = pattern
-    return (
-        BeforeValidator(parse),
-        WithJsonSchema({"anyOf": [text_schema, {"type": "number"}], "description": description}),
-    )
+    return WithJsonSchema({"anyOf": [text_schema, {"type": "number"}], "description": description})
 
 
-DURATION_PATTERN = r"^\s*(\d+(\.\d+)?(ms|h|m|s))+\s*$"
+DURATION_PATTERN = r"^\s*(\d+(\.\d+)?\s*(ms|h|m|s)\s*)+$"
 OFFSET_PATTERN = (
-    r"^\s*[+-]?(\d+(\.\d+)?(ms|h|m|s))+\s*$|^\s*([01]?\d|2[0-3]):[0-5]\d(:[0-5]\d)?\s*$"
+    r"^\s*[+-]?(\d+(\.\d+)?\s*(ms|h|m|s)\s*)+$|^\s*([01]?\d|2[0-3]):[0-5]\d(:[0-5]\d)?\s*$"
 )
+SLUG_PATTERN = r"^[a-z0-9][a-z0-9_-]{0,63}$"
+URL_PATTERN = r"^(https?://\S+)?$"
+_DECIMAL = r"(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?"
+RATIO_PATTERN = rf"^\s*{_DECIMAL}\s*%?\s*$"
+FRACTION_PATTERN = rf"^\s*{_DECIMAL}(\s*/\s*{_DECIMAL})?\s*$"
 COUNT_PATTERN = r"^\s*\d[\d_]*(\.\d+)?\s*[kKmMbB]?\s*$"
 
 Duration = Annotated[
     float,
-    *_unit(units.parse_duration_s, "a duration: 90s, 40m, 2h15m (or seconds)", DURATION_PATTERN),
+    BeforeValidator(units.parse_duration_s),
+    _json_schema("a duration: 90s, 40m, 2h15m (or seconds)", DURATION_PATTERN),
 ]
 EventTime = Annotated[
     float,
@@ -73,11 +76,23 @@ EventTime = Annotated[
         }
     ),
 ]
-Count = Annotated[float, *_unit(units.parse_count, "a count: 878k, 1.3M, 8_000_000", COUNT_PATTERN)]
-Ratio = Annotated[float, *_unit(units.parse_ratio, "a ratio: 2.5% or 0.025")]
-Fraction = Annotated[float, *_unit(units.parse_fraction, "a fraction in (0, 1]: 1/5000 or 0.0002")]
+Count = Annotated[
+    float,
+    BeforeValidator(units.parse_count),
+    _json_schema("a count: 878k, 1.3M, 8_000_000", COUNT_PATTERN),
+]
+Ratio = Annotated[
+    float,
+    BeforeValidator(units.parse_ratio),
+    _json_schema("a ratio: 2.5% or 0.025", RATIO_PATTERN),
+]
+Fraction = Annotated[
+    float,
+    BeforeValidator(units.parse_fraction),
+    _json_schema("a fraction in (0, 1]: 1/5000 or 0.0002", FRACTION_PATTERN),
+]
 Slug = Annotated[
     str,
-    Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,63}$", description="lower-case id: letters, digits, _ -"),
+    Field(pattern=SLUG_PATTERN, description="lower-case id: letters, digits, _ -"),
 ]
 TierName = Literal["api", "cdn", "chat"]

@@ -82,7 +82,20 @@ class _Walker:
         assert isinstance(node, yaml.ScalarNode)
         if node.tag in _SEXAGESIMAL_TAGS and ":" in node.value:
             return node.value
-        return self.loader.construct_object(node, deep=True)
+        return self._scalar(node, loc)
+
+    def _scalar(self, node: yaml.ScalarNode, loc: Loc) -> Any:
+        """The scalar's value; text the YAML types cannot read (`2024-02-30`) stays text, so that
+        the model names the value, and an unsupported tag is a problem of its own."""
+        try:
+            return self.loader.construct_object(node, deep=True)
+        except yaml.constructor.ConstructorError:
+            self.problems.append(
+                (Mark.of(node.start_mark), loc, f"unsupported YAML tag {node.tag!r}")
+            )
+        except (ValueError, TypeError, KeyError, AttributeError, OverflowError):
+            pass  # a standard tag on text it cannot read: an invalid date, `!!int abc`
+        return node.value
 
     def _mapping(self, node: yaml.MappingNode, loc: Loc, depth: int) -> dict[str, Any]:
         self.loader.flatten_mapping(node)
@@ -90,15 +103,17 @@ class _Walker:
         first_seen: dict[str, Mark] = {}
         for key_node, value_node in node.value:
             key_mark = Mark.of(key_node.start_mark)
-            key = (
-                self.loader.construct_object(key_node)
-                if isinstance(key_node, yaml.ScalarNode)
-                else None
-            )
-            if isinstance(key, bool | int | float) and not isinstance(key, bool):
+            key = self._scalar(key_node, loc) if isinstance(key_node, yaml.ScalarNode) else None
+            if isinstance(key, int | float) and not isinstance(key, bool):
                 key = str(key)
             if not isinstance(key, str):
-                self.problems.append((key_mark, loc, "keys must be text"))
+                if isinstance(key_node, yaml.ScalarNode):
+                    kind = "null" if key is None else f"a {type(key).__name__}"
+                    message = f"keys must be text; quote {key_node.value!r} (YAML reads {kind})"
+                else:
+                    kind = "list" if isinstance(key_node, yaml.SequenceNode) else "mapping"
+                    message = f"keys must be text (got a {kind})"
+                self.problems.append((key_mark, loc, message))
                 continue
             if key in first_seen:
                 self.problems.append(
@@ -115,9 +130,47 @@ class _Walker:
         return result
 
 
+class _BoundedLoader(yaml.SafeLoader):
+    """Refuses over-deep nesting while scanning and composing: PyYAML's scanner does work
+    proportional to the flow depth for every token, and its composer recurses per level."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(text)
+        self._depth = 0
+
+    def fetch_flow_collection_start(self, TokenClass: Any) -> None:  # noqa: N803 (PyYAML's name)
+        if self.flow_level >= MAX_DEPTH:
+            raise YamlSyntaxError(Mark.of(self.get_mark()), (), f"nested deeper than {MAX_DEPTH}")
+        super().fetch_flow_collection_start(TokenClass)
+
+    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
+        self._depth += 1
+        try:
+            if self._depth > MAX_DEPTH + 1:
+                raise YamlSyntaxError(
+                    Mark.of(self.get_mark()), (), f"nested deeper than {MAX_DEPTH}"
+                )
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+
+def _unreadable(text: str, exc: yaml.reader.ReaderError) -> YamlSyntaxError:
+    """A character YAML does not allow in a document, e.g. a control character."""
+    line = text.count("\n", 0, exc.position) + 1
+    column = exc.position - text.rfind("\n", 0, exc.position)
+    character = exc.character if isinstance(exc.character, int) else ord(exc.character)
+    return YamlSyntaxError(
+        Mark(line, column), (), f"YAML does not allow the character U+{character:04X} in a file"
+    )
+
+
 def parse_yaml(text: str) -> tuple[Any, Positions, list[tuple[Mark, Loc, str]]]:
     """Text -> (data, positions, problems). Raises YamlSyntaxError if nothing usable was read."""
-    loader = yaml.SafeLoader(text)
+    try:
+        loader = _BoundedLoader(text)
+    except yaml.reader.ReaderError as exc:
+        raise _unreadable(text, exc) from None
     try:
         root = loader.get_single_node()
         if root is None:
@@ -126,8 +179,12 @@ def parse_yaml(text: str) -> tuple[Any, Positions, list[tuple[Mark, Loc, str]]]:
         data = walker.build(root, (), 0)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        what = " ".join(p for p in (exc.context, exc.problem) if p)
+        what = ", ".join(p for p in (exc.context, exc.problem) if p)
+        if exc.context and exc.context_mark and mark and exc.context_mark.line != mark.line:
+            what += f" (started at line {exc.context_mark.line + 1})"
         raise YamlSyntaxError(Mark.of(mark), (), f"YAML syntax: {what}") from None
+    except yaml.reader.ReaderError as exc:
+        raise _unreadable(text, exc) from None
     except yaml.YAMLError as exc:
         raise YamlSyntaxError(Mark(1, 1), (), f"YAML: {exc}") from None
     except RecursionError:

@@ -1,0 +1,70 @@
+"""What a simulated client asks its driver to do, and what it gets back.
+
+Client behaviour is written as plain generators that yield `Call` or `Wait` and receive a
+`Reply`: pure code with no HTTP library and no gevent, driven by Locust in the load process and
+by a fake driver in tests.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Generator
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+Tier = Literal["api", "cdn"]
+
+
+@dataclass(frozen=True)
+class Call:
+    """One HTTP request."""
+
+    method: Literal["GET", "POST"]
+    path: str
+    tier: Tier
+    name: str
+    weight: float
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Wait:
+    """Sleep until this event time."""
+
+    until_t: float
+
+
+@dataclass(frozen=True)
+class Reply:
+    """What came back: status 0 means no answer (connection error or client timeout)."""
+
+    status: int
+    body: bytes = b""
+    error: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return 200 <= self.status < 300
+
+    def json(self) -> dict[str, Any]:
+        try:
+            value = json.loads(self.body)
+        except (ValueError, UnicodeDecodeError):
+            return {}
+        return value if isinstance(value, dict) else {}
+
+    def error_message(self) -> str:
+        """The platform's error text, as the app would show it."""
+        errors = self.json().get("errors")
+        if isinstance(errors, list) and errors and isinstance(errors[0], dict):
+            return str(errors[0].get("message", ""))
+        return self.error or f"HTTP {self.status}"
+
+    def error_code(self) -> str:
+        errors = self.json().get("errors")
+        if isinstance(errors, list) and errors and isinstance(errors[0], dict):
+            return str(errors[0].get("code", ""))
+        return "no_answer" if self.status == 0 else f"http_{self.status}"
+
+
+Script = Generator[Call | Wait, Reply | None, None]

@@ -1,0 +1,57 @@
+"""What the orchestrator hands each Locust process: the plan, the client policy, the speakers,
+the event clock and where to write observations. One JSON file, named by an env variable."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict
+
+from simspace.clock import EventClock
+from simspace.plan import Plan
+from simspace.scenario.audience import ClientPolicy, ListeningTime
+from simspace.scenario.model import Scenario
+
+CONFIG_ENV = "SIMSPACE_LOAD_CONFIG"
+
+
+class LoadConfig(BaseModel):
+    """Everything a load process needs; it never reads the scenario file itself."""
+
+    model_config = ConfigDict(frozen=True)
+
+    plan: Plan
+    client: ClientPolicy
+    listening_time: ListeningTime
+    wall0: float
+    t_begin: float
+    speedup: float
+    observations_dir: str
+    workers: int = 1
+
+    @classmethod
+    def build(
+        cls, scenario: Scenario, plan: Plan, clock: EventClock, observations_dir: Path, workers: int
+    ) -> LoadConfig:
+        return cls(
+            plan=plan,
+            client=scenario.audience.client,
+            listening_time=scenario.audience.listening_time,
+            wall0=clock.wall0,
+            t_begin=clock.t_begin,
+            speedup=clock.speedup,
+            observations_dir=str(observations_dir),
+            workers=workers,
+        )
+
+    @property
+    def clock(self) -> EventClock:
+        return EventClock(self.wall0, self.t_begin, self.speedup)
+
+    @classmethod
+    def from_env(cls) -> LoadConfig:
+        path = os.environ.get(CONFIG_ENV)
+        if not path:
+            raise RuntimeError(f"{CONFIG_ENV} is not set: run this locustfile through simspace")
+        return cls.model_validate_json(Path(path).read_text(encoding="utf-8"))

@@ -1,0 +1,163 @@
+"""The plan: fit a scenario to this machine — population scale, speedup, request weights and the
+wall schedule — and say why. Pure: the same scenario and options give the same plan."""
+
+from __future__ import annotations
+
+import math
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from simspace.audience_math import CumulativeArrivals, arrival_times, expected_present
+from simspace.scenario.model import Scenario
+from simspace.units import format_count, format_duration_s
+
+DEFAULT_BUDGET_RPS = 1000.0
+"""Peak real requests/s for a 2-core machine: one Locust process (~3k listener loops per core
+at a 2 s cadence) beside the stub (~7k listeners per core); measured in docs/performance.md."""
+MIN_WALL_INTERVAL_S = 2.0
+"""Shortest wall interval between a simulated listener's polls; time compression beyond it
+is absorbed by weights (PERFORMANCE-NOTES: ~2 s cadence keeps Locust's own latency low)."""
+PING_MIN_WALL_INTERVAL_S = 5.0
+MAX_SIMULATED_LISTENERS = 20_000
+
+
+class Cadence(BaseModel):
+    """How often a simulated listener does one thing, and the weight of each request."""
+
+    model_config = ConfigDict(frozen=True)
+
+    event_interval_s: float = Field(description="nominal event-time interval")
+    wall_interval_s: float = Field(description="wall seconds between requests")
+    weight: float = Field(description="X-Sim-Weight of each request: event requests it stands for")
+
+
+class Plan(BaseModel):
+    """Everything a run needs to map the event onto this machine."""
+
+    model_config = ConfigDict(frozen=True)
+
+    scenario: str
+    variant: str | None
+    t_begin: float = Field(description="event time at which the run starts")
+    t_end: float = Field(description="event time at which the run stops")
+    speedup: float = Field(description="event seconds per wall second")
+    population_scale: float = Field(description="simulated listeners per event listener")
+    listener_weight: float = Field(description="event listeners one simulated listener stands for")
+    wall_duration_s: float
+    budget_rps: float
+    expected_peak_present: float = Field(description="event listeners, before any overload")
+    expected_peak_rps: float = Field(description="real requests/s at the expected peak")
+    metadata_poll: Cadence
+    playlist_poll: Cadence
+    ping: Cadence
+    segment_duration_s: float
+    arrivals: list[float] = Field(description="event time of each simulated arrival")
+    seed: int
+    reasons: list[str] = Field(description="why these numbers")
+
+    @property
+    def simulated_listeners(self) -> int:
+        return len(self.arrivals)
+
+
+def _cadence(event_interval_s: float, speedup: float, scale: float, floor_s: float) -> Cadence:
+    wall = max(event_interval_s / speedup, floor_s)
+    coalesced = wall * speedup / event_interval_s
+    return Cadence(
+        event_interval_s=event_interval_s, wall_interval_s=wall, weight=coalesced / scale
+    )
+
+
+def make_plan(
+    scenario: Scenario,
+    variant: str | None = None,
+    *,
+    budget_rps: float | None = None,
+    speedup: float | None = None,
+    population_scale: float | None = None,
+    duration_s: float | None = None,
+    seed: int | None = None,
+) -> Plan:
+    """Choose scale and speedup (unless given), weights and the arrival schedule."""
+    sim = scenario.simulation
+    reasons: list[str] = []
+    t_begin, t_end = scenario.window.start, scenario.window.end
+    span_s = t_end - t_begin
+    budget = budget_rps or sim.budget_rps or DEFAULT_BUDGET_RPS
+
+    if speedup is None:
+        speedup = sim.speedup if isinstance(sim.speedup, float) else None
+    if speedup is None:
+        wall = duration_s or sim.max_wall
+        speedup = max(1.0, span_s / wall)
+        reasons.append(
+            f"speedup {speedup:.3g}: the {format_duration_s(span_s)} window in "
+            f"{format_duration_s(round(wall))} of wall time"
+        )
+    else:
+        reasons.append(f"speedup {speedup:.3g}: given")
+    if duration_s is not None:
+        t_end = min(t_end, t_begin + duration_s * speedup)
+        reasons.append(f"stopping at {format_duration_s(duration_s)} of wall time (--duration)")
+
+    listening = scenario.audience.listening_time
+    curve = CumulativeArrivals(scenario.audience.arrivals, listening)
+    peak_present = max(
+        (n for _, n in expected_present(curve, listening, t_begin, t_end)), default=0.0
+    )
+    hls = scenario.platform.hls
+    client = scenario.audience.client
+    playlist_event_s = client.playlist_reload or hls.segment_duration
+    # Requests/s of one simulated listener at the peak: playlist + chunk per reload, plus pings.
+    per_user_rps = 2.0 / max(playlist_event_s / speedup, MIN_WALL_INTERVAL_S) + 1.0 / max(
+        client.ping_interval / speedup, PING_MIN_WALL_INTERVAL_S
+    )
+
+    if population_scale is None and isinstance(sim.population_scale, float):
+        population_scale = sim.population_scale
+    if population_scale is None:
+        users = budget / per_user_rps
+        population_scale = min(1.0, users / max(peak_present, 1.0))
+        reasons.append(
+            f"population scale 1/{1 / population_scale:.4g}: ~{format_count(round(peak_present))} "
+            f"expected at the peak, {budget:g} req/s budget at ~{per_user_rps:.2f} req/s per "
+            f"simulated listener"
+        )
+    else:
+        reasons.append(f"population scale 1/{1 / population_scale:.4g}: given")
+
+    run_seed = sim.seed if seed is None else seed
+    poisson = scenario.audience.arrivals.jitter == "poisson"
+    times = arrival_times(curve, population_scale, t_begin, t_end, run_seed, poisson=poisson)
+    if len(times) > MAX_SIMULATED_LISTENERS:
+        raise ValueError(
+            f"{len(times)} simulated listeners exceed {MAX_SIMULATED_LISTENERS}: "
+            "lower the population scale or the budget"
+        )
+    return Plan(
+        scenario=scenario.event.name,
+        variant=variant,
+        t_begin=t_begin,
+        t_end=t_end,
+        speedup=speedup,
+        population_scale=population_scale,
+        listener_weight=1.0 / population_scale,
+        wall_duration_s=(t_end - t_begin) / speedup,
+        budget_rps=budget,
+        expected_peak_present=peak_present,
+        expected_peak_rps=peak_present * population_scale * per_user_rps,
+        metadata_poll=_cadence(
+            client.metadata_poll_interval, speedup, population_scale, MIN_WALL_INTERVAL_S
+        ),
+        playlist_poll=_cadence(playlist_event_s, speedup, population_scale, MIN_WALL_INTERVAL_S),
+        ping=_cadence(client.ping_interval, speedup, population_scale, PING_MIN_WALL_INTERVAL_S),
+        segment_duration_s=hls.segment_duration,
+        arrivals=times,
+        seed=run_seed,
+        reasons=reasons,
+    )
+
+
+def simulated_weight_ok(weight: float) -> bool:
+    """Weights the stub accepts (finite, positive, at most 1e7)."""
+    return math.isfinite(weight) and 0 < weight <= 1e7

@@ -1,0 +1,338 @@
+"""The stub platform's dynamics: tiers, Spaces, sessions, rules and actions on the event clock.
+
+Pure and deterministic: no I/O, event time read from the injected clock, randomness from one
+seeded generator. `PlatformApi` (api.py) adds the endpoint operations on top.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from simspace.clock import Clock
+from simspace.platform.ledger import Ledger
+from simspace.platform.listeners import MAX_SESSIONS, Session, SessionTable
+from simspace.platform.schedule import AttackEdge, RuleWatch, Schedule, Timed
+from simspace.platform.space import SpaceRecord, SpaceState, new_media_key, new_space_id
+from simspace.platform.stream import SpaceStream
+from simspace.platform.tier import TierModel
+from simspace.platform.timeline import REASONS, SUMS, Timeline
+from simspace.scenario.model import Scenario
+from simspace.scenario.platform import (
+    BootListeners,
+    CapListeners,
+    CrashSpace,
+    DegradeTier,
+    EndSpace,
+    Flood,
+    RateLimit,
+    RestartSpace,
+    SetCapacity,
+)
+
+__all__ = ["PlatformModel", "event_epoch_unix_s"]
+
+
+def event_epoch_unix_s(scenario: Scenario) -> float:
+    """Unix time of event time 0: the scheduled start in the event's time zone."""
+    event = scenario.event
+    start = datetime.combine(event.date, event.scheduled_start, tzinfo=ZoneInfo(event.time_zone))
+    return start.timestamp()
+
+
+class PlatformModel:
+    """State and dynamics. Space 1 exists from construction, NotStarted, hosted by the host."""
+
+    def __init__(
+        self,
+        scenario: Scenario,
+        clock: Clock,
+        *,
+        seed: int | None = None,
+        max_sessions: int = MAX_SESSIONS,
+    ) -> None:
+        self.scenario = scenario
+        self.clock = clock
+        self.errors = scenario.platform.errors
+        self._rng = random.Random(scenario.simulation.seed if seed is None else seed)
+        t = clock.now()
+        self.t = t
+        self.epoch_unix_s = event_epoch_unix_s(scenario)
+        self.tiers: dict[str, TierModel] = {
+            name: TierModel(name, spec, t) for name, spec in scenario.platform.tiers.items()
+        }
+        self.timeline = Timeline(scenario.window.start, scenario.window.end, list(self.tiers))
+        self.ledger = Ledger()
+        self.sessions = SessionTable(random.Random(self._rng.getrandbits(64)), max_sessions)
+        self.listener_cap = scenario.platform.listener_cap
+        self.spaces: list[SpaceRecord] = []
+        self._by_id: dict[str, SpaceRecord] = {}
+        self._by_media_key: dict[str, SpaceRecord] = {}
+        self._speakers = {s.id: s for s in scenario.speakers}
+        self._schedule = Schedule(list(scenario.operator_actions), list(scenario.attacks))
+        self._floods: dict[str, list[Flood]] = {name: [] for name in self.tiers}
+        self._rules = [RuleWatch(rule) for rule in scenario.platform.failure_rules]
+        self._next_tick = math.ceil(t)
+        self._create_space(t, scenario.host.id)
+
+    # --- lookups --------------------------------------------------------------------------
+
+    @property
+    def current(self) -> SpaceRecord:
+        """The newest Space incarnation (what `/api/spaces/live` answers)."""
+        return self.spaces[-1]
+
+    def space(self, space_id: str) -> SpaceRecord | None:
+        return self._by_id.get(space_id)
+
+    def space_by_media_key(self, media_key: str) -> SpaceRecord | None:
+        return self._by_media_key.get(media_key)
+
+    def is_priority(self, speaker_id: str | None) -> bool:
+        speaker = self._speakers.get(speaker_id) if speaker_id else None
+        return speaker is not None and speaker.priority
+
+    def is_speaker(self, speaker_id: str | None) -> bool:
+        return speaker_id is not None and speaker_id in self._speakers
+
+    # --- time -----------------------------------------------------------------------------
+
+    def advance(self) -> float:
+        """Bring everything up to the clock's event time (never backwards); returns it."""
+        t = max(self.t, self.clock.now())
+        if t < self._next_tick and t < self._schedule.next_t:
+            self.t = t  # the common case between ticks: tiers move when charged (`move_tier`)
+            return t
+        while self._next_tick <= t:
+            tick = self._next_tick
+            self._run_until(tick)
+            self._tick(tick)
+            self._next_tick = tick + 1
+        self._run_until(t)
+        self.t = t
+        return t
+
+    def sync(self) -> float:
+        """`advance()`, and every tier drained up to now too (for views of the whole state)."""
+        t = self.advance()
+        self._move_tiers(t)
+        return t
+
+    def _run_until(self, t: float) -> None:
+        while (entry := self._schedule.pop_due(t)) is not None:
+            at = max(entry.t, self.t)
+            self._move_tiers(at)
+            self._apply(entry, at)
+        self._move_tiers(t)
+
+    def _move_tiers(self, t: float) -> None:
+        for name in self.tiers:
+            self.move_tier(name, t)
+
+    def move_tier(self, name: str, t: float) -> TierModel:
+        """Drain one tier up to t (within the current second), booking any attack inflow."""
+        tier = self.tiers[name]
+        t0 = tier.t
+        attack, rejected = tier.advance(t)
+        if attack:
+            self.timeline.add(name, t0, "attack_offered", attack)
+            for flood in self._floods[name]:
+                self.ledger.failure(
+                    "attack", flood.id, name, t0, flood.rate_rps * (t - t0), count=0
+                )
+        if rejected:
+            self.timeline.add(name, t0, "attack_rejected", rejected)
+            self.ledger.failure("attack_rejection", "overload", name, t0, rejected, count=0)
+        return tier
+
+    def _tick(self, t: float) -> None:
+        utilisation = {}
+        for name, tier in self.tiers.items():
+            utilisation[name] = u = tier.utilisation(t)
+            self.timeline.sample_tier(name, t, u, tier.backlog, tier.capacity_rps)
+        for watch in self._rules:
+            if watch.check(t, utilisation[watch.rule.when.tier]):
+                self._fire(watch, t)
+        expired = self.sessions.expire(t - self.scenario.platform.ping_timeout)
+        if expired:
+            weight = self._drop_sessions(expired)
+            self.ledger.failure("session", "expired", None, t, weight, count=len(expired))
+        for space in self.spaces:
+            self.timeline.sample_space(space.index, t, space.listeners, space.state)
+
+    # --- rules and actions ----------------------------------------------------------------
+
+    def _fire(self, watch: RuleWatch, t: float) -> None:
+        rule, since_t = watch.rule, watch.since_t
+        tier = rule.when.tier
+        if isinstance(rule, CrashSpace):
+            watch.rearm()
+            space = self.current
+            if space.state.is_over:
+                return
+            self.ledger.failure("crash", rule.id, tier, t, space.listeners, count=1)
+            self.ledger.event(
+                t, "crash", rule=rule.id, space=space.index, space_id=space.space_id,
+                state=rule.state, sessions_dropped=space.sessions,
+                listeners_dropped=space.listeners, overload_since=since_t,
+            )  # fmt: skip
+            self.end_space(space, t, f"crash:{rule.id}", SpaceState(rule.state))
+        elif isinstance(rule, BootListeners):
+            space = self.current
+            booted = self.sessions.boot(space.index, rule.fraction)
+            if not booted:
+                return
+            weight = self._drop_sessions(booted)
+            self.ledger.failure("boot", rule.id, tier, t, weight, count=len(booted))
+            self.ledger.event(
+                t, "boot", rule=rule.id, space=space.index, sessions=len(booted),
+                listeners=weight, overload_since=since_t,
+            )  # fmt: skip
+        elif isinstance(rule, DegradeTier):
+            target = self.tiers[rule.target]
+            before = target.capacity_rps
+            target.set_capacity(before * rule.capacity_factor)
+            self.ledger.failure("degrade", rule.id, rule.target, t, 0.0, count=1)
+            self.ledger.event(
+                t, "degrade", rule=rule.id, tier=rule.target, capacity_before=before,
+                capacity_after=target.capacity_rps, overload_since=since_t,
+            )  # fmt: skip
+
+    def _apply(self, entry: Timed, t: float) -> None:
+        item = entry.item
+        if isinstance(item, AttackEdge):
+            self._attack_edge(item, t)
+            return
+        details = item.model_dump(mode="json", exclude={"sources", "at"})
+        self.ledger.event(t, "operator_action", scheduled_at=item.at, **details)
+        if isinstance(item, CapListeners):
+            self.listener_cap = item.listeners
+        elif isinstance(item, SetCapacity):
+            self.tiers[item.tier].set_capacity(item.capacity_rps)
+        elif isinstance(item, RateLimit):
+            self.tiers[item.tier].set_rate_limit(item.rate_rps, t)
+        elif isinstance(item, RestartSpace):
+            if not self.current.state.is_over:
+                self.end_space(self.current, t, "restart_space")
+            self._create_space(t, item.host)
+        elif isinstance(item, EndSpace) and not self.current.state.is_over:
+            self.end_space(self.current, t, "end_space")
+
+    def _attack_edge(self, edge: AttackEdge, t: float) -> None:
+        flood = edge.flood
+        floods = self._floods[flood.tier]
+        if edge.starts:
+            floods.append(flood)
+        elif flood in floods:
+            floods.remove(flood)
+        self.tiers[flood.tier].attack_rps = sum(f.rate_rps for f in floods)
+        kind = "attack_started" if edge.starts else "attack_ended"
+        self.ledger.event(t, kind, attack=flood.id, tier=flood.tier, rate_rps=flood.rate_rps)
+
+    # --- Spaces and sessions --------------------------------------------------------------
+
+    def _create_space(self, t: float, host: str) -> SpaceRecord:
+        space_id = new_space_id(self._rng)
+        while space_id in self._by_id:
+            space_id = new_space_id(self._rng)
+        media_key = new_media_key(self._rng)
+        while media_key in self._by_media_key:
+            media_key = new_media_key(self._rng)
+        space = SpaceRecord(
+            index=len(self.spaces) + 1,
+            space_id=space_id,
+            media_key=media_key,
+            host=host,
+            title=self.scenario.event.title,
+            created_t=t,
+        )
+        self.spaces.append(space)
+        self._by_id[space_id] = space
+        self._by_media_key[media_key] = space
+        self.timeline.add_space(space.index, space_id, host)
+        self.ledger.event(t, "space_created", space=space.index, space_id=space_id, host=host)
+        return space
+
+    def start_space(
+        self, space: SpaceRecord, t: float, stream_start_t: float | None = None, cause: str = "host"
+    ) -> None:
+        """NotStarted -> Running at t; its audio starts at `stream_start_t` (default t)."""
+        space.state = SpaceState.RUNNING
+        space.running_t = t
+        start_t = t if stream_start_t is None else stream_start_t
+        space.stream = SpaceStream(self.scenario.platform.hls, start_t, self.epoch_unix_s)
+        self.ledger.event(
+            t, "space_running", space=space.index, space_id=space.space_id, host=space.host,
+            cause=cause,
+        )  # fmt: skip
+
+    def end_space(
+        self, space: SpaceRecord, t: float, cause: str, state: SpaceState = SpaceState.ENDED
+    ) -> tuple[int, float]:
+        """End a Space, drop its listeners; returns (sessions, listeners) dropped."""
+        space.state = state
+        space.ended_t = t
+        space.end_cause = cause
+        if space.stream is not None:
+            space.stream.end(t)
+        dropped = self.sessions.drop_space(space.index)
+        weight = self._drop_sessions(dropped)
+        self.ledger.event(
+            t, "space_ended", space=space.index, space_id=space.space_id, state=state.value,
+            cause=cause, sessions_dropped=len(dropped), listeners_dropped=weight,
+        )  # fmt: skip
+        return len(dropped), weight
+
+    def _drop_sessions(self, sessions: list[Session]) -> float:
+        total = 0.0
+        for session in sessions:
+            self.spaces[session.space_index - 1].add_listeners(-session.weight, -1)
+            total += session.weight
+        return total
+
+    def go_live(self, prefill_s: float = 0.0) -> None:
+        """Start the newest Space now with no host (demo mode); its audio began `prefill_s` ago."""
+        t = self.advance()
+        space = self.current
+        if space.state is SpaceState.NOT_STARTED:
+            self.start_space(space, t, t - max(0.0, prefill_s), "live")
+
+    # --- JSON views -----------------------------------------------------------------------
+
+    def summary_json(self) -> dict[str, Any]:
+        """A compact live view: event time, each Space, each tier's state and totals so far."""
+        t = self.sync()
+        tiers = {}
+        for name, tier in self.tiers.items():
+            totals = self.timeline.totals(name)
+            tiers[name] = {
+                "capacity_rps": tier.capacity_rps,
+                "utilisation": tier.utilisation(t),
+                "backlog": tier.backlog,
+                "rate_limit_rps": tier.rate_limit_rps,
+                "attack_rps": tier.attack_rps,
+                **{key: totals[key] for key in SUMS},
+                "rejected": {reason: totals[reason] for reason in REASONS},
+            }
+        return {
+            "t": t,
+            "sessions": len(self.sessions),
+            "listener_cap": self.listener_cap,
+            "spaces": [space.to_json() for space in self.spaces],
+            "tiers": tiers,
+        }
+
+    def timeline_json(self) -> dict[str, Any]:
+        self.sync()
+        return {"now": self.t, **self.timeline.to_json()}
+
+    def ledger_json(self) -> dict[str, Any]:
+        self.sync()
+        return {
+            "now": self.t,
+            **self.ledger.to_json(),
+            "spaces": [space.to_json() for space in self.spaces],
+        }

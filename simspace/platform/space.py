@@ -1,0 +1,84 @@
+"""A Space incarnation: its ids, host, state machine and the times the reporter needs."""
+
+from __future__ import annotations
+
+import random
+import string
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from simspace.platform.stream import SpaceStream
+
+__all__ = ["STATE_CODES", "SpaceRecord", "SpaceState", "new_media_key", "new_space_id"]
+
+_ID_ALPHABET = string.ascii_letters + string.digits
+
+
+class SpaceState(StrEnum):
+    """The states a listener's app sees (a subset of the real ones)."""
+
+    NOT_STARTED = "NotStarted"
+    RUNNING = "Running"
+    ENDED = "Ended"
+    TIMED_OUT = "TimedOut"
+
+    @property
+    def is_over(self) -> bool:
+        return self in (SpaceState.ENDED, SpaceState.TIMED_OUT)
+
+
+STATE_CODES: tuple[SpaceState, ...] = tuple(SpaceState)
+
+
+def new_space_id(rng: random.Random) -> str:
+    """13 characters like real Space ids (`1YqJDqWqOrXJV`), from the seeded generator."""
+    return "1" + "".join(rng.choice(_ID_ALPHABET) for _ in range(12))
+
+
+def new_media_key(rng: random.Random) -> str:
+    """`28_` and 19 digits, the shape of a Periscope media key."""
+    return "28_" + str(rng.randrange(10**18, 10**19))
+
+
+@dataclass
+class SpaceRecord:
+    """One Space incarnation (1 = the first, 2 = the first relaunch...)."""
+
+    index: int
+    space_id: str
+    media_key: str
+    host: str
+    title: str
+    created_t: float
+    state: SpaceState = SpaceState.NOT_STARTED
+    running_t: float | None = None
+    ended_t: float | None = None
+    end_cause: str | None = None
+    listeners: float = 0.0
+    sessions: int = 0
+    peak_listeners: float = 0.0
+    stream: SpaceStream | None = field(default=None, repr=False)
+
+    def add_listeners(self, weight: float, sessions: int) -> None:
+        self.listeners = max(0.0, self.listeners + weight)
+        self.sessions = max(0, self.sessions + sessions)
+        if self.sessions == 0:
+            self.listeners = 0.0  # no float residue once everyone left
+        self.peak_listeners = max(self.peak_listeners, self.listeners)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "index": self.index,
+            "space_id": self.space_id,
+            "media_key": self.media_key,
+            "host": self.host,
+            "state": self.state.value,
+            "created_at": self.created_t,
+            "running_at": self.running_t,
+            "ended_at": self.ended_t,
+            "end_cause": self.end_cause,
+            "listeners": self.listeners,
+            "sessions": self.sessions,
+            "peak_listeners": self.peak_listeners,
+        }

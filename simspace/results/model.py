@@ -1,0 +1,116 @@
+"""`result.json`: the one versioned contract everything downstream of a run reads (reporter,
+gates, viewer). Every series is on the event clock and at event scale; conversion from the
+simulated population happened once, when the result was built."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from simspace.plan import Plan
+
+RESULT_VERSION: Literal[1] = 1
+RunStatus = Literal["completed", "interrupted", "failed"]
+
+
+class Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Percentiles(Frozen):
+    count: int = Field(description="samples (simulated listeners)")
+    p50: float | None = None
+    p95: float | None = None
+    p99: float | None = None
+    max: float | None = None
+
+
+class SpaceRecord(Frozen):
+    """One Space incarnation as the server saw it (1 = the first, 2 = a relaunch...)."""
+
+    ordinal: int
+    space_id: str
+    host: str
+    created_at: float | None = Field(description="event time")
+    running_at: float | None = Field(description="event time it went live, if it did")
+    ended_at: float | None = Field(description="event time it ended or crashed, if it did")
+    end_state: str | None = Field(description="Ended, TimedOut... or null while running")
+    peak_listeners: float = Field(description="event-scale concurrent listeners at its peak")
+    peak_listeners_at: float | None = None
+
+
+class ListenerSeries(Frozen):
+    """Listeners by state over event time, at event scale."""
+
+    t: list[float]
+    waiting: list[float] = Field(description="load side: arrived, not hearing audio yet")
+    listening: list[float] = Field(description="load side: hearing audio")
+    concurrent: list[float] = Field(description="server: registered listeners (all Spaces)")
+    gave_up: list[float] = Field(description="cumulative")
+    booted: list[float] = Field(description="cumulative")
+
+
+class TierSeries(Frozen):
+    """A tier over event time: event requests per event-second."""
+
+    t: list[float]
+    offered_rps: list[float]
+    capacity_rps: list[float]
+    utilisation: list[float]
+    backlog: list[float]
+    rejected_rps: dict[str, list[float]] = Field(description="by reason")
+    timed_out_rps: list[float]
+    attack_rps: list[float]
+
+
+class ErrorCount(Frozen):
+    t: float = Field(description="event time bucket start")
+    tier: str
+    message: str
+    weight: float = Field(description="event-scale failed requests")
+
+
+class Metrics(Frozen):
+    """The key observed metrics, which facts and gates are scored on."""
+
+    start_delay_s: float | None = Field(description="first Space live minus scheduled start")
+    peak_listeners: float = Field(description="server: concurrent listeners, all Spaces")
+    peak_listeners_at: float | None
+    unique_listeners: float = Field(description="load side: listeners who heard audio")
+    arrived: float
+    gave_up: float
+    booted: float
+    ttfa_s: Percentiles = Field(description="join start to first audio, event seconds")
+    wait_s: Percentiles = Field(description="arrival to first audio, event seconds")
+    join_success_ratio: float | None = Field(description="heard audio / arrived")
+    gave_up_ratio: float | None
+    stall_ratio: float | None = Field(description="stalls per listener who heard audio")
+    error_ratio: float | None = Field(description="failed / all requests, load side")
+    error_ratio_by_tier: dict[str, float]
+    errors_seen: dict[str, float] = Field(description="message -> event-scale failures")
+
+
+class Generator(Frozen):
+    cpu_percent_max: float
+    cpu_percent_mean: float
+    overloaded: bool = Field(description="above 75%: the load side may have been the limit")
+
+
+class RunResult(Frozen):
+    version: Literal[1] = RESULT_VERSION
+    scenario: str
+    title: str
+    variant: str | None
+    status: RunStatus
+    failure: str | None
+    wall_s: float
+    plan: Plan
+    spaces: list[SpaceRecord]
+    listeners: ListenerSeries
+    tiers: dict[str, TierSeries]
+    errors: list[ErrorCount]
+    metrics: Metrics
+    generator: Generator
+    ledger: list[dict[str, object]] = Field(description="the server's ledger of injected failures")
+    warnings: list[str]

@@ -1,0 +1,151 @@
+"""Reads the load processes' observation files (incrementally during a run, fully at its end) and
+turns them into event-scale series and metrics: listeners by state, time to first audio, stalls,
+errors seen, request outcomes per tier. Merging several processes' files is just reading them all.
+"""
+
+from __future__ import annotations
+
+import bisect
+import json
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+# Which series a listener counts in after each recorded state.
+_PRESENCE = {
+    "arrived": "waiting",
+    "waiting": "waiting",
+    "joining": "waiting",
+    "rejoin": "waiting",
+    "playing": "listening",
+    "stall": "listening",
+    "gave_up": "gone",
+    "left": "gone",
+    "booted": "away",
+    "space_ended": "away",
+}
+PRESENCE_STATES = ("waiting", "listening")
+EVENT_COUNTS = ("arrived", "playing", "gave_up", "booted", "space_ended", "left", "rejoin", "stall")
+
+
+@dataclass
+class ListenerTrack:
+    weight: float
+    changes: list[tuple[float, str]] = field(default_factory=list)
+
+
+@dataclass
+class Observations:
+    """Everything the load side saw, accumulated line by line."""
+
+    listeners: dict[int, ListenerTrack] = field(default_factory=dict)
+    ttfa_s: list[tuple[float, float]] = field(default_factory=list)  # (t, ttfa), per listener
+    waited_s: list[float] = field(default_factory=list)
+    stall_s: list[float] = field(default_factory=list)
+    counts: dict[str, float] = field(default_factory=lambda: defaultdict(float))  # weighted
+    failures: dict[tuple[float, str, str], float] = field(
+        default_factory=lambda: defaultdict(float)
+    )
+    requests: dict[tuple[float, str], list[float]] = field(default_factory=dict)
+    published: list[tuple[float, str, str]] = field(default_factory=list)  # (t, speaker, space)
+    timed: dict[str, list[tuple[float, float]]] = field(
+        default_factory=lambda: defaultdict(list)
+    )  # (t, weight) of gave_up, booted, left, space_ended
+    bad_lines: int = 0
+
+    def add_line(self, line: str) -> None:
+        try:
+            record = json.loads(line)
+            kind = record["k"]
+            t = float(record["t"])
+        except (ValueError, KeyError, TypeError):
+            self.bad_lines += 1
+            return
+        if kind == "state":
+            self._state(t, record)
+        elif kind == "fail":
+            self.failures[(t, str(record["tier"]), str(record["msg"]))] += float(record["w"])
+        elif kind == "req":
+            entry = self.requests.setdefault((t, str(record["tier"])), [0.0, 0.0, 0.0, 0.0])
+            for i, key in enumerate(("ok_n", "fail_n", "ok_w", "fail_w")):
+                entry[i] += float(record.get(key, 0.0))
+
+    def _state(self, t: float, record: dict[str, object]) -> None:
+        state = str(record.get("kind"))
+        weight = float(record.get("w", 0.0))  # type: ignore[arg-type]
+        if state == "published":
+            self.published.append((t, str(record.get("speaker")), str(record.get("space"))))
+            return
+        ident = int(record.get("id", -1))  # type: ignore[call-overload]
+        track = self.listeners.setdefault(ident, ListenerTrack(weight))
+        if state in _PRESENCE:
+            track.changes.append((t, _PRESENCE[state]))
+        self.counts[state] += weight
+        if state in ("gave_up", "booted", "left", "space_ended"):
+            self.timed[state].append((t, weight))
+        if state == "playing":
+            self.ttfa_s.append((t, float(record.get("ttfa_s", 0.0))))  # type: ignore[arg-type]
+            self.waited_s.append(float(record.get("waited_s", 0.0)))  # type: ignore[arg-type]
+        elif state == "stall":
+            self.stall_s.append(float(record.get("stall_s", 0.0)))  # type: ignore[arg-type]
+
+    def heard_audio(self) -> float:
+        """Event-scale listeners who heard any audio (each simulated listener once)."""
+        return sum(
+            track.weight
+            for track in self.listeners.values()
+            if any(state == "listening" for _, state in track.changes)
+        )
+
+    def cumulative(self, state: str, grid: list[float]) -> list[float]:
+        """Event-scale count of `state` events at or before each grid time."""
+        events = sorted(self.timed.get(state, []))
+        times = [t for t, _ in events]
+        running, total = [], 0.0
+        for w in (w for _, w in events):
+            total += w
+            running.append(total)
+        return [running[i - 1] if (i := bisect.bisect_right(times, t)) else 0.0 for t in grid]
+
+    def presence_at(self, t: float) -> dict[str, float]:
+        """Event-scale listeners waiting and listening at event time t."""
+        totals = dict.fromkeys(PRESENCE_STATES, 0.0)
+        for track in self.listeners.values():
+            i = bisect.bisect_right(track.changes, (t, "~")) - 1
+            if i >= 0 and track.changes[i][1] in totals:
+                totals[track.changes[i][1]] += track.weight
+        return totals
+
+    def presence_series(
+        self, t_begin: float, t_end: float, step_s: float
+    ) -> dict[str, list[float]]:
+        steps = max(1, math.ceil((t_end - t_begin) / step_s))
+        grid = [t_begin + i * step_s for i in range(steps + 1)]
+        columns: dict[str, list[float]] = {"t": grid, **{s: [] for s in PRESENCE_STATES}}
+        for t in grid:
+            for state, value in self.presence_at(t).items():
+                columns[state].append(value)
+        return columns
+
+
+class ObservationReader:
+    """Follows every `observations-*.jsonl` in a directory, reading only whole new lines."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+        self.observations = Observations()
+        self._offsets: dict[Path, int] = {}
+
+    def poll(self) -> Observations:
+        for path in sorted(self.directory.glob("observations-*.jsonl")):
+            offset = self._offsets.get(path, 0)
+            with path.open("rb") as handle:
+                handle.seek(offset)
+                chunk = handle.read()
+            end = chunk.rfind(b"\n") + 1
+            for raw in chunk[:end].splitlines():
+                if raw.strip():
+                    self.observations.add_line(raw.decode("utf-8", "replace"))
+            self._offsets[path] = offset + end
+        return self.observations

@@ -1,0 +1,81 @@
+"""The rich summary a run ends with: what happened to the Spaces and the listeners (event scale)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.console import Console, ConsoleOptions, RenderResult
+from rich.table import Table
+
+from simspace.results.model import Percentiles, RunResult
+from simspace.units import format_duration_s, format_offset_s
+
+
+def _count(value: float) -> str:
+    if value >= 1e6:
+        return f"{value / 1e6:.2f}M"
+    if value >= 1e4:
+        return f"{value / 1e3:.0f}k"
+    return f"{value:.0f}"
+
+
+def _ratio(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.1%}"
+
+
+def _seconds(p: Percentiles) -> str:
+    if p.count == 0 or p.p50 is None:
+        return "n/a (nobody heard audio)"
+    parts = [f"p50 {format_duration_s(round(p.p50, 1))}"]
+    for label, value in (("p95", p.p95), ("p99", p.p99)):
+        if value is not None:
+            parts.append(f"{label} {format_duration_s(round(value, 1))}")
+    return ", ".join(parts) + f" (n={p.count})"
+
+
+@dataclass(frozen=True)
+class ResultSummary:
+    result: RunResult
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        r, m = self.result, self.result.metrics
+        status = {"completed": "green", "interrupted": "yellow", "failed": "red"}[r.status]
+        yield f"[bold]{r.title}[/bold] [{status}]{r.status}[/{status}]" + (
+            f": {r.failure}" if r.failure else ""
+        )
+        table = Table(show_header=True, header_style="bold", box=None, padding=(0, 2))
+        table.add_column("observed (event scale)")
+        table.add_column("value")
+        delay = "never started" if m.start_delay_s is None else format_offset_s(m.start_delay_s)
+        table.add_row("start delay", delay)
+        for space in r.spaces:
+            live = "never live" if space.running_at is None else format_offset_s(space.running_at)
+            ended = (
+                ""
+                if space.ended_at is None
+                else (f", {space.end_state} at {format_offset_s(space.ended_at)}")
+            )
+            table.add_row(
+                f"space {space.ordinal} ({space.host})",
+                f"live {live}{ended}, peak {_count(space.peak_listeners)} listeners",
+            )
+        peak_at = (
+            "" if m.peak_listeners_at is None else f" at {format_offset_s(m.peak_listeners_at)}"
+        )
+        table.add_row("peak listeners", f"{_count(m.peak_listeners)}{peak_at}")
+        table.add_row(
+            "listeners",
+            f"{_count(m.arrived)} arrived, {_count(m.unique_listeners)} heard audio "
+            f"({_ratio(m.join_success_ratio)}), {_count(m.gave_up)} gave up, "
+            f"{_count(m.booted)} booted",
+        )
+        table.add_row("time to first audio", _seconds(m.ttfa_s))
+        table.add_row("wait before audio", _seconds(m.wait_s))
+        table.add_row("stalls per listener", _ratio(m.stall_ratio))
+        by_tier = ", ".join(f"{t} {_ratio(v)}" for t, v in m.error_ratio_by_tier.items())
+        table.add_row("error ratio", f"{_ratio(m.error_ratio)} ({by_tier or 'no requests'})")
+        for message, weight in list(m.errors_seen.items())[:5]:
+            table.add_row("  error seen", f"{message!r} x {_count(weight)}")
+        yield table
+        for warning in r.warnings:
+            yield f"[yellow]warning:[/yellow] {warning}"

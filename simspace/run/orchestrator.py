@@ -1,0 +1,307 @@
+"""Runs a scenario end to end: stub server and Locust as child processes on one event clock,
+speakers driven from here, live progress, and a complete run directory whatever happens.
+
+Never imports locust or gevent: Locust runs as `python -m locust -f simspace/load/locustfile.py`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import random
+import signal
+import time
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+import psutil
+from rich.console import Console
+from rich.live import Live
+
+from simspace.clock import EventClock
+from simspace.errors import RunError, UsageError
+from simspace.load import LOCUSTFILE
+from simspace.load.config import CONFIG_ENV, LoadConfig
+from simspace.load.speaker import Speaker
+from simspace.plan import Plan, make_plan
+from simspace.results.build import build_result
+from simspace.results.model import RunResult, RunStatus
+from simspace.results.observations import ObservationReader
+from simspace.run.processes import Child, start_child, wait_for_ready_file
+from simspace.run.progress import ProgressView
+from simspace.run.rundir import RunDirectory, write_json
+from simspace.run.speakers import drive_script
+from simspace.scenario.loader import LoadedScenario
+from simspace.scenario.model import Scenario
+
+log = logging.getLogger(__name__)
+STARTUP_MARGIN_S = 4.0  # wall seconds for the server and Locust to start before t_begin
+SERVER_READY_TIMEOUT_S = 30.0
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    output_root: Path = Path("runs")
+    budget_rps: float | None = None
+    speedup: float | None = None
+    population_scale: float | None = None
+    duration_s: float | None = None
+    workers: int = 1
+    seed: int | None = None
+
+
+@dataclass
+class RunOutcome:
+    directory: Path
+    result: RunResult
+    plan: Plan
+
+
+@dataclass
+class _Monitor:
+    """Samples the load generator's CPU (Locust's own warning misses short runs)."""
+
+    samples: list[float] = field(default_factory=list)
+    _procs: dict[int, psutil.Process] = field(default_factory=dict)
+
+    def sample(self, pid: int) -> float:
+        try:
+            root = psutil.Process(pid)
+            procs = [root, *root.children(recursive=True)]
+        except psutil.Error:
+            return 0.0
+        total = 0.0
+        for proc in procs:
+            known = self._procs.setdefault(proc.pid, proc)
+            with contextlib.suppress(psutil.Error):
+                total += known.cpu_percent(None)
+        self.samples.append(total)
+        return total
+
+
+def plan_for(loaded: LoadedScenario, options: RunOptions) -> Plan:
+    try:
+        return make_plan(
+            loaded.scenario,
+            loaded.variant,
+            budget_rps=options.budget_rps,
+            speedup=options.speedup,
+            population_scale=options.population_scale,
+            duration_s=options.duration_s,
+            seed=options.seed,
+        )
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+
+
+async def execute_run(
+    loaded: LoadedScenario,
+    options: RunOptions,
+    console: Console,
+    on_plan: Callable[[Plan], None] | None = None,
+) -> RunOutcome:
+    """Run the scenario; always writes the run directory, then raises RunError if it failed."""
+    plan = plan_for(loaded, options)
+    if on_plan:
+        on_plan(plan)
+    rundir = RunDirectory.create(options.output_root, loaded.scenario.event.name, loaded.variant)
+    write_json(rundir.path("scenario.json"), loaded.scenario.model_dump(mode="json"))
+    write_json(rundir.path("plan.json"), plan)
+    clock = EventClock(time.time() + STARTUP_MARGIN_S, plan.t_begin, plan.speedup)
+    observations_dir = rundir.path("observations")
+    observations_dir.mkdir()
+    session = _RunSession(loaded, plan, clock, rundir, console, ObservationReader(observations_dir))
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, session.interrupt)
+    try:
+        failure = await session.execute(options.workers)
+    finally:
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.remove_signal_handler(sig)
+    status: RunStatus = (
+        "interrupted" if session.interrupted else ("failed" if failure else "completed")
+    )
+    result = build_result(
+        scenario=loaded.scenario,
+        variant=loaded.variant,
+        plan=plan,
+        observations=session.reader.poll(),
+        timeline=session.timeline or _read_dump(rundir.path("timeline.json")),
+        ledger=session.ledger or _read_dump(rundir.path("ledger.json")),
+        status=status,
+        failure=failure,
+        wall_s=time.time() - (clock.wall0 - STARTUP_MARGIN_S),
+        generator_cpu=session.monitor.samples,
+    )
+    write_json(rundir.path("result.json"), result)
+    final = rundir.finish()
+    if failure:
+        raise RunError(f"{failure} (partial results in {final})")
+    return RunOutcome(final, result, plan)
+
+
+@dataclass
+class _RunSession:
+    """The processes and tasks of one run, and what they observed."""
+
+    loaded: LoadedScenario
+    plan: Plan
+    clock: EventClock
+    rundir: RunDirectory
+    console: Console
+    reader: ObservationReader
+    children: list[Child] = field(default_factory=list)
+    monitor: _Monitor = field(default_factory=_Monitor)
+    stop: asyncio.Event = field(default_factory=asyncio.Event)
+    interrupted: bool = False
+    timeline: dict[str, Any] = field(default_factory=dict)
+    ledger: dict[str, Any] = field(default_factory=dict)
+    url: str = ""
+
+    def interrupt(self) -> None:
+        self.interrupted = True
+        self.stop.set()
+
+    async def execute(self, workers: int) -> str | None:
+        """Start, watch and stop everything; returns why the run failed, if it did."""
+        try:
+            await self._start_server()
+            await self._start_locust(workers)
+            return await self._watch()
+        except RunError as exc:
+            return str(exc)
+        finally:
+            if self.url and self.children and self.children[0].alive:
+                self.timeline, self.ledger = await _fetch_ground_truth(self.url)
+            for child in reversed(self.children):
+                await child.stop()
+
+    async def _start_server(self) -> None:
+        clock, ready_file = self.clock, self.rundir.path("server.ready.json")
+        args = ["-m", "simspace.server", "--host", "127.0.0.1", "--port", "0"]
+        args += ["--scenario-json", str(self.rundir.path("scenario.json"))]
+        args += ["--ready-file", str(ready_file), "--dump-dir", str(self.rundir.work)]
+        args += ["--wall0", repr(clock.wall0), "--t-begin", repr(clock.t_begin)]
+        args += ["--speedup", repr(clock.speedup), "--seed", str(self.plan.seed)]
+        server = await start_child("stub server", args, self.rundir.path("server.log"))
+        self.children.append(server)
+        ready = await wait_for_ready_file(server, ready_file, SERVER_READY_TIMEOUT_S)
+        self.url = str(ready["url"]).rstrip("/")
+
+    async def _start_locust(self, workers: int) -> None:
+        observations_dir = self.reader.directory
+        config = LoadConfig.build(self.loaded.scenario, self.plan, self.clock, observations_dir,
+                                  workers)  # fmt: skip
+        config_path = self.rundir.path("load-config.json")
+        write_json(config_path, config)
+        run_time_s = int(self.plan.wall_duration_s + STARTUP_MARGIN_S + 60)
+        args = ["-m", "locust", "-f", str(LOCUSTFILE), "--headless", "--host", self.url]
+        args += ["--csv", str(self.rundir.path("locust")), "--loglevel", "WARNING"]
+        args += ["--run-time", f"{run_time_s}s", "--stop-timeout", "1"]
+        if workers > 1:
+            args += ["--processes", str(workers)]
+        locust = await start_child(
+            "locust", args, self.rundir.path("locust.log"), env={CONFIG_ENV: str(config_path)}
+        )
+        self.children.append(locust)
+
+    async def _watch(self) -> str | None:
+        """Drive the speakers and show progress until the window ends."""
+        scenario, plan, clock = self.loaded.scenario, self.plan, self.clock
+        client = scenario.audience.client
+        timeout_s = max(client.request_timeout / plan.speedup * 1.5, 2.0)
+        view = ProgressView(scenario, t=clock.now(), t_end=plan.t_end)
+        live = (
+            Live(view, console=self.console, refresh_per_second=2, redirect_stderr=False)
+            if self.console.is_terminal
+            else contextlib.nullcontext()
+        )
+        async with (
+            aiohttp.ClientSession() as session,
+            _speakers(session, self.url, scenario, clock, plan.seed, timeout_s),
+        ):
+            with live:
+                return await self._progress(session, view)
+
+    async def _progress(self, session: aiohttp.ClientSession, view: ProgressView) -> str | None:
+        """Refresh the view once a second; stop at the window's end, on Ctrl-C or a dead child."""
+        clock, last_line, last_requests = self.clock, 0.0, 0.0
+        while not self.stop.is_set() and clock.now() < self.plan.t_end:
+            await asyncio.sleep(1.0)
+            for child in self.children:
+                if not child.alive:
+                    return f"{child.name} exited with code {child.process.returncode}"
+            observations = self.reader.poll()
+            view.t = clock.now()
+            view.presence = observations.presence_at(view.t)
+            view.counts = dict(observations.counts)
+            total = sum(v[0] + v[1] for v in observations.requests.values())
+            view.requests_per_s, last_requests = total - last_requests, total
+            view.generator_cpu_percent = self.monitor.sample(self.children[-1].process.pid)
+            view.server = await _get_json(session, self.url + "/_sim/state")
+            if not self.console.is_terminal and time.monotonic() - last_line >= 10:
+                self.console.print(view.line(), soft_wrap=True)
+                last_line = time.monotonic()
+        return None
+
+
+@contextlib.asynccontextmanager
+async def _speakers(
+    session: aiohttp.ClientSession,
+    url: str,
+    scenario: Scenario,
+    clock: EventClock,
+    seed: int,
+    timeout_s: float,
+) -> AsyncIterator[None]:
+    """Hosts and speakers run as tasks for the duration of the block."""
+    tasks = []
+    for index, speaker in enumerate(scenario.speakers):
+        rng = random.Random(seed + index)
+        script = Speaker(speaker.id, speaker.joins_at, scenario.audience.client, clock,
+                         _LogRecorder(), rng).script()  # fmt: skip
+        tasks.append(asyncio.create_task(drive_script(session, url, clock, script, timeout_s)))
+    try:
+        yield
+    finally:
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+
+
+async def _get_json(session: aiohttp.ClientSession, url: str) -> dict[str, Any]:
+    with contextlib.suppress(aiohttp.ClientError, TimeoutError, ValueError):
+        async with session.get(url, timeout=aiohttp.ClientTimeout(total=2)) as response:
+            data = await response.json()
+            return data if isinstance(data, dict) else {}
+    return {}
+
+
+class _LogRecorder:
+    """Speakers' outcomes go to the log: the server records when each Space went live."""
+
+    def state(self, t: float, listener: int, kind: str, weight: float, **extra: object) -> None:
+        log.info("speaker %s at %.0f: %s", extra.get("speaker"), t, kind)
+
+    def failure(self, t: float, tier: str, message: str, weight: float) -> None:
+        log.debug("speaker request failed at %.0f on %s: %s", t, tier, message)
+
+
+async def _fetch_ground_truth(url: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=30)) as session:
+        timeline = await _get_json(session, url + "/_sim/timeline")
+        ledger = await _get_json(session, url + "/_sim/ledger")
+    return timeline, ledger
+
+
+def _read_dump(path: Path) -> dict[str, Any]:
+    with contextlib.suppress(OSError, ValueError):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return data if isinstance(data, dict) else {}
+    return {}

@@ -1,0 +1,85 @@
+"""Child processes of a run (the stub server, Locust): started in their own process group so a
+terminal Ctrl-C reaches only the orchestrator, which then stops them in order; never orphaned."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import os
+import signal
+import sys
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+from simspace.errors import RunError
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Child:
+    """A started child process and where its output goes."""
+
+    name: str
+    process: asyncio.subprocess.Process
+    log_file: IO[bytes]
+
+    @property
+    def alive(self) -> bool:
+        return self.process.returncode is None
+
+    async def stop(self, grace_s: float = 10.0) -> int | None:
+        """SIGTERM the whole group, then SIGKILL after `grace_s`; returns the exit code."""
+        if self.alive:
+            _signal_group(self.process.pid, signal.SIGTERM)
+            try:
+                await asyncio.wait_for(self.process.wait(), grace_s)
+            except TimeoutError:
+                log.warning("%s did not stop in %.0fs; killing it", self.name, grace_s)
+                _signal_group(self.process.pid, signal.SIGKILL)
+                await self.process.wait()
+        # Workers Locust forked may outlive their parent: clean up the group regardless.
+        _signal_group(self.process.pid, signal.SIGKILL)
+        self.log_file.close()
+        return self.process.returncode
+
+
+def _signal_group(pid: int, sig: signal.Signals) -> None:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(pid, sig)
+
+
+async def start_child(
+    name: str, args: Sequence[str], log_path: Path, env: Mapping[str, str] | None = None
+) -> Child:
+    log_file = log_path.open("ab")
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        *args,
+        stdin=asyncio.subprocess.DEVNULL,
+        stdout=log_file,
+        stderr=asyncio.subprocess.STDOUT,
+        env={**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})},
+        start_new_session=True,
+    )
+    return Child(name, process, log_file)
+
+
+async def wait_for_ready_file(child: Child, path: Path, timeout_s: float) -> dict[str, Any]:
+    """Wait until a child writes its ready file (JSON); fail fast if it dies first."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if path.exists():
+            with contextlib.suppress(ValueError):
+                data = json.loads(path.read_text(encoding="utf-8"))
+                if isinstance(data, dict):
+                    return data
+        if not child.alive:
+            raise RunError(f"{child.name} exited with code {child.process.returncode} at start")
+        await asyncio.sleep(0.05)
+    raise RunError(f"{child.name} was not ready after {timeout_s:.0f}s")

@@ -1,0 +1,66 @@
+"""The run directory: `runs/<scenario>/<UTC timestamp>-<variant>/`, never overwritten.
+
+Everything is written into a hidden sibling first and renamed into place at the end (also after a
+failure or Ctrl-C), so a directory that exists under its final name is always complete.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel
+
+
+def write_atomic(path: Path, data: bytes | str) -> None:
+    """Write a file so that readers see the old content or the new, never half."""
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
+    os.replace(tmp, path)
+
+
+def write_json(path: Path, value: BaseModel | dict[str, Any] | list[Any]) -> None:
+    text = (
+        value.model_dump_json(indent=2)
+        if isinstance(value, BaseModel)
+        else json.dumps(value, indent=2)
+    )
+    write_atomic(path, text + "\n")
+
+
+@dataclass
+class RunDirectory:
+    """A run's output directory while it is being written (`work`) and once final (`final`)."""
+
+    work: Path
+    final: Path
+
+    @classmethod
+    def create(cls, root: Path, scenario: str, variant: str | None) -> RunDirectory:
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+        label = re.sub(r"[^a-z0-9_-]", "_", variant or "base")
+        parent = root / scenario
+        parent.mkdir(parents=True, exist_ok=True)
+        for n in range(1000):
+            name = f"{stamp}-{label}" + (f"-{n}" if n else "")
+            final = parent / name
+            work = parent / f".{name}.partial"
+            if not final.exists():
+                try:
+                    work.mkdir()
+                except FileExistsError:
+                    continue
+                return cls(work, final)
+        raise FileExistsError(f"no free run directory name under {parent}")
+
+    def path(self, name: str) -> Path:
+        return self.work / name
+
+    def finish(self) -> Path:
+        os.replace(self.work, self.final)
+        return self.final

@@ -1,0 +1,110 @@
+"""HTTP plumbing shared by the handlers: request weights, error bodies, modelled latency."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import math
+from typing import Any
+
+from aiohttp import web
+
+from simspace.platform import PlatformApi, Reply
+
+__all__ = [
+    "MAX_WEIGHT",
+    "MIN_SLEEP_S",
+    "SPEAKER_HEADER",
+    "STATUS",
+    "WEIGHT_HEADER",
+    "bad_request",
+    "error_response",
+    "json_response",
+    "reply_response",
+    "request_speaker",
+    "request_weight",
+    "wait_latency",
+]
+
+WEIGHT_HEADER = "X-Sim-Weight"
+SPEAKER_HEADER = "X-Sim-Speaker"
+MAX_WEIGHT = 1e7
+# Modelled waits shorter than this in wall time are not slept: loopback HTTP adds as much anyway,
+# and a timer per request would cost the stub more than the wait is worth.
+MIN_SLEEP_S = 0.001
+_MAX_HEADER_CHARS = 64
+
+STATUS = {
+    "overload": 503,
+    "rate_limited": 429,
+    "timeout": 504,
+    "not_found": 404,
+    "not_running": 409,
+    "listener_cap": 403,
+    "booted": 410,
+    "bad_request": 400,
+}
+_JSON = "application/json"
+
+
+def error_body(message: str, code: str) -> bytes:
+    return json.dumps({"errors": [{"message": message, "code": code}]}).encode()
+
+
+def json_response(data: dict[str, Any], status: int = 200) -> web.Response:
+    return web.Response(body=json.dumps(data).encode(), status=status, content_type=_JSON)
+
+
+def error_response(body: bytes, code: str, status: int | None = None) -> web.Response:
+    return web.Response(body=body, status=status or STATUS[code], content_type=_JSON)
+
+
+def bad_request(message: str, status: int = 400) -> web.Response:
+    return error_response(error_body(message, "bad_request"), "bad_request", status)
+
+
+def request_weight(request: web.Request) -> float | None:
+    """X-Sim-Weight as a float in (0, 1e7]; 1 when absent; None when malformed."""
+    raw = request.headers.get(WEIGHT_HEADER)
+    if raw is None:
+        return 1.0
+    if len(raw) > _MAX_HEADER_CHARS:
+        return None
+    try:
+        weight = float(raw)
+    except ValueError:
+        return None
+    return weight if math.isfinite(weight) and 0.0 < weight <= MAX_WEIGHT else None
+
+
+def bad_weight() -> web.Response:
+    return bad_request(f"{WEIGHT_HEADER} must be a number in (0, {MAX_WEIGHT:.0e}]")
+
+
+def request_speaker(request: web.Request) -> str | None:
+    raw = request.headers.get(SPEAKER_HEADER)
+    return raw if raw is not None and 0 < len(raw) <= _MAX_HEADER_CHARS else None
+
+
+async def wait_latency(latency_s: float, speedup: float) -> None:
+    """Hold the answer for the modelled latency, converted to wall time, without blocking."""
+    wall_s = latency_s / speedup
+    if wall_s >= MIN_SLEEP_S:
+        await asyncio.sleep(wall_s)
+
+
+class ErrorBodies:
+    """Error bodies built once per app from the scenario's texts."""
+
+    def __init__(self, api: PlatformApi) -> None:
+        self._bodies = {code: error_body(api.message(code), code) for code in STATUS}
+
+    def response(self, code: str, status: int | None = None) -> web.Response:
+        return error_response(self._bodies[code], code, status)
+
+
+def reply_response(reply: Reply, errors: ErrorBodies) -> web.Response:
+    """A JSON answer, or the error body for the reply's code."""
+    if reply.code is not None:
+        return errors.response(reply.code)
+    return json_response(reply.data or {})

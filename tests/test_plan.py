@@ -1,0 +1,72 @@
+"""The planner: scale and speedup fit the budget, weights conserve event-scale load."""
+
+from __future__ import annotations
+
+import pytest
+
+from simspace.plan import MIN_WALL_INTERVAL_S, make_plan
+from simspace.scenario.loader import load_scenario
+from tests.load.scenarios import small_scenario
+
+
+def test_auto_speedup_fits_the_wall_budget() -> None:
+    scenario = load_scenario("scenarios/trump_space.yaml").scenario
+    plan = make_plan(scenario)
+    assert plan.wall_duration_s <= scenario.simulation.max_wall + 1e-6
+    assert plan.speedup == pytest.approx((plan.t_end - plan.t_begin) / plan.wall_duration_s)
+    assert any("speedup" in r for r in plan.reasons)
+
+
+def test_auto_scale_keeps_the_expected_peak_rate_within_budget() -> None:
+    scenario = load_scenario("scenarios/trump_space.yaml").scenario
+    for budget in (200.0, 1000.0):
+        plan = make_plan(scenario, budget_rps=budget)
+        assert plan.expected_peak_rps == pytest.approx(budget, rel=1e-6)
+        assert plan.listener_weight == pytest.approx(1 / plan.population_scale)
+
+
+def test_given_scale_and_speedup_are_kept() -> None:
+    plan = make_plan(small_scenario(), speedup=30.0, population_scale=0.01)
+    assert plan.speedup == 30.0
+    assert plan.population_scale == 0.01
+    assert any("given" in r for r in plan.reasons)
+
+
+def test_arrivals_follow_the_curve_at_the_chosen_scale() -> None:
+    scenario = small_scenario()
+    plan = make_plan(scenario, speedup=60.0, population_scale=0.02)
+    expected = 70_000 * 0.02  # cumulative at the window's end, scaled
+    assert abs(plan.simulated_listeners - expected) < 4 * expected**0.5
+    assert plan.arrivals == sorted(plan.arrivals)
+    assert plan.t_begin <= plan.arrivals[0]
+    assert plan.arrivals[-1] <= plan.t_end
+    before_start = sum(1 for t in plan.arrivals if t < 0)
+    assert abs(before_start - 40_000 * 0.02) < 4 * (40_000 * 0.02) ** 0.5
+
+
+def test_time_compression_is_absorbed_by_weights_not_request_rate() -> None:
+    scenario = small_scenario()
+    slow = make_plan(scenario, speedup=1.0, population_scale=0.02)
+    fast = make_plan(scenario, speedup=100.0, population_scale=0.02)
+    assert slow.metadata_poll.wall_interval_s == 10.0
+    assert fast.metadata_poll.wall_interval_s == MIN_WALL_INTERVAL_S
+    # event-scale polls per event-second are the same: weight / event time between polls
+    for plan in (slow, fast):
+        poll = plan.metadata_poll
+        rate = poll.weight / (poll.wall_interval_s * plan.speedup)
+        assert rate == pytest.approx(plan.listener_weight / 10.0)
+
+
+def test_same_seed_same_arrivals_other_seed_other_arrivals() -> None:
+    scenario = small_scenario()
+    a = make_plan(scenario, speedup=60.0, population_scale=0.01, seed=1)
+    b = make_plan(scenario, speedup=60.0, population_scale=0.01, seed=1)
+    c = make_plan(scenario, speedup=60.0, population_scale=0.01, seed=2)
+    assert a.arrivals == b.arrivals
+    assert a.arrivals != c.arrivals
+
+
+def test_duration_cuts_the_window() -> None:
+    plan = make_plan(small_scenario(), speedup=60.0, population_scale=0.01, duration_s=5.0)
+    assert plan.t_end == pytest.approx(plan.t_begin + 300.0)
+    assert plan.wall_duration_s == pytest.approx(5.0)
