@@ -1,9 +1,10 @@
 """Stub platform vs a bare aiohttp handler serving the same bytes: requests/s, side by side.
 
-Run: `python benchmarks/bench_stub.py [--duration 10] [--rounds 1]`. Both servers run as owned
+Run: `python benchmarks/bench_stub.py [--duration 10]`. Both servers run as owned
 child processes on 127.0.0.1 with ports they pick themselves (reported through a ready file and
 checked to be theirs), pinned to one core with the load generator (wrk, or an aiohttp client
-process if wrk is missing) on another. Measurements interleave stub and bare so drift hits both.
+process if wrk is missing) on another. One-second slices alternate between stub and bare so that
+drift hits both alike.
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ import logging
 import os
 import re
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -125,17 +125,17 @@ def serve_bare(bodies_file: Path, ready_file: Path) -> None:
 # --- load generators --------------------------------------------------------------------------
 
 
-def _wrk(url: str, duration_s: float, connections: int, cpu: int | None) -> tuple[int, float]:
+def _wrk(url: str, seconds: int, connections: int, cpu: int | None) -> tuple[int, float]:
     """(requests completed, seconds) by wrk with one thread."""
-    argv = ["wrk", "-t1", f"-c{connections}", f"-d{int(duration_s)}s", url]
+    argv = ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", url]
     out = subprocess.run(
-        _pinned(cpu, argv), capture_output=True, text=True, timeout=duration_s + 60, check=True
+        _pinned(cpu, argv), capture_output=True, text=True, timeout=seconds + 60, check=True
     ).stdout
     match = re.search(r"(\d+) requests in ([\d.]+)(m?s)", out)
     if match is None or re.search(r"Non-2xx or 3xx responses", out):
         raise RuntimeError(f"wrk failed or saw errors:\n{out}")
-    seconds = float(match[2]) / (1000.0 if match[3] == "ms" else 1.0)
-    return int(match[1]), seconds
+    elapsed_s = float(match[2]) / (1000.0 if match[3] == "ms" else 1.0)
+    return int(match[1]), elapsed_s
 
 
 async def _client_load(url: str, duration_s: float, connections: int) -> tuple[int, float]:
@@ -160,31 +160,38 @@ async def _client_load(url: str, duration_s: float, connections: int) -> tuple[i
         return count, time.monotonic() - started
 
 
-@dataclass(frozen=True)
+@dataclass
 class Measurement:
-    """One load run against one server: its rate and the server's CPU per request."""
+    """Load runs against one server, summed: requests, seconds, the server's CPU seconds."""
 
-    requests_per_s: float
-    server_cpu_us_per_request: float
+    requests: int = 0
+    seconds: float = 0.0
+    cpu_s: float = 0.0
+
+    @property
+    def requests_per_s(self) -> float:
+        return self.requests / self.seconds if self.seconds else 0.0
+
+    @property
+    def server_cpu_us_per_request(self) -> float:
+        return self.cpu_s * 1e6 / max(self.requests, 1)
 
 
-def _load(
-    child: Child, url: str, duration_s: float, connections: int, cpu: int | None
-) -> Measurement:
+def _load(child: Child, url: str, seconds: int, connections: int, cpu: int | None) -> Measurement:
     server = psutil.Process(child.process.pid)
     cpu_before = sum(server.cpu_times()[:2])
     if shutil.which("wrk"):
-        requests, seconds = _wrk(url, duration_s, connections, cpu)
+        requests, elapsed = _wrk(url, seconds, connections, cpu)
     else:
-        argv = [sys.executable, __file__, "--client-load", url, "--duration", str(duration_s)]
+        argv = [sys.executable, __file__, "--client-load", url, "--duration", str(seconds)]
         argv += ["--connections", str(connections)]
         out = subprocess.run(
-            _pinned(cpu, argv), capture_output=True, text=True, timeout=duration_s + 60, check=True
+            _pinned(cpu, argv), capture_output=True, text=True, timeout=seconds + 60, check=True
         ).stdout
-        count, elapsed = out.split()
-        requests, seconds = int(count), float(elapsed)
+        count, elapsed_text = out.split()
+        requests, elapsed = int(count), float(elapsed_text)
     cpu_s = sum(server.cpu_times()[:2]) - cpu_before
-    return Measurement(requests / seconds, cpu_s * 1e6 / max(requests, 1))
+    return Measurement(requests, elapsed, cpu_s)
 
 
 # --- the measurement --------------------------------------------------------------------------
@@ -201,7 +208,7 @@ def _machine() -> str:
     return f"{os.cpu_count()} CPUs ({model}), Python {sys.version.split()[0]}"
 
 
-def measure(duration_s: float, rounds: int, connections: int) -> dict[str, Any]:
+def measure(duration_s: float, connections: int) -> dict[str, Any]:
     from simspace.scenario import load_scenario  # noqa: PLC0415
 
     server_cpu, load_cpu = _cpus()
@@ -243,18 +250,23 @@ def measure(duration_s: float, rounds: int, connections: int) -> dict[str, Any]:
                 "chunk": f"/hls/{media_key}/{chunk_name}",
                 "playlist": f"/hls/{media_key}/dynamic_playlist.m3u8",
             }
-            runs: dict[str, dict[str, list[Measurement]]] = {
-                kind: {"stub": [], "bare": []} for kind in paths
-            }
-            for _ in range(rounds):
-                for kind, path in paths.items():
+            # Alternate one-second slices of stub and bare, so that whatever else the machine
+            # does in the meantime hits both alike; each gets `duration_s` in all.
+            runs = {kind: {"stub": Measurement(), "bare": Measurement()} for kind in paths}
+            for kind, path in paths.items():
+                for _ in range(max(1, round(duration_s))):
                     for child in (stub, bare):
-                        m = _load(child, child.url + path, duration_s, connections, load_cpu)
-                        runs[kind][child.name].append(m)
-                        log.info(
-                            "%-8s %s: %6.0f req/s, server %5.1f us CPU/request",
-                            kind, child.name, m.requests_per_s, m.server_cpu_us_per_request,
-                        )  # fmt: skip
+                        m = _load(child, child.url + path, 1, connections, load_cpu)
+                        total = runs[kind][child.name]
+                        total.requests += m.requests
+                        total.seconds += m.seconds
+                        total.cpu_s += m.cpu_s
+                for child in (stub, bare):
+                    m = runs[kind][child.name]
+                    log.info(
+                        "%-8s %s: %6.0f req/s, server %5.1f us CPU/request",
+                        kind, child.name, m.requests_per_s, m.server_cpu_us_per_request,
+                    )  # fmt: skip
             state = json.loads(_get(stub.url + "/_sim/state"))
         finally:
             for child in children:
@@ -264,16 +276,13 @@ def measure(duration_s: float, rounds: int, connections: int) -> dict[str, Any]:
         "pinned": server_cpu is not None,
         "load_generator": "wrk" if shutil.which("wrk") else "aiohttp client process",
         "duration_s": duration_s,
-        "rounds": rounds,
         "connections": connections,
         "sizes_bytes": {"chunk": len(chunk), "playlist": len(playlist)},
         "stub_cdn_requests_served": state["tiers"]["cdn"]["served"],
     }
     for kind, by_server in runs.items():
-        row: dict[str, float] = {}
-        for name, ms in by_server.items():
-            row[f"{name}_rps"] = statistics.median(m.requests_per_s for m in ms)
-            row[f"{name}_cpu_us"] = statistics.median(m.server_cpu_us_per_request for m in ms)
+        row = {f"{name}_rps": m.requests_per_s for name, m in by_server.items()}
+        row.update({f"{name}_cpu_us": m.server_cpu_us_per_request for name, m in by_server.items()})
         row["ratio"] = row["stub_rps"] / row["bare_rps"]
         # What the stub would reach vs bare if the server core were the bottleneck.
         row["cpu_ratio"] = row["bare_cpu_us"] / row["stub_cpu_us"]
@@ -283,8 +292,9 @@ def measure(duration_s: float, rounds: int, connections: int) -> dict[str, Any]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--duration", type=float, default=10.0, help="seconds per measurement")
-    parser.add_argument("--rounds", type=int, default=1, help="interleaved rounds (median)")
+    parser.add_argument(
+        "--duration", type=float, default=10.0, help="seconds of load per server and kind"
+    )
     parser.add_argument("--connections", type=int, default=50)
     parser.add_argument("--json", type=Path, help="also write the results here")
     parser.add_argument("--bare-server", type=Path, help=argparse.SUPPRESS)
@@ -299,7 +309,7 @@ def main() -> int:
         rate = asyncio.run(_client_load(args.client_load, args.duration, args.connections))
         sys.stdout.write(f"{rate[0]} {rate[1]}\n")
         return 0
-    results = measure(args.duration, args.rounds, args.connections)
+    results = measure(args.duration, args.connections)
     log.info("machine: %s; load: %s", results["machine"], results["load_generator"])
     for kind in ("chunk", "playlist"):
         r = results[kind]

@@ -51,6 +51,10 @@ class Plan(BaseModel):
     playlist_poll: Cadence
     ping: Cadence
     segment_duration_s: float
+    session_timeout_s: float = Field(
+        description="event seconds without a ping before the stub expires a listener: the "
+        "scenario's ping timeout, lengthened to cover the coalesced ping cadence"
+    )
     arrivals: list[float] = Field(description="event time of each simulated arrival")
     seed: int
     reasons: list[str] = Field(description="why these numbers")
@@ -134,6 +138,17 @@ def make_plan(
             f"{len(times)} simulated listeners exceed {MAX_SIMULATED_LISTENERS}: "
             "lower the population scale or the budget"
         )
+    ping = _cadence(client.ping_interval, speedup, population_scale, PING_MIN_WALL_INTERVAL_S)
+    playlist = _cadence(playlist_event_s, speedup, population_scale, MIN_WALL_INTERVAL_S)
+    # A ping is sent at the first reload cycle after it is due: it can be one cycle late.
+    ping_gap_s = (ping.wall_interval_s + playlist.wall_interval_s * 1.1) * speedup
+    session_timeout_s = max(scenario.platform.ping_timeout, 2 * ping_gap_s)
+    if session_timeout_s > scenario.platform.ping_timeout:
+        reasons.append(
+            f"listener sessions expire after {format_duration_s(round(session_timeout_s))} "
+            f"without a ping (scenario: {format_duration_s(scenario.platform.ping_timeout)}): "
+            "coalesced pings are that far apart"
+        )
     return Plan(
         scenario=scenario.event.name,
         variant=variant,
@@ -149,9 +164,10 @@ def make_plan(
         metadata_poll=_cadence(
             client.metadata_poll_interval, speedup, population_scale, MIN_WALL_INTERVAL_S
         ),
-        playlist_poll=_cadence(playlist_event_s, speedup, population_scale, MIN_WALL_INTERVAL_S),
-        ping=_cadence(client.ping_interval, speedup, population_scale, PING_MIN_WALL_INTERVAL_S),
+        playlist_poll=playlist,
+        ping=ping,
         segment_duration_s=hls.segment_duration,
+        session_timeout_s=session_timeout_s,
         arrivals=times,
         seed=run_seed,
         reasons=reasons,

@@ -70,3 +70,12 @@ def test_duration_cuts_the_window() -> None:
     plan = make_plan(small_scenario(), speedup=60.0, population_scale=0.01, duration_s=5.0)
     assert plan.t_end == pytest.approx(plan.t_begin + 300.0)
     assert plan.wall_duration_s == pytest.approx(5.0)
+
+
+def test_session_timeout_covers_the_coalesced_ping_cadence() -> None:
+    scenario = small_scenario()
+    slow = make_plan(scenario, speedup=1.0, population_scale=0.01)
+    fast = make_plan(scenario, speedup=60.0, population_scale=0.01)
+    assert slow.session_timeout_s == scenario.platform.ping_timeout
+    assert fast.session_timeout_s >= 2 * fast.ping.wall_interval_s * fast.speedup
+    assert any("expire" in reason for reason in fast.reasons)

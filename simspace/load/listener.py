@@ -146,7 +146,9 @@ class Listener:
         last_seq, first_audio_t, last_audio_t = -1, None, self.clock.now()
         stalled_since: float | None = None
         leave_at: float | None = None
-        next_ping = self.clock.now() + ping.event_interval_s
+        # Pings go out at the coalesced cadence their weight was computed for.
+        ping_every_s = ping.wall_interval_s * self.clock.speedup
+        next_ping = self.clock.now() + ping_every_s
         stop_path = f"/api/spaces/{space_id}/watching/stop?session_id={session}"
         ping_path = f"/api/spaces/{space_id}/watching/ping?session_id={session}"
         while True:
@@ -192,7 +194,7 @@ class Listener:
                 self._state("gave_up", waited_s=now - waiting_since)
                 return "gave_up"
             if now >= next_ping:
-                next_ping = now + ping.event_interval_s
+                next_ping = now + ping_every_s
                 pong = yield from self._call(
                     Call("POST", ping_path, "api", "api: ping watching", ping.weight), retry=False
                 )

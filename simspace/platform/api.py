@@ -42,6 +42,8 @@ class Reply:
 class PlatformApi:
     """Listener, host and CDN operations over one `PlatformModel`."""
 
+    __slots__ = ("model",)
+
     def __init__(self, model: PlatformModel) -> None:
         self.model = model
 

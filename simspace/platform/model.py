@@ -53,8 +53,12 @@ class PlatformModel:
         *,
         seed: int | None = None,
         max_sessions: int = MAX_SESSIONS,
+        session_timeout_s: float | None = None,
     ) -> None:
         self.scenario = scenario
+        # A compressed run pings only as often as its coalesced cadence allows: the plan may
+        # lengthen the expiry horizon so that living listeners are never expired between pings.
+        self.session_timeout_s = max(scenario.platform.ping_timeout, session_timeout_s or 0.0)
         self.clock = clock
         self.errors = scenario.platform.errors
         self._rng = random.Random(scenario.simulation.seed if seed is None else seed)
@@ -69,6 +73,7 @@ class PlatformModel:
         self.sessions = SessionTable(random.Random(self._rng.getrandbits(64)), max_sessions)
         self.listener_cap = scenario.platform.listener_cap
         self.spaces: list[SpaceRecord] = []
+        self._live_spaces: list[SpaceRecord] = []  # not over yet: sampled at every tick
         self._by_id: dict[str, SpaceRecord] = {}
         self._by_media_key: dict[str, SpaceRecord] = {}
         self._speakers = {s.id: s for s in scenario.speakers}
@@ -135,6 +140,9 @@ class PlatformModel:
     def move_tier(self, name: str, t: float) -> TierModel:
         """Drain one tier up to t (within the current second), booking any attack inflow."""
         tier = self.tiers[name]
+        if not tier.attack_rps:
+            tier.drain(t)
+            return tier
         t0 = tier.t
         attack, rejected = tier.advance(t)
         if attack:
@@ -156,11 +164,11 @@ class PlatformModel:
         for watch in self._rules:
             if watch.check(t, utilisation[watch.rule.when.tier]):
                 self._fire(watch, t)
-        expired = self.sessions.expire(t - self.scenario.platform.ping_timeout)
+        expired = self.sessions.expire(t - self.session_timeout_s)
         if expired:
             weight = self._drop_sessions(expired)
             self.ledger.failure("session", "expired", None, t, weight, count=len(expired))
-        for space in self.spaces:
+        for space in self._live_spaces:
             self.timeline.sample_space(space.index, t, space.listeners, space.state)
 
     # --- rules and actions ----------------------------------------------------------------
@@ -250,6 +258,7 @@ class PlatformModel:
             created_t=t,
         )
         self.spaces.append(space)
+        self._live_spaces.append(space)
         self._by_id[space_id] = space
         self._by_media_key[media_key] = space
         self.timeline.add_space(space.index, space_id, host)
@@ -276,6 +285,8 @@ class PlatformModel:
         space.state = state
         space.ended_t = t
         space.end_cause = cause
+        self._live_spaces.remove(space)
+        self.timeline.close_space(space.index, t, state)
         if space.stream is not None:
             space.stream.end(t)
         dropped = self.sessions.drop_space(space.index)

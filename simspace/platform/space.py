@@ -41,7 +41,7 @@ def new_media_key(rng: random.Random) -> str:
     return "28_" + str(rng.randrange(10**18, 10**19))
 
 
-@dataclass
+@dataclass(slots=True)
 class SpaceRecord:
     """One Space incarnation (1 = the first, 2 = the first relaunch...)."""
 

@@ -18,6 +18,8 @@ _EARLY_S = 1e-6
 class SpaceStream:
     """Pure: every answer is a function of event time; bytes are built once and reused."""
 
+    __slots__ = ("_chunks", "_playlist", "_playlist_key", "_playlist_until_t", "timeline")
+
     def __init__(self, hls: HlsSettings, start_t: float, epoch_unix_s: float) -> None:
         self.timeline = SegmentTimeline(
             start_s=start_t,

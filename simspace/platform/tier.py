@@ -29,6 +29,8 @@ class Admission:
 class SlidingRate:
     """Weight per event-second over the last `window_s` seconds, kept in one-second buckets."""
 
+    __slots__ = ("_buckets", "_n", "_second")
+
     def __init__(self, window_s: int = UTILISATION_WINDOW_S) -> None:
         if window_s < 2:
             raise ValueError(f"window_s must be >= 2 (got {window_s})")
@@ -84,6 +86,21 @@ class SlidingRate:
 class TierModel:
     """A tier's fluid queue. `advance(t)` drains it; `offer(t, weight)` charges one request."""
 
+    __slots__ = (
+        "_load",
+        "_t",
+        "_tokens",
+        "_tokens_t",
+        "attack_rps",
+        "backlog",
+        "capacity_rps",
+        "name",
+        "queue_limit",
+        "rate_limit_rps",
+        "service_time_s",
+        "timeout_s",
+    )
+
     def __init__(self, name: str, spec: Tier, start_t: float) -> None:
         self.name = name
         self.capacity_rps = spec.capacity_rps
@@ -129,6 +146,14 @@ class TierModel:
         self._t = t
         return attack, rejected
 
+    def drain(self, t: float) -> None:
+        """`advance(t)` for a tier without attack inflow (the per-request path)."""
+        dt = t - self._t
+        if dt > 0:
+            if self.backlog:
+                self.backlog = max(0.0, self.backlog - self.capacity_rps * dt)
+            self._t = t
+
     def set_capacity(self, capacity_rps: float) -> None:
         self.capacity_rps = capacity_rps
 
@@ -157,7 +182,7 @@ class TierModel:
             self._load.add(t, weight)
             self.backlog = min(self.queue_limit, self.backlog + weight)
             return Admission(None, self.service_time_s)
-        if self._rate_limited(t, weight):
+        if self.rate_limit_rps is not None and self._rate_limited(t, weight):
             return Admission("rate_limited", 0.0)
         rho = self._load.add_and_rate(t, weight) / self.capacity_rps
         if self.backlog + weight > self.queue_limit:

@@ -65,6 +65,7 @@ class _SpaceColumns:
         self.host = host
         self.listeners = _zeros(n)
         self.state = array("b", [_NO_STATE]) * n
+        self.final: tuple[int, int] | None = None  # (from bucket, state code) once it is over
 
 
 class Timeline:
@@ -145,11 +146,14 @@ class Timeline:
         self, tier: str, t: float, weight: float, code: str | None, reason: str | None
     ) -> None:
         """One request's weight: offered, and admitted/served/rejected/timed out as it went."""
-        pending = self._pending(tier, t)
+        if self._lo_t <= t < self._hi_t:
+            pending: list[float] | None = self._tiers[tier].pending
+        else:
+            pending = self._pending(tier, t)
         if pending is None:
-            pending = [0.0] * len(_SLOTS)
-            self._count(pending, weight, code, reason)
-            for slot, value in enumerate(pending):
+            past = [0.0] * len(_SLOTS)
+            self._count(past, weight, code, reason)
+            for slot, value in enumerate(past):
                 if value:
                     self._add_past(tier, t, slot, value)
             return
@@ -203,6 +207,19 @@ class Timeline:
         columns.listeners[i] = max(columns.listeners[i], listeners)
         columns.state[i] = STATE_CODES.index(state)
 
+    def close_space(self, index: int, t: float, state: SpaceState) -> None:
+        """The Space is over from t: readings from t on are `state`, without being sampled."""
+        i = math.floor((t - 1e-9 - self.origin_t) / self.bucket_s)
+        self._spaces[index - 1].final = (max(0, i), STATE_CODES.index(state))
+
+    def _states(self, space: _SpaceColumns, n: int) -> list[str | None]:
+        codes = space.state[:n].tolist()
+        if space.final is not None:
+            start, code = space.final
+            for i in range(start, n):
+                codes[i] = code
+        return [None if code == _NO_STATE else STATE_CODES[code].value for code in codes]
+
     def to_json(self) -> dict[str, Any]:
         """Columns up to the newest bucket touched; `t` holds each bucket's start."""
         self._flush()
@@ -230,10 +247,7 @@ class Timeline:
                     "space_id": s.space_id,
                     "host": s.host,
                     "listeners": s.listeners[:n].tolist(),
-                    "state": [
-                        None if code == _NO_STATE else STATE_CODES[code].value
-                        for code in s.state[:n]
-                    ],
+                    "state": self._states(s, n),
                 }
                 for s in self._spaces
             ],

@@ -189,6 +189,7 @@ class _RunSession:
         args += ["--ready-file", str(ready_file), "--dump-dir", str(self.rundir.work)]
         args += ["--wall0", repr(clock.wall0), "--t-begin", repr(clock.t_begin)]
         args += ["--speedup", repr(clock.speedup), "--seed", str(self.plan.seed)]
+        args += ["--session-timeout", repr(self.plan.session_timeout_s)]
         server = await start_child("stub server", args, self.rundir.path("server.log"))
         self.children.append(server)
         ready = await wait_for_ready_file(server, ready_file, SERVER_READY_TIMEOUT_S)

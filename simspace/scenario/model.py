@@ -22,7 +22,7 @@ from simspace.scenario.audience import Audience
 from simspace.scenario.base import Loc, ScenarioCheckError, Strict
 from simspace.scenario.facts import EventWindow, Gates, ReportedFact
 from simspace.scenario.platform import Flood, OperatorAction, Platform, RestartSpace
-from simspace.scenario.types import URL_PATTERN, Count, EventTime, Fraction, Slug
+from simspace.scenario.types import URL_PATTERN, Count, Duration, EventTime, Fraction, Slug
 
 
 class Source(Strict):
@@ -93,7 +93,12 @@ class Simulation(Strict):
     budget_rps: Count | None = Field(
         None, description="peak real requests/s the load side may send; default: measured"
     )
-    max_wall: float = Field(300.0, gt=0, description="wall seconds a default run may take")
+    max_wall: Duration = Field(
+        270.0,
+        gt=0,
+        description="wall time the event window is compressed into when speedup is auto "
+        "(start-up and wrap-up add ~10 s)",
+    )
     seed: int = Field(1, description="random seed: same seed, same arrivals")
 
     @field_validator("speedup")

@@ -38,6 +38,9 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--ready-file", type=Path, help='write {"url","port","pid"} when listening')
     parser.add_argument("--dump-dir", type=Path, help="write timeline.json, ledger.json on exit")
     parser.add_argument("--live", action="store_true", help="start the first Space at once")
+    parser.add_argument(
+        "--session-timeout", type=float, help="event s without a ping before a listener expires"
+    )
     parser.add_argument("--allow-remote", action="store_true", help="allow a non-loopback host")
     parser.add_argument("--log-level", default="INFO")
     return parser
@@ -65,7 +68,9 @@ def main(argv: list[str] | None = None) -> int:
         wall0 = time.time() if args.wall0 is None else args.wall0
         t_begin = scenario.window.start if args.t_begin is None else args.t_begin
         clock = EventClock(wall0=wall0, t_begin=t_begin, speedup=args.speedup)
-        app = create_app(scenario, clock, seed=args.seed, live=args.live)
+        app = create_app(
+            scenario, clock, seed=args.seed, live=args.live, session_timeout_s=args.session_timeout
+        )
         asyncio.run(
             run_server(
                 app,

@@ -59,13 +59,19 @@ def _route(app: web.Application, path: str, methods: dict[str, Handler]) -> None
 
 
 def create_app(
-    scenario: Scenario, clock: Clock, *, seed: int | None = None, live: bool = False
+    scenario: Scenario,
+    clock: Clock,
+    *,
+    seed: int | None = None,
+    live: bool = False,
+    session_timeout_s: float | None = None,
 ) -> web.Application:
     """The stub platform for one scenario on one event clock.
 
-    `live` starts the first Space at once with a full playlist window (no host client needed).
+    `live` starts the first Space at once with a full playlist window (no host client needed);
+    `session_timeout_s` lengthens the listeners' ping expiry for compressed runs (see the plan).
     """
-    model = PlatformModel(scenario, clock, seed=seed)
+    model = PlatformModel(scenario, clock, seed=seed, session_timeout_s=session_timeout_s)
     api = PlatformApi(model)
     if live:
         hls = scenario.platform.hls

@@ -155,3 +155,18 @@ def test_ledger_lists_every_space_incarnation(clock: FakeClock) -> None:
         "space_created",
         "space_running",
     ]
+
+
+def test_ended_spaces_keep_their_final_state_without_sampling(clock: FakeClock) -> None:
+    scenario = make_scenario(
+        {"operator_actions": [{"action": "restart_space", "at": -590, "host": "relauncher"}]}
+    )
+    api = PlatformApi(PlatformModel(scenario, clock))
+    api.publish(api.model.current.space_id, "host")
+    clock.t = -580.0
+    api.model.advance()
+    first, second = api.model.timeline_json()["spaces"]
+    # the restart at -590 is read at the tick of -590, which closes bucket 9 ([-591, -590))
+    assert first["state"] == ["Running"] * 9 + ["Ended"] * 11
+    assert second["state"] == [None] * 9 + ["NotStarted"] * 11
+    assert len(api.model._live_spaces) == 1

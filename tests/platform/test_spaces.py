@@ -212,3 +212,14 @@ def test_priority_speakers_start_through_an_overloaded_api(clock: FakeClock) -> 
     assert api.space_metadata(space.space_id, weight=1).code == "overload"
     assert api.publish(space.space_id, "host").code is None
     assert space.state is SpaceState.RUNNING
+
+
+def test_sessions_are_bounded_in_number(clock: FakeClock) -> None:
+    api = PlatformApi(PlatformModel(make_scenario(), clock, max_sessions=3))
+    space = api.model.current
+    api.publish(space.space_id, "host")
+    codes = [api.start_watching(space.space_id).code for _ in range(5)]
+    assert codes == [None, None, None, "listener_cap", "listener_cap"]
+    assert len(api.model.sessions) == 3
+    (limit,) = [f for f in api.model.ledger.failures() if f.reason == "session_limit"]
+    assert (limit.kind, limit.count) == ("rejection", 2)
