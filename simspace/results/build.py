@@ -15,6 +15,7 @@ from simspace.results.model import (
     ListenerSeries,
     Metrics,
     Percentiles,
+    RequestCount,
     RunResult,
     RunStatus,
     SpaceRecord,
@@ -97,7 +98,9 @@ def _tiers(resample: _Resampler, timeline: dict[str, Any]) -> dict[str, TierSeri
     return tiers
 
 
-def _spaces(ledger: dict[str, Any], timeline: dict[str, Any]) -> list[SpaceRecord]:
+def _spaces(
+    ledger: dict[str, Any], timeline: dict[str, Any], resample: _Resampler
+) -> list[SpaceRecord]:
     t = _floats(timeline.get("t"))
     by_index = {
         int(s.get("index", 0)): _floats(s.get("listeners"))
@@ -123,6 +126,7 @@ def _spaces(ledger: dict[str, Any], timeline: dict[str, Any]) -> list[SpaceRecor
                 end_state=str(raw.get("state")) if ended is not None else None,
                 peak_listeners=float(raw.get("peak_listeners", 0.0) or 0.0),
                 peak_listeners_at=peak_at,
+                listeners=resample.peak(listeners),
             )
         )
     return records
@@ -152,7 +156,7 @@ def build_result(
         if isinstance(raw, dict):
             for i, value in enumerate(resample.peak(_floats(raw.get("listeners")))):
                 concurrent[i] += value
-    spaces = _spaces(ledger, timeline)
+    spaces = _spaces(ledger, timeline, resample)
     server_t = resample.t
     server_total = [0.0] * len(server_t)
     for raw in timeline.get("spaces") or []:
@@ -209,6 +213,10 @@ def build_result(
             ErrorCount(t=t, tier=tier, message=message, weight=weight)
             for (t, tier, message), weight in sorted(observations.failures.items())
         ],
+        requests=[
+            RequestCount(t=t, tier=tier, ok=ok, failed=failed)
+            for (t, tier), (_, _, ok, failed) in sorted(observations.requests.items())
+        ],
         metrics=Metrics(
             start_delay_s=first.running_at if first and first.running_at is not None else None,
             peak_listeners=peak,
@@ -237,4 +245,5 @@ def build_result(
         ),
         ledger=[*(ledger.get("failures") or []), *(ledger.get("events") or [])],
         warnings=warnings,
+        observed_until=resample.t[-1] + resample.bucket_s if resample.t else None,
     )

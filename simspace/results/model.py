@@ -38,6 +38,11 @@ class SpaceRecord(Frozen):
     end_state: str | None = Field(description="Ended, TimedOut... or null while running")
     peak_listeners: float = Field(description="event-scale concurrent listeners at its peak")
     peak_listeners_at: float | None = None
+    listeners: list[float] = Field(
+        default_factory=list,
+        description="server: its concurrent listeners on the `listeners.t` grid (peak per step); "
+        "empty in results written before it was recorded",
+    )
 
 
 class ListenerSeries(Frozen):
@@ -69,6 +74,15 @@ class ErrorCount(Frozen):
     tier: str
     message: str
     weight: float = Field(description="event-scale failed requests")
+
+
+class RequestCount(Frozen):
+    """Load side: request outcomes in one event-time bucket on one tier, by weight."""
+
+    t: float = Field(description="event time bucket start")
+    tier: str
+    ok: float = Field(description="event-scale requests that succeeded")
+    failed: float = Field(description="event-scale requests that failed")
 
 
 class Metrics(Frozen):
@@ -110,7 +124,15 @@ class RunResult(Frozen):
     listeners: ListenerSeries
     tiers: dict[str, TierSeries]
     errors: list[ErrorCount]
+    requests: list[RequestCount] = Field(
+        default_factory=list, description="load side: request outcomes per bucket and tier"
+    )
     metrics: Metrics
     generator: Generator
     ledger: list[dict[str, object]] = Field(description="the server's ledger of injected failures")
     warnings: list[str]
+    observed_until: float | None = Field(
+        None,
+        description="event time the server's timeline reached (end of its last bucket); short "
+        "of plan.t_end when the run was interrupted or failed; null if unknown",
+    )

@@ -1,0 +1,410 @@
+"""The self-contained offline HTML report of one run: what happened against what was reported.
+
+One file, no external URL, font, image or script: CSS is inline, charts are inline SVG built in
+`simspace.report.charts`. Every piece of scenario or run text is escaped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from html import escape
+
+from simspace import __version__
+from simspace.report.charts import approx_count, offset_label
+from simspace.report.figures import Figures, Moment, duration_text
+from simspace.report.verdicts import Comparison, FactVerdict
+from simspace.results.model import RunResult
+from simspace.scenario.model import Scenario
+from simspace.units import format_count, format_duration_s, format_ratio
+
+VERDICT_TEXT = {
+    "reproduced": "reproduced",
+    "not_reproduced": "not reproduced",
+    "not_observable": "not observable",
+    "claim": "claim",
+}
+STATUS_CLASS = {"completed": "ok", "interrupted": "warn", "failed": "bad"}
+
+CSS = """
+:root{color-scheme:light;--fg:#24292f;--mute:#57606a;--line:#d0d7de;--bg2:#f6f8fa}
+*{box-sizing:border-box}
+body{margin:0;font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:var(--fg)}
+main{max-width:1240px;margin:0 auto;padding:12px 16px 40px}
+h1{font-size:1.5em;margin:.3em 0}h2{font-size:1.2em;margin:1.6em 0 .5em;
+border-bottom:1px solid var(--line);padding-bottom:.2em}h3{font-size:1em;margin:.8em 0 .3em}
+nav{display:flex;flex-wrap:wrap;gap:4px 12px;font-size:.9em;margin:.4em 0}
+nav a{color:#0969da;text-decoration:none}
+small,.mute{color:var(--mute)}
+.badge{display:inline-block;padding:0 .5em;border-radius:1em;font-size:.85em;font-weight:600;
+color:#fff;white-space:nowrap}
+.ok,.reproduced{background:#1a7f37}.bad,.not_reproduced{background:#cf222e}
+.warn{background:#9a6700}.not_observable{background:#6e7781}.claim{background:#8250df}
+.cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(150px,1fr));gap:8px;margin:.8em 0}
+.card{background:var(--bg2);border-radius:6px;padding:6px 10px}
+.card b{display:block;font-size:1.25em}.card span{font-size:.85em;color:var(--mute)}
+.scroll{overflow-x:auto;-webkit-overflow-scrolling:touch}
+table{border-collapse:collapse;width:100%;font-size:.92em}
+th,td{text-align:left;vertical-align:top;padding:5px 8px;border-bottom:1px solid var(--line)}
+th{background:var(--bg2);white-space:nowrap}
+td.n{white-space:nowrap}
+.grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(min(100%,520px),1fr));gap:8px 24px}
+figure{margin:0 0 12px}figcaption{font-weight:600;margin:.3em 0}
+svg{display:block;height:auto;max-width:100%}
+.legend{display:flex;flex-wrap:wrap;gap:2px 14px;list-style:none;padding:0;margin:4px 0;
+font-size:.85em}
+.legend i{display:inline-block;width:18px;height:0;border-top:3px solid;margin-right:5px;
+vertical-align:middle}
+.legend i.dash{border-top-style:dashed}.legend i.box{height:10px;border:0;opacity:.5}
+ol.moments{padding-left:2em;font-size:.92em}ol.moments li{margin:2px 0}
+pre{background:var(--bg2);padding:10px;border-radius:6px;overflow-x:auto;white-space:pre-wrap;
+word-break:break-all}
+footer{margin-top:2em;font-size:.85em;color:var(--mute)}
+"""
+
+
+def render_report(
+    scenario: Scenario, result: RunResult, comparison: Comparison, *, command: str
+) -> str:
+    """The whole report as one HTML document (str), ready to write as `report.html`."""
+    figures = Figures(scenario, result, comparison)
+    title = f"{scenario.event.title} — simspace report"
+    body = [
+        _header(scenario, result, comparison),
+        _nav(),
+        _facts(figures),
+        _timeline(figures),
+        figures.listeners_section(),
+        figures.load_section(),
+        figures.errors_section(),
+        figures.ttfa_section(),
+        _spaces(figures),
+        _ledger(figures),
+        _plan(result),
+        _reproduce(command),
+        _warnings(result),
+        f"<footer>simspace {escape(__version__)} · result format v{result.version} · "
+        "self-contained report: no network access needed</footer>",
+    ]
+    return (
+        '<!doctype html><html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width,initial-scale=1">'
+        '<meta http-equiv="Content-Security-Policy" '
+        "content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:\">"
+        '<link rel="icon" href="data:,">'
+        f"<title>{escape(title)}</title><style>{CSS}</style></head>"
+        f"<body><main>{''.join(body)}</main></body></html>\n"
+    )
+
+
+def _table(head: Iterable[str], rows: Iterable[Iterable[str]], cls: str = "") -> str:
+    """A table that scrolls sideways on narrow screens; cells are already-escaped HTML."""
+    th = "".join(f"<th>{h}</th>" for h in head)
+    trs = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in rows)
+    return (
+        f'<div class="scroll"><table class="{cls}"><thead><tr>{th}</tr></thead>'
+        f"<tbody>{trs}</tbody></table></div>"
+    )
+
+
+def _cards(items: Iterable[tuple[str, str]]) -> str:
+    return (
+        '<div class="cards">'
+        + "".join(
+            f'<div class="card"><b>{escape(value)}</b><span>{escape(name)}</span></div>'
+            for name, value in items
+        )
+        + "</div>"
+    )
+
+
+def _pct(value: float | None) -> str:
+    return "n/a" if value is None else f"{value * 100:.1f}%"
+
+
+def _header(scenario: Scenario, result: RunResult, comparison: Comparison) -> str:
+    event = scenario.event
+    variant = result.variant or "base"
+    description = ""
+    if result.variant and result.variant in scenario.variants:
+        description = f" — {escape(scenario.variants[result.variant].description)}"
+    status = f'<span class="badge {STATUS_CLASS[result.status]}">{escape(result.status)}</span>'
+    if result.failure:
+        status += f" {escape(result.failure)}"
+    claims = sum(1 for v in comparison.verdicts if not v.scored)
+    fit = (
+        f"<b>fit {comparison.fit_score * 100:.0f}%</b>: {comparison.reproduced} of "
+        f"{comparison.scored} scored facts reproduced, {comparison.not_observable} not "
+        f"observable; {claims} claim{'s' if claims != 1 else ''} shown, not scored"
+    )
+    m = result.metrics
+    peak_at = f" at {offset_label(round(m.peak_listeners_at))}" if m.peak_listeners_at else ""
+    cards = _cards(
+        [
+            (
+                "start delay",
+                "did not start" if m.start_delay_s is None else duration_text(m.start_delay_s),
+            ),
+            ("peak listeners" + peak_at, approx_count(m.peak_listeners)),
+            ("arrived", approx_count(m.arrived)),
+            ("heard audio", approx_count(m.unique_listeners)),
+            ("join success", _pct(m.join_success_ratio)),
+            ("gave up", f"{approx_count(m.gave_up)} ({_pct(m.gave_up_ratio)})"),
+            ("booted", approx_count(m.booted)),
+            ("stalls per listener", _pct(m.stall_ratio)),
+            ("error ratio", _pct(m.error_ratio)),
+            (
+                "time to first audio p95",
+                "n/a" if m.ttfa_s.p95 is None else duration_text(m.ttfa_s.p95),
+            ),
+        ]
+    )
+    summary = f"<p>{escape(event.summary)}</p>" if event.summary else ""
+    return (
+        f"<header><h1>{escape(event.title)}</h1>"
+        f'<p class="mute">{event.date:%A %-d %B %Y} · scheduled start '
+        f"{event.scheduled_start:%H:%M} {escape(event.time_zone)} · variant "
+        f"<b>{escape(variant)}</b>{description}</p>"
+        f"<p>{status} · {fit} · wall time {duration_text(result.wall_s)}</p>"
+        f"{summary}{cards}</header>"
+    )
+
+
+def _nav() -> str:
+    links = [
+        ("facts", "Reported facts"),
+        ("timeline", "Timeline"),
+        ("listeners", "Listeners"),
+        ("load", "Load"),
+        ("errors", "Errors"),
+        ("ttfa", "Time to first audio"),
+        ("spaces", "Spaces"),
+        ("plan", "Plan"),
+        ("reproduce", "Reproduce"),
+        ("warnings", "Warnings"),
+    ]
+    return "<nav>" + "".join(f'<a href="#{a}">{t}</a>' for a, t in links) + "</nav>"
+
+
+def _value(
+    unit: str,
+    value: float | bool | None,
+    *,
+    observed: bool,
+    when: Callable[[float], str] = offset_label,
+) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, bool):
+        return (
+            ("seen" if value else "not seen") if observed else ("seen" if value else "never seen")
+        )
+    if unit == "duration":
+        return duration_text(value)
+    if unit == "event_time":
+        return when(value) if observed else offset_label(value)
+    if unit == "ratio":
+        return _pct(value) if observed else format_ratio(value)
+    return approx_count(value) if observed else format_count(value)
+
+
+def _tolerance(v: FactVerdict) -> str:
+    parts = []
+    if v.tolerance_abs:
+        if v.unit in ("duration", "event_time"):
+            parts.append(format_duration_s(v.tolerance_abs))
+        elif v.unit == "ratio":
+            parts.append(f"{v.tolerance_abs * 100:g} pt")
+        else:
+            parts.append(format_count(v.tolerance_abs))
+    if v.tolerance_rel:
+        parts.append(f"{v.tolerance_rel * 100:g}%")
+    return " ± " + " or ".join(parts) if parts else ""
+
+
+def reported_text(v: FactVerdict) -> str:
+    """`41m – 42m ± 5m`, `≥ 878k ± 15%`, `seen`."""
+    low, high = v.reported_min, v.reported_max
+    if isinstance(low, bool) or isinstance(high, bool):
+        return _value(v.unit, low if low is not None else high, observed=False)
+    if low is not None and high is not None:
+        text = (
+            _value(v.unit, low, observed=False)
+            if low == high
+            else f"{_value(v.unit, low, observed=False)} – {_value(v.unit, high, observed=False)}"
+        )
+    elif low is not None:
+        text = f"≥ {_value(v.unit, low, observed=False)}"
+    elif high is not None:
+        text = f"≤ {_value(v.unit, high, observed=False)}"
+    else:
+        text = "—"
+    return text + _tolerance(v)
+
+
+def _observed_cell(v: FactVerdict, when: Callable[[float], str]) -> str:
+    text = escape(_value(v.unit, v.observed, observed=True, when=when))
+    if v.deviation:
+        off = (
+            duration_text(v.deviation)
+            if v.unit in ("duration", "event_time")
+            else _pct(v.deviation)
+            if v.unit == "ratio"
+            else approx_count(v.deviation)
+        )
+        text += f"<br><small>off by {escape(off)}</small>"
+    return text
+
+
+def _fact_rows(figures: Figures, verdicts: list[FactVerdict]) -> list[list[str]]:
+    rows = []
+    for v in verdicts:
+        at = f"<br><small>at {escape(figures.when(v.at))}</small>" if v.at is not None else ""
+        reason = f"<br><small>{escape(v.reason)}</small>" if v.reason else ""
+        rows.append(
+            [
+                f"<b>{escape(v.fact_id)}</b><br><small>{escape(v.metric)}</small>{at}",
+                escape(v.statement),
+                f'<span class="n">{escape(reported_text(v))}</span>',
+                _observed_cell(v, figures.when),
+                f'<span class="badge {v.verdict}">{VERDICT_TEXT[v.verdict]}</span>{reason}',
+                figures.sources_html(v.sources),
+            ]
+        )
+    return rows
+
+
+def _facts(figures: Figures) -> str:
+    verdicts = figures.comparison.verdicts
+    scored = [v for v in verdicts if v.scored]
+    claims = [v for v in verdicts if not v.scored]
+    head = ["Fact", "Statement", "Reported", "Observed", "Verdict", "Sources"]
+    out = ['<section id="facts"><h2>Reported facts</h2>']
+    if scored:
+        out.append(_table(head, _fact_rows(figures, scored), "facts"))
+    else:
+        out.append('<p class="mute">No scored facts in this scenario.</p>')
+    if claims:
+        out.append("<h3>Claims (shown with what this run says, not scored)</h3>")
+        out.append(_table(head, _fact_rows(figures, claims), "claims"))
+    out.append(figures.sources_list())
+    return "".join(out) + "</section>"
+
+
+def _moment_item(m: Moment, figures: Figures) -> str:
+    sources = f" <small>({escape(', '.join(m.sources))})</small>" if m.sources else ""
+    return (
+        f'<li value="{m.number}"><b>{escape(figures.when(m.t))}</b> '
+        f'<span class="badge" style="background:{m.colour}">{escape(m.kind)}</span> '
+        f"{escape(m.label)}{sources}</li>"
+    )
+
+
+def _timeline(figures: Figures) -> str:
+    moments = figures.moments
+    items = "".join(_moment_item(m, figures) for m in moments)
+    listed = f'<ol class="moments">{items}</ol>' if moments else '<p class="mute">No moments.</p>'
+    return (
+        '<section id="timeline"><h2>Timeline</h2>'
+        '<p class="mute">Numbered lines on every chart; x axis: time from the scheduled start '
+        "and the event's local clock.</p>"
+        f"{listed}{figures.strip_figure()}</section>"
+    )
+
+
+def _spaces(figures: Figures) -> str:
+    rows = [
+        [
+            str(s.ordinal),
+            escape(s.space_id),
+            escape(figures.speaker_name(s.host)),
+            escape(figures.when(s.created_at)) if s.created_at is not None else "—",
+            escape(figures.when(s.running_at)) if s.running_at is not None else "never",
+            escape(figures.when(s.ended_at)) if s.ended_at is not None else "—",
+            escape(s.end_state or "running at the end"),
+            escape(approx_count(s.peak_listeners))
+            + (
+                f"<br><small>at {escape(figures.when(s.peak_listeners_at))}</small>"
+                if s.peak_listeners_at is not None
+                else ""
+            ),
+        ]
+        for s in figures.result.spaces
+    ]
+    head = ["#", "Space", "Host", "Created", "Live", "Ended", "End state", "Peak listeners"]
+    table = _table(head, rows) if rows else '<p class="mute">No Space was created.</p>'
+    return f'<section id="spaces"><h2>Spaces</h2>{table}</section>'
+
+
+def _ledger(figures: Figures) -> str:
+    rows = figures.ledger_rows()
+    if not rows:
+        return ""
+    head = ["When", "What", "Tier", "Count", "Event-scale weight", "Details"]
+    return (
+        '<section id="ledger"><h2>What the platform injected (ledger)</h2>'
+        f"{_table(head, rows)}</section>"
+    )
+
+
+def _plan(result: RunResult) -> str:
+    plan = result.plan
+    facts = [
+        ("population scale", f"1/{1 / plan.population_scale:.4g}"),
+        ("simulated listeners", f"{plan.simulated_listeners:,}"),
+        ("1 simulated listener =", f"{approx_count(plan.listener_weight)} event listeners"),
+        ("speedup", f"{plan.speedup:.3g}×"),
+        ("window", f"{offset_label(plan.t_begin)} .. {offset_label(plan.t_end)}"),
+        ("wall time planned", duration_text(plan.wall_duration_s)),
+        ("budget", f"{plan.budget_rps:g} req/s"),
+        ("expected peak", f"{approx_count(plan.expected_peak_present)} listeners"),
+        ("expected peak load", f"{plan.expected_peak_rps:.0f} req/s"),
+        ("session timeout", duration_text(plan.session_timeout_s)),
+        ("seed", str(plan.seed)),
+    ]
+    cadences = [
+        [
+            escape(name),
+            duration_text(c.event_interval_s),
+            duration_text(c.wall_interval_s),
+            escape(approx_count(c.weight)),
+        ]
+        for name, c in (
+            ("metadata poll", plan.metadata_poll),
+            ("playlist reload", plan.playlist_poll),
+            ("ping", plan.ping),
+        )
+    ]
+    reasons = "".join(f"<li>{escape(r)}</li>" for r in plan.reasons)
+    return (
+        '<section id="plan"><h2>Plan</h2>'
+        + _cards(facts)
+        + _table(["Cadence", "Event interval", "Wall interval", "Weight (X-Sim-Weight)"], cadences)
+        + f"<h3>Why</h3><ul>{reasons}</ul></section>"
+    )
+
+
+def _reproduce(command: str) -> str:
+    return (
+        '<section id="reproduce"><h2>Reproduce</h2>'
+        f"<pre><code>{escape(command)}</code></pre></section>"
+    )
+
+
+def _warnings(result: RunResult) -> str:
+    warnings = list(result.warnings)
+    g = result.generator
+    if g.overloaded:
+        warnings.append(
+            f"the load generator was busy (CPU max {g.cpu_percent_max:.0f}%): "
+            "the load side may have been the limit"
+        )
+    if result.status != "completed":
+        warnings.append(
+            f"the run {result.status}" + (f": {result.failure}" if result.failure else "")
+        )
+    items = "".join(f"<li>{escape(w)}</li>" for w in warnings) or "<li>none</li>"
+    return (
+        f'<section id="warnings"><h2>Warnings</h2><ul>{items}</ul>'
+        f'<p class="mute">load generator CPU: mean {g.cpu_percent_mean:.0f}%, '
+        f"max {g.cpu_percent_max:.0f}%</p></section>"
+    )
