@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import bisect
 import itertools
-import os
 import random
 import time
 from pathlib import Path
@@ -28,9 +27,7 @@ CONFIG = LoadConfig.from_env()
 CLOCK = CONFIG.clock
 PLAN = CONFIG.plan
 LEAD_WALL_S = 3.0  # spawn users this early; each sleeps until its own arrival time
-RECORDER = JsonlRecorder(
-    Path(CONFIG.observations_dir) / f"observations-{os.getpid()}.jsonl", bucket_s=PLAN.speedup
-)
+RECORDER = JsonlRecorder(Path(CONFIG.observations_dir), bucket_s=PLAN.speedup)
 _slots = itertools.count()
 
 

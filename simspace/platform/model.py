@@ -66,7 +66,8 @@ class PlatformModel:
         self.t = t
         self.epoch_unix_s = event_epoch_unix_s(scenario)
         self.tiers: dict[str, TierModel] = {
-            name: TierModel(name, spec, t) for name, spec in scenario.platform.tiers.items()
+            name: TierModel(name, spec, t, random.Random(self._rng.getrandbits(64)))
+            for name, spec in scenario.platform.tiers.items()
         }
         self.timeline = Timeline(scenario.window.start, scenario.window.end, list(self.tiers))
         self.ledger = Ledger()

@@ -6,6 +6,7 @@ All quantities are event-scale: weights are event requests, times are event seco
 from __future__ import annotations
 
 import math
+import random
 from dataclasses import dataclass
 
 from simspace.scenario.platform import Tier
@@ -88,6 +89,7 @@ class TierModel:
 
     __slots__ = (
         "_load",
+        "_rng",
         "_t",
         "_tokens",
         "_tokens_t",
@@ -101,8 +103,11 @@ class TierModel:
         "timeout_s",
     )
 
-    def __init__(self, name: str, spec: Tier, start_t: float) -> None:
+    def __init__(
+        self, name: str, spec: Tier, start_t: float, rng: random.Random | None = None
+    ) -> None:
         self.name = name
+        self._rng = rng or random.Random(0)
         self.capacity_rps = spec.capacity_rps
         self.service_time_s = spec.service_time
         self.queue_limit = spec.queue_limit
@@ -135,13 +140,17 @@ class TierModel:
         attack = self.attack_rps * dt
         if attack:
             self._load.add_span(self._t, t, self.attack_rps)
-        level = self.backlog + attack - self.capacity_rps * dt
+        drained = self.capacity_rps * dt
+        level = self.backlog + attack - drained
+        # Only attack inflow is cut at the queue limit here: a request admitted past the limit
+        # (see `offer`) is real work and drains like any other.
+        ceiling = max(self.queue_limit, self.backlog - drained)
         rejected = 0.0
         if level < 0:
             level = 0.0
-        elif level > self.queue_limit:
-            rejected = level - self.queue_limit
-            level = self.queue_limit
+        elif level > ceiling:
+            rejected = level - ceiling
+            level = ceiling
         self.backlog = level
         self._t = t
         return attack, rejected
@@ -185,8 +194,19 @@ class TierModel:
         if self.rate_limit_rps is not None and self._rate_limited(t, weight):
             return Admission("rate_limited", 0.0)
         rho = self._load.add_and_rate(t, weight) / self.capacity_rps
-        if self.backlog + weight > self.queue_limit:
-            return Admission("overload", self.service_time_s)
+        room = self.queue_limit - self.backlog
+        if weight > room:
+            # The request stands for `weight` arrivals of which only `room` fit. The queue takes
+            # exactly that fluid share, and this client gets in with probability room/weight:
+            # neither the queue nor the clients' odds then depend on the population scale (a
+            # hard cut turns coarse requests away where fine ones would partly get in).
+            if room <= 0:
+                return Admission("overload", self.service_time_s)
+            admitted = self._rng.random() * weight < room
+            weight = room
+            if not admitted:
+                self.backlog += weight
+                return Admission("overload", self.service_time_s)
         factor = MAX_LATENCY_FACTOR if rho >= 1 else min(MAX_LATENCY_FACTOR, 1.0 / (1.0 - rho))
         # The request stands for `weight` arrivals at once: on average they wait behind half.
         latency_s = self.service_time_s * factor + (self.backlog + weight / 2) / self.capacity_rps

@@ -4,6 +4,7 @@ reaches the SVG is escaped here, and numbers are rounded to 0.1 px to keep the f
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from html import escape
@@ -11,10 +12,20 @@ from html import escape
 from simspace.units import format_offset_s
 
 W = 640.0
-LEFT, RIGHT, TOP, BOTTOM = 54.0, 12.0, 30.0, 40.0
+LEFT, RIGHT, TOP, BOTTOM = 58.0, 30.0, 36.0, 52.0
 FONT = 'font-family="system-ui,sans-serif" font-size="13"'
 TICK_STEPS_S = (10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200)
 MAX_X_TICKS = 7
+MARK_MERGE = 12.0
+"""Marks closer than this (SVG units) share one number label."""
+MARK_CHAR = 11.0
+"""Width of one digit of a mark label, at the phone's larger font."""
+HALO = 'paint-order="stroke" stroke="#fff" stroke-width="3" stroke-linejoin="round"'
+
+# Okabe-Ito colours for series (readable with colour blindness), GitHub-like ones for states.
+BLUE, ORANGE, GREEN = "#0072b2", "#e69f00", "#009e73"
+VERMILION, PINK, SKY = "#d55e00", "#cc79a7", "#56b4e9"
+DARK, GREY, PURPLE, RED, DARK_GREEN = "#24292f", "#57606a", "#8250df", "#cf222e", "#1a7f37"
 
 
 def approx_count(n: float) -> str:
@@ -32,8 +43,7 @@ def offset_label(t: float) -> str:
 
 
 def _n(v: float) -> str:
-    text = f"{v:.1f}"
-    text = text.removesuffix(".0")
+    text = f"{v:.1f}".removesuffix(".0")
     return "0" if text == "-0" else text
 
 
@@ -94,6 +104,18 @@ class RangeBar:
     observed: float | None
     colour: str
     label: str
+    tolerance_abs: float = 0.0
+    tolerance_rel: float = 0.0
+
+    def widened(self) -> tuple[float | None, float | None]:
+        """The range with its tolerance, as the comparison reads it (an open side stays open)."""
+
+        def widen(v: float | None, sign: float) -> float | None:
+            return (
+                None if v is None else v + sign * (self.tolerance_abs + self.tolerance_rel * abs(v))
+            )
+
+        return widen(self.low, -1.0), widen(self.high, 1.0)
 
 
 @dataclass(frozen=True)
@@ -115,6 +137,8 @@ class StripRow:
     tolerance_s: float
     observed: float | None
     colour: str
+    at_least: bool = False
+    """the observation is a lower bound (it had not happened yet when the run ended)"""
 
 
 def nice_ticks(top: float, count: int = 4) -> list[float]:
@@ -122,21 +146,10 @@ def nice_ticks(top: float, count: int = 4) -> list[float]:
     if top <= 0:
         return [0.0, 1.0]
     raw = top / count
-    power = 10.0 ** _floor_log10(raw)
+    power = 10.0 ** math.floor(math.log10(raw))
     step = next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw)
     n = int(-(-top // step))
     return [i * step for i in range(n + 1)]
-
-
-def _floor_log10(v: float) -> int:
-    exponent = 0
-    while v >= 10:
-        v /= 10
-        exponent += 1
-    while v < 1:
-        v *= 10
-        exponent -= 1
-    return exponent
 
 
 class _Frame:
@@ -194,9 +207,9 @@ def _x_axis(frame: _Frame) -> list[str]:
         stroke = "#8c959f" if t == 0 else "#d8dee4"
         out.append(f'<line x1="{x}" x2="{x}" y1="{_n(TOP)}" y2="{_n(bottom)}" stroke="{stroke}"/>')
         out.append(
-            f'<text x="{x}" y="{_n(bottom + 15)}" text-anchor="middle">'
+            f'<text x="{x}" y="{_n(bottom)}" dy="1.15em" text-anchor="middle">'
             f"{escape(offset_label(t))}</text>"
-            f'<text x="{x}" y="{_n(bottom + 31)}" text-anchor="middle" fill="#57606a">'
+            f'<text x="{x}" y="{_n(bottom)}" dy="2.35em" text-anchor="middle" fill="#57606a">'
             f"{escape(frame.axis.clock(t))}</text>"
         )
     return out
@@ -213,23 +226,42 @@ def _y_axis(frame: _Frame, ticks: list[float], fmt: Callable[[float], str]) -> l
     return out
 
 
+def _mark_labels(xs: list[tuple[float, Mark]]) -> list[tuple[float, int, str, str]]:
+    """Numbers for the marks (x, row, text, colour): marks closer than a label merge into one
+    label (`8–10`), and neighbouring labels alternate between two rows."""
+    groups: list[list[tuple[float, Mark]]] = []
+    for x, mark in xs:
+        if groups and x - groups[-1][-1][0] < MARK_MERGE:
+            groups[-1].append((x, mark))
+        else:
+            groups.append([(x, mark)])
+    labels = []
+    row_end = [-1e9, -1e9]
+    for group in groups:
+        first, last = group[0][1], group[-1][1]
+        text = str(first.number) if len(group) == 1 else f"{first.number}–{last.number}"
+        x = sum(x for x, _ in group) / len(group)
+        half = len(text) * MARK_CHAR / 2
+        row = 0 if x - half >= row_end[0] else 1
+        row_end[row] = x + half + MARK_CHAR
+        labels.append((x, row, text, first.colour if len(group) == 1 else DARK))
+    return labels
+
+
 def _marks(frame: _Frame, marks: Sequence[Mark]) -> list[str]:
-    out = []
-    last_x = [-1e9, -1e9]
+    inside = sorted((m for m in marks if frame.inside(m.t)), key=lambda m: m.t)
+    xs = [(frame.x(m.t), m) for m in inside]
     bottom = _n(TOP + frame.plot_h)
-    for mark in sorted(marks, key=lambda m: m.t):
-        if not frame.inside(mark.t):
-            continue
-        x = frame.x(mark.t)
-        row = 0 if x - last_x[0] >= 16 else 1
-        last_x[row] = x
-        label_y = 12 + row * 14
+    out = [
+        f"<g><title>{m.number}. {escape(m.label)}</title>"
+        f'<line x1="{_n(x)}" x2="{_n(x)}" y1="{_n(TOP - 4)}" y2="{bottom}" '
+        f'stroke="{m.colour}" stroke-dasharray="3 3"/></g>'
+        for x, m in xs
+    ]
+    for x, row, text, colour in _mark_labels(xs):
         out.append(
-            f"<g><title>{mark.number}. {escape(mark.label)}</title>"
-            f'<line x1="{_n(x)}" x2="{_n(x)}" y1="{_n(label_y + 3)}" y2="{bottom}" '
-            f'stroke="{mark.colour}" stroke-dasharray="3 3"/>'
-            f'<text x="{_n(x)}" y="{label_y}" text-anchor="middle" font-size="11" '
-            f'font-weight="bold" fill="{mark.colour}">{mark.number}</text></g>'
+            f'<text x="{_n(x)}" y="{14 + row * 16}" text-anchor="middle" font-size=".85em" '
+            f'font-weight="bold" fill="{colour}" {HALO}>{text}</text>'
         )
     return out
 
@@ -251,28 +283,34 @@ def _bands(frame: _Frame, bands: Sequence[Band]) -> list[str]:
 
 
 def _range_bars(frame: _Frame, bars: Sequence[RangeBar]) -> list[str]:
+    """Reported range thick, tolerance thin, bounds capped; the observed value as a dot."""
     out = []
     for bar in bars:
         if not frame.inside(bar.t):
             continue
-        x = _n(frame.x(bar.t))
-        y_low = frame.y(bar.low if bar.low is not None else 0.0)
-        y_high = frame.y(bar.high if bar.high is not None else frame.y_top)
-        caps = "".join(
-            f'<line x1="{_n(frame.x(bar.t) - 5)}" x2="{_n(frame.x(bar.t) + 5)}" '
-            f'y1="{_n(y)}" y2="{_n(y)}"/>'
-            for y, given in ((y_low, bar.low), (y_high, bar.high))
-            if given is not None
-        )
-        dot = ""
+        x = frame.x(bar.t)
+        wide_low, wide_high = bar.widened()
+        parts = []
+        for low, high, width in ((wide_low, wide_high, 1.5), (bar.low, bar.high, 4.0)):
+            y0 = frame.y(0.0 if low is None else low)
+            y1 = frame.y(frame.y_top if high is None else high)
+            parts.append(
+                f'<line x1="{_n(x)}" x2="{_n(x)}" y1="{_n(y0)}" y2="{_n(y1)}" '
+                f'stroke-width="{width}"/>'
+            )
+        for value in (bar.low, bar.high):
+            if value is not None:
+                y = _n(frame.y(value))
+                parts.append(f'<line x1="{_n(x - 6)}" x2="{_n(x + 6)}" y1="{y}" y2="{y}"/>')
         if bar.observed is not None:
-            dot = (
-                f'<circle cx="{x}" cy="{_n(frame.y(bar.observed))}" r="4.5" '
-                f'fill="{bar.colour}" stroke="#fff"/>'
+            parts.append(
+                f'<circle cx="{_n(x)}" cy="{_n(frame.y(bar.observed))}" r="5" '
+                f'fill="{bar.colour}" stroke="#fff" stroke-width="1.5"/>'
             )
         out.append(
-            f'<g stroke="#24292f" stroke-width="2"><title>{escape(bar.label)}</title>'
-            f'<line x1="{x}" x2="{x}" y1="{_n(y_low)}" y2="{_n(y_high)}"/>{caps}{dot}</g>'
+            f'<g stroke="{DARK}" stroke-width="2"><title>{escape(bar.label)}</title>'
+            + "".join(parts)
+            + "</g>"
         )
     return out
 
@@ -316,7 +354,7 @@ def time_chart(
         sums = [sum(vals) for vals in zip(*(v for _, _, v in stack.layers), strict=True)]
         top = max(top, max(sums, default=0.0))
     for bar in ranges:
-        top = max(top, *(v for v in (bar.low, bar.high, bar.observed) if v is not None))
+        top = max(top, *(v for v in (*bar.widened(), bar.observed) if v is not None))
     ticks = nice_ticks(top)
     frame = _Frame(axis, ticks[-1], height)
     body = _bands(frame, bands) + _y_axis(frame, ticks, y_format) + _x_axis(frame)
@@ -341,14 +379,15 @@ def strip_chart(
     axis: TimeAxis, label: str, rows: Sequence[StripRow], marks: Sequence[Mark] = ()
 ) -> str:
     """Reported time ranges (band, lighter with tolerance) against observed times (diamonds)."""
-    row_h = 34.0
+    row_h = 42.0
     height = TOP + BOTTOM + row_h * max(len(rows), 1)
     frame = _Frame(axis, 1.0, height)
     body = _x_axis(frame)
     for i, row in enumerate(rows):
         y = TOP + i * row_h
         body.append(
-            f'<text x="{_n(LEFT + 4)}" y="{_n(y + 13)}" fill="#24292f">{escape(row.label)}</text>'
+            f'<text x="{_n(LEFT + 4)}" y="{_n(y + 17)}" fill="{DARK}" {HALO}>'
+            f"{escape(row.label)}</text>"
         )
         low = axis.start if row.low is None else row.low
         high = axis.end if row.high is None else row.high
@@ -361,13 +400,15 @@ def strip_chart(
                 continue
             x0, x1 = frame.x(lo), frame.x(hi)
             body.append(
-                f'<rect x="{_n(x0)}" y="{_n(y + 18)}" width="{_n(max(x1 - x0, 2))}" height="10" '
+                f'<rect x="{_n(x0)}" y="{_n(y + 24)}" width="{_n(max(x1 - x0, 2))}" height="10" '
                 f'fill="#57606a" fill-opacity="{opacity}"/>'
             )
         if row.observed is not None and frame.inside(row.observed):
-            x, cy = frame.x(row.observed), y + 23
+            x, cy = frame.x(row.observed), y + 29
+            fill, stroke = ("#fff", row.colour) if row.at_least else (row.colour, "#fff")
             body.append(
-                f'<path d="M{_n(x)} {_n(cy - 7)}l7 7-7 7-7-7z" fill="{row.colour}" stroke="#fff"/>'
+                f'<path d="M{_n(x)} {_n(cy - 7)}l7 7-7 7-7-7z" fill="{fill}" stroke="{stroke}" '
+                'stroke-width="2"/>'
             )
     body += _marks(frame, marks)
     return _svg(height, label, body)

@@ -142,11 +142,9 @@ def _decide(
 
 def _decide_seen(obs: Observation, reported: bool) -> tuple[Verdict, float | None]:
     seen = bool(obs.value)
-    if seen == reported:
-        return "reproduced", 0.0
-    if obs.at_least and not seen:  # not seen yet: it could still come
+    if obs.at_least and not seen:  # not seen before a cut: it could still have come
         return "not_observable", None
-    return "not_reproduced", 1.0
+    return ("reproduced", 0.0) if seen == reported else ("not_reproduced", 1.0)
 
 
 def judge(fact: Fact, obs: Observation) -> FactVerdict:

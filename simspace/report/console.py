@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from rich import box
 from rich.console import Console, ConsoleOptions, RenderResult
+from rich.measure import Measurement
 from rich.table import Table
 from rich.text import Text
 
@@ -76,8 +77,7 @@ class VerdictTable:
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         calendar = self.comparison.calendar
-        # The observed column carries the reasons: give it the room the others do not need.
-        table = Table(box=box.SIMPLE_HEAD, header_style="bold", padding=(0, 1), expand=True)
+        table = Table(box=box.SIMPLE_HEAD, header_style="bold", show_edge=False, padding=(0, 1))
         table.add_column("fact", overflow="fold", ratio=2)
         table.add_column("reported", overflow="fold", ratio=2)
         table.add_column("observed", overflow="fold", ratio=3)
@@ -96,6 +96,8 @@ class VerdictTable:
                 observed,
                 Text(VERDICT_LABEL[v.verdict], style=style),
             )
+        # Too wide: fixed shares, so the observed column, which carries the reasons, gets the room.
+        table.expand = Measurement.get(console, options, table).maximum >= options.max_width
         yield table
         yield Text(summary_line(self.comparison), style="bold")
 
@@ -110,13 +112,14 @@ def verdict_line(verdict: FactVerdict, calendar: EventCalendar | None = None) ->
     )
     if v.verdict == "claim":
         return f"{label} {v.fact_id}: {reported}; {v.reason}"
-    if v.verdict == "not_observable":
-        return f"{label} {v.fact_id}: {v.reason or 'no data'}; {reported}"
-    if v.unit == "seen":
-        return f"{label} {v.fact_id}: {v.detail or format_observed(v)}, {reported}"
     where = fact_where(v, calendar)
     observed = f"observed {format_observed(v, calendar if v.unit == 'event_time' else None)}"
     observed += f" {where}" if where else ""
+    if v.verdict == "not_observable":
+        seen = f"observed {format_observed(v)}; " if v.observed is not None else ""
+        return f"{label} {v.fact_id}: {seen}{v.reason or 'no data'}; {reported}"
+    if v.unit == "seen":
+        return f"{label} {v.fact_id}: {v.detail or format_observed(v)}, {reported}"
     observed += f" ({v.reason})" if v.reason else ""
     return f"{label} {v.fact_id}: {observed}, {reported}"
 

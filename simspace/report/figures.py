@@ -1,43 +1,42 @@
-"""The report's figures: a run's series, the scenario's moments and the reported facts turned into
-inline SVG charts (`simspace.report.charts`) with HTML legends, all on the event clock."""
+"""The report's figures: a run's series and the reported facts turned into inline SVG charts
+(`simspace.report.charts`) with HTML legends, all on the event clock, marked with the moments of
+the run's `Timeline`."""
 
 from __future__ import annotations
 
 import itertools
 from collections import defaultdict
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
 from html import escape
 
 from simspace.report.charts import (
+    BLUE,
+    DARK,
+    DARK_GREEN,
+    GREEN,
+    GREY,
+    ORANGE,
+    PINK,
+    PURPLE,
+    RED,
+    SKY,
+    VERMILION,
     Band,
     Line,
-    Mark,
     RangeBar,
     Stack,
     StripRow,
     TimeAxis,
     approx_count,
-    offset_label,
     percentile_chart,
     strip_chart,
     time_chart,
 )
-from simspace.report.verdicts import Comparison
-from simspace.results.model import Percentiles, RunResult
-from simspace.scenario.model import Scenario
-from simspace.scenario.platform import CapListeners, RateLimit, RestartSpace, SetCapacity
-from simspace.units import format_clock_time, format_count, format_duration_s, offset_to_clock_time
+from simspace.report.timeline import Timeline, duration_text, number
+from simspace.report.verdicts import FactVerdict, format_observed, format_reported
+from simspace.results.model import Percentiles
+from simspace.units import format_count
 
-BLUE, ORANGE, GREEN, VERMILION, PINK, SKY = (
-    "#0072b2",
-    "#e69f00",
-    "#009e73",
-    "#d55e00",
-    "#cc79a7",
-    "#56b4e9",
-)
-DARK, GREY, PURPLE, RED, DARK_GREEN = "#24292f", "#57606a", "#8250df", "#cf222e", "#1a7f37"
 VERDICT_COLOUR = {
     "reproduced": DARK_GREEN,
     "not_reproduced": RED,
@@ -46,26 +45,8 @@ VERDICT_COLOUR = {
 }
 LAYER_COLOURS = (VERMILION, ORANGE, PINK, SKY, "#8c6d1f", "#6e7781")
 MAX_ERROR_LAYERS = 5
-COUNT_AT_METRICS = {"waiting_listeners_at": ORANGE, "concurrent_listeners_at": BLUE}
-
-
-def duration_text(seconds: float) -> str:
-    """A duration rounded for reading: `1.3s`, `42s`, `7m33s`."""
-    if abs(seconds) < 10:
-        return f"{seconds:.1f}s"
-    return format_duration_s(round(seconds))
-
-
-@dataclass(frozen=True)
-class Moment:
-    """Something that happened at an event time, numbered in the timeline list and on charts."""
-
-    number: int
-    t: float
-    kind: str
-    label: str
-    colour: str
-    sources: tuple[str, ...] = ()
+SMOOTHING_POINTS = 60
+"""Rates are averaged over 1/60 of the window: 20 s of a 20 min window, 3.5 min of 3.5 h."""
 
 
 def _legend(items: list[tuple[str, str, str]]) -> str:
@@ -86,80 +67,14 @@ def _figure(caption: str, svg: str, legend: str = "", note: str = "") -> str:
 class Figures:
     """Everything the report draws, built once from the scenario, the run and its verdicts."""
 
-    def __init__(self, scenario: Scenario, result: RunResult, comparison: Comparison) -> None:
-        self.scenario, self.result, self.comparison = scenario, result, comparison
-        self.axis = TimeAxis(result.plan.t_begin, result.plan.t_end, self.clock)
-        self.outlets = {s.id: s.outlet for s in scenario.event.sources}
-        self.moments = self._moments()
-        self.marks = [Mark(m.t, m.number, m.label, m.colour) for m in self.moments]
+    def __init__(self, timeline: Timeline) -> None:
+        self.timeline = timeline
+        self.result, self.comparison = timeline.result, timeline.comparison
+        self.axis = TimeAxis(self.result.plan.t_begin, self.result.plan.t_end, timeline.clock)
+        self.marks = timeline.marks
         self.bands = [
             Band(a.start, a.end, RED, f"attack {a.id}: {format_count(a.rate_rps)} req/s", 0.1)
-            for a in scenario.attacks
-        ]
-
-    # -- text ------------------------------------------------------------------------------
-
-    def clock(self, t: float) -> str:
-        event = self.scenario.event
-        moment = offset_to_clock_time(t, event.date, event.scheduled_start, event.time_zone)
-        return format_clock_time(moment)
-
-    def when(self, t: float) -> str:
-        """`+7m33s (20:07:33)`."""
-        return f"{offset_label(round(t))} ({self.clock(t)})"
-
-    def speaker_name(self, speaker_id: str) -> str:
-        found = [s for s in self.scenario.speakers if s.id == speaker_id]
-        return f"{found[0].name} (@{found[0].account})" if found else speaker_id
-
-    def sources_html(self, ids: list[str]) -> str:
-        return ", ".join(escape(self.outlets.get(i, i)) for i in ids)
-
-    def sources_list(self) -> str:
-        sources = self.scenario.event.sources
-        if not sources:
-            return ""
-        items = "".join(
-            f"<li><b>{escape(s.outlet)}</b>"
-            + (f" — {escape(s.title)}" if s.title else "")
-            + (f" <small><code>{escape(s.url)}</code></small>" if s.url else "")
-            + f" <small>[{escape(s.id)}]</small></li>"
-            for s in sources
-        )
-        return f"<h3>Sources</h3><ul>{items}</ul>"
-
-    # -- moments ---------------------------------------------------------------------------
-
-    def _moments(self) -> list[Moment]:
-        raw: list[tuple[float, str, str, str, tuple[str, ...]]] = []
-        for marker in self.scenario.event.markers:
-            raw.append((marker.at, "reported", marker.label, DARK, tuple(marker.sources)))
-        for action in self.scenario.operator_actions:
-            label = _action_text(action)
-            if action.note:
-                label += f" — {action.note}"
-            raw.append((action.at, "operator", label, PURPLE, tuple(action.sources)))
-        for attack in self.scenario.attacks:
-            label = (
-                f"attack {attack.id} on {attack.tier}: {format_count(attack.rate_rps)} req/s "
-                f"until {offset_label(attack.end)}"
-            )
-            raw.append((attack.start, "attack", label, RED, ()))
-        for space in self.result.spaces:
-            if space.running_at is not None:
-                raw.append(
-                    (space.running_at, "observed", f"Space {space.ordinal} live", DARK_GREEN, ())
-                )
-            if space.ended_at is not None:
-                state = space.end_state or "ended"
-                raw.append((space.ended_at, "observed", f"Space {space.ordinal} {state}", RED, ()))
-        for v in self.comparison.verdicts:
-            if v.at is not None:
-                raw.append((v.at, "fact", f"{v.fact_id}: {v.statement}", BLUE, tuple(v.sources)))
-        raw.sort(key=lambda r: r[0])
-        return [
-            Moment(i, t, kind, label, colour, tuple(self.outlets.get(s, s) for s in sources))
-            for i, (t, kind, label, colour, sources) in enumerate(raw, start=1)
+            for a in timeline.scenario.attacks
         ]
 
     # -- reported vs observed times ----------------------------------------------------------
@@ -167,12 +82,13 @@ class Figures:
     def strip_figure(self) -> str:
         rows = [
             StripRow(
-                label=f"{v.fact_id} ({'claim' if not v.scored else v.verdict.replace('_', ' ')})",
-                low=_num(v.reported_min),
-                high=_num(v.reported_max),
+                label=self._strip_label(v),
+                low=number(v.reported_min),
+                high=number(v.reported_max),
                 tolerance_s=v.tolerance_abs,
-                observed=_num(v.observed),
+                observed=number(v.observed),
                 colour=VERDICT_COLOUR[v.verdict],
+                at_least=v.observed_at_least,
             )
             for v in self.comparison.verdicts
             if v.unit in ("duration", "event_time")
@@ -189,6 +105,12 @@ class Figures:
         )
         return _figure("Reported times against observed", svg, legend)
 
+    def _strip_label(self, v: FactVerdict) -> str:
+        # The band shows the reported range and the facts table spells it out: keep it short.
+        verdict = "claim" if not v.scored else v.verdict.replace("_", " ")
+        seen = "not observed" if v.observed is None else f"observed {format_observed(v)}"
+        return f"{v.fact_id}: {verdict}, {seen}"
+
     # -- listeners ---------------------------------------------------------------------------
 
     def _count_ranges(self) -> list[RangeBar]:
@@ -196,22 +118,31 @@ class Figures:
         for v in self.comparison.verdicts:
             if not v.scored or v.unit != "count":
                 continue
-            at = v.at
+            at = v.at if v.at is not None else v.observed_at
             if at is None and v.metric == "peak_listeners":
                 at = self.result.metrics.peak_listeners_at
             if at is None or v.metric == "unique_listeners":
                 continue
-            low, high = _num(v.reported_min), _num(v.reported_max)
-            label = f"{v.fact_id}: reported {_range(low, high)}, observed " + (
-                "n/a" if _num(v.observed) is None else approx_count(_num(v.observed) or 0.0)
+            low, high = number(v.reported_min), number(v.reported_max)
+            label = f"{v.fact_id}: reported {format_reported(v)}, observed {format_observed(v)}"
+            bars.append(
+                RangeBar(
+                    at,
+                    low,
+                    high,
+                    number(v.observed),
+                    VERDICT_COLOUR[v.verdict],
+                    label,
+                    v.tolerance_abs,
+                    v.tolerance_rel,
+                )
             )
-            bars.append(RangeBar(at, low, high, _num(v.observed), VERDICT_COLOUR[v.verdict], label))
         return bars
 
     def _start_bands(self) -> list[Band]:
         bands = []
         for v in self.comparison.verdicts:
-            low, high = _num(v.reported_min), _num(v.reported_max)
+            low, high = number(v.reported_min), number(v.reported_max)
             if v.metric == "start_delay" and v.scored and low is not None:
                 end = high if high is not None else self.axis.end
                 label = f"{v.fact_id}: reported start {_range(low, high, duration_text)}"
@@ -272,26 +203,32 @@ class Figures:
 
     def load_section(self) -> str:
         figures = []
+        window_s = (self.axis.end - self.axis.start) / SMOOTHING_POINTS
         for name, tier in self.result.tiers.items():
+
+            def rate(values: list[float], t: list[float] = tier.t) -> list[float]:
+                return smooth(t, values, window_s)
+
             lines = [
-                Line("offered", tier.t, tier.offered_rps, BLUE),
+                Line("offered", tier.t, rate(tier.offered_rps), BLUE),
                 Line("capacity", tier.t, tier.capacity_rps, DARK, dashed=True),
             ]
             for i, (reason, values) in enumerate(sorted(tier.rejected_rps.items())):
                 if any(values):
                     colour = LAYER_COLOURS[i % len(LAYER_COLOURS)]
-                    lines.append(Line(f"rejected: {reason}", tier.t, values, colour))
+                    lines.append(Line(f"rejected: {reason}", tier.t, rate(values), colour))
             if any(tier.timed_out_rps):
-                lines.append(Line("timed out", tier.t, tier.timed_out_rps, RED, dashed=True))
+                lines.append(Line("timed out", tier.t, rate(tier.timed_out_rps), RED, dashed=True))
             if any(tier.attack_rps):
-                lines.append(Line("attack", tier.t, tier.attack_rps, PURPLE))
+                lines.append(Line("attack", tier.t, rate(tier.attack_rps), PURPLE))
             svg = time_chart(
                 self.axis, f"{name} load", lines=lines, marks=self.marks, bands=self.bands
             )
             items = [(ln.name, ln.colour, "dash" if ln.dashed else "line") for ln in lines]
             note = (
                 f"peak utilisation {max(tier.utilisation, default=0.0) * 100:.0f}%, "
-                f"peak backlog {approx_count(max(tier.backlog, default=0.0))} requests"
+                f"peak backlog {approx_count(max(tier.backlog, default=0.0))} requests; "
+                f"rates averaged over {duration_text(window_s)}"
             )
             caption = f"{name}: offered load vs capacity (event requests/s)"
             figures.append(_figure(caption, svg, _legend(items), note))
@@ -373,41 +310,20 @@ class Figures:
             + "</div></section>"
         )
 
-    # -- ledger ------------------------------------------------------------------------------
 
-    def ledger_rows(self) -> list[list[str]]:
-        rows = []
-        known = {"t", "first_t", "last_t", "kind", "reason", "tier", "count", "weight"}
-        for entry in self.result.ledger:
-            t, first, last = (_num(entry.get(k)) for k in ("t", "first_t", "last_t"))
-            if t is not None:
-                when = self.when(t)
-            elif first is not None and last is not None:
-                when = f"{self.when(first)} .. {self.when(last)}"
-            else:
-                when = "—"
-            what = str(entry.get("kind", ""))
-            if entry.get("reason") not in (None, "", what):
-                what += f": {entry['reason']}"
-            count, weight = _num(entry.get("count")), _num(entry.get("weight"))
-            details = ", ".join(f"{k} {v}" for k, v in entry.items() if k not in known)
-            rows.append(
-                [
-                    escape(when),
-                    escape(what),
-                    escape(str(entry.get("tier") or "")),
-                    "" if count is None else escape(f"{count:g}"),
-                    "" if weight is None else escape(approx_count(weight)),
-                    f"<small>{escape(details)}</small>",
-                ]
-            )
-        return rows
-
-
-def _num(value: object) -> float | None:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return None
-    return float(value)
+def smooth(t: Sequence[float], values: Sequence[float], window_s: float) -> list[float]:
+    """Centred moving average over `window_s` of event time: a rate sampled every bucket is
+    noisy at a small population scale (each request stands for thousands)."""
+    step = (t[-1] - t[0]) / (len(t) - 1) if len(t) > 1 else window_s
+    half = int(window_s / step / 2) if step > 0 else 0
+    if half < 1:
+        return list(values)
+    prefix = [0.0, *itertools.accumulate(values)]
+    out = []
+    for i in range(len(values)):
+        lo, hi = max(0, i - half), min(len(values), i + half + 1)
+        out.append((prefix[hi] - prefix[lo]) / (hi - lo))
+    return out
 
 
 def _range(
@@ -416,15 +332,3 @@ def _range(
     if low is not None and high is not None:
         return show(low) if low == high else f"{show(low)} – {show(high)}"
     return f"≥ {show(low)}" if low is not None else f"≤ {show(high or 0.0)}"
-
-
-def _action_text(action: object) -> str:
-    if isinstance(action, CapListeners):
-        return f"operators cap listeners at {format_count(action.listeners)}"
-    if isinstance(action, SetCapacity):
-        return f"operators set {action.tier} capacity to {format_count(action.capacity_rps)} req/s"
-    if isinstance(action, RateLimit):
-        return f"operators rate-limit {action.tier} to {format_count(action.rate_rps)} req/s"
-    if isinstance(action, RestartSpace):
-        return f"operators restart the Space on {action.host}"
-    return "operators end the Space"

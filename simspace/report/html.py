@@ -6,16 +6,25 @@ One file, no external URL, font, image or script: CSS is inline, charts are inli
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from html import escape
 
 from simspace import __version__
 from simspace.report.charts import approx_count, offset_label
-from simspace.report.figures import Figures, Moment, duration_text
-from simspace.report.verdicts import Comparison, FactVerdict
+from simspace.report.figures import Figures
+from simspace.report.timeline import Timeline, duration_text
+from simspace.report.verdicts import (
+    Comparison,
+    EventCalendar,
+    FactVerdict,
+    Unit,
+    format_observed,
+    format_reported,
+    format_tolerance,
+    format_value,
+)
 from simspace.results.model import RunResult
 from simspace.scenario.model import Scenario
-from simspace.units import format_count, format_duration_s, format_ratio
 
 VERDICT_TEXT = {
     "reproduced": "reproduced",
@@ -46,15 +55,16 @@ color:#fff;white-space:nowrap}
 table{border-collapse:collapse;width:100%;font-size:.92em}
 th,td{text-align:left;vertical-align:top;padding:5px 8px;border-bottom:1px solid var(--line)}
 th{background:var(--bg2);white-space:nowrap}
-td.n{white-space:nowrap}
+.n{white-space:nowrap}
 .grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(min(100%,520px),1fr));gap:8px 24px}
 figure{margin:0 0 12px}figcaption{font-weight:600;margin:.3em 0}
 svg{display:block;height:auto;max-width:100%}
+@media (max-width:700px){svg{font-size:20px}body{font-size:14px}}
 .legend{display:flex;flex-wrap:wrap;gap:2px 14px;list-style:none;padding:0;margin:4px 0;
 font-size:.85em}
 .legend i{display:inline-block;width:18px;height:0;border-top:3px solid;margin-right:5px;
 vertical-align:middle}
-.legend i.dash{border-top-style:dashed}.legend i.box{height:10px;border:0;opacity:.5}
+.legend i.dash{border-top-style:dashed}.legend i.box{height:10px;border:0}
 ol.moments{padding-left:2em;font-size:.92em}ol.moments li{margin:2px 0}
 pre{background:var(--bg2);padding:10px;border-radius:6px;overflow-x:auto;white-space:pre-wrap;
 word-break:break-all}
@@ -66,19 +76,20 @@ def render_report(
     scenario: Scenario, result: RunResult, comparison: Comparison, *, command: str
 ) -> str:
     """The whole report as one HTML document (str), ready to write as `report.html`."""
-    figures = Figures(scenario, result, comparison)
+    timeline = Timeline(scenario, result, comparison)
+    figures = Figures(timeline)
     title = f"{scenario.event.title} — simspace report"
     body = [
         _header(scenario, result, comparison),
         _nav(),
-        _facts(figures),
-        _timeline(figures),
+        _facts(timeline),
+        _timeline(timeline, figures),
         figures.listeners_section(),
         figures.load_section(),
         figures.errors_section(),
         figures.ttfa_section(),
-        _spaces(figures),
-        _ledger(figures),
+        _spaces(timeline),
+        _ledger(timeline),
         _plan(result),
         _reproduce(command),
         _warnings(result),
@@ -137,7 +148,9 @@ def _header(scenario: Scenario, result: RunResult, comparison: Comparison) -> st
         f"observable; {claims} claim{'s' if claims != 1 else ''} shown, not scored"
     )
     m = result.metrics
-    peak_at = f" at {offset_label(round(m.peak_listeners_at))}" if m.peak_listeners_at else ""
+    peak_at = (
+        f" at {offset_label(round(m.peak_listeners_at))}" if m.peak_listeners_at is not None else ""
+    )
     cards = _cards(
         [
             (
@@ -161,7 +174,7 @@ def _header(scenario: Scenario, result: RunResult, comparison: Comparison) -> st
     summary = f"<p>{escape(event.summary)}</p>" if event.summary else ""
     return (
         f"<header><h1>{escape(event.title)}</h1>"
-        f'<p class="mute">{event.date:%A %-d %B %Y} · scheduled start '
+        f'<p class="mute">{event.date:%A} {event.date.day} {event.date:%B %Y} · scheduled start '
         f"{event.scheduled_start:%H:%M} {escape(event.time_zone)} · variant "
         f"<b>{escape(variant)}</b>{description}</p>"
         f"<p>{status} · {fit} · wall time {duration_text(result.wall_s)}</p>"
@@ -185,158 +198,102 @@ def _nav() -> str:
     return "<nav>" + "".join(f'<a href="#{a}">{t}</a>' for a, t in links) + "</nav>"
 
 
-def _value(
-    unit: str,
-    value: float | bool | None,
-    *,
-    observed: bool,
-    when: Callable[[float], str] = offset_label,
-) -> str:
-    if value is None:
-        return "—"
-    if isinstance(value, bool):
-        return (
-            ("seen" if value else "not seen") if observed else ("seen" if value else "never seen")
-        )
-    if unit == "duration":
-        return duration_text(value)
-    if unit == "event_time":
-        return when(value) if observed else offset_label(value)
-    if unit == "ratio":
-        return _pct(value) if observed else format_ratio(value)
-    return approx_count(value) if observed else format_count(value)
+def _bounds(text: str) -> str:
+    return text.replace(">= ", "≥ ").replace("<= ", "≤ ")
 
 
-def _tolerance(v: FactVerdict) -> str:
-    parts = []
-    if v.tolerance_abs:
-        if v.unit in ("duration", "event_time"):
-            parts.append(format_duration_s(v.tolerance_abs))
-        elif v.unit == "ratio":
-            parts.append(f"{v.tolerance_abs * 100:g} pt")
-        else:
-            parts.append(format_count(v.tolerance_abs))
-    if v.tolerance_rel:
-        parts.append(f"{v.tolerance_rel * 100:g}%")
-    return " ± " + " or ".join(parts) if parts else ""
+def _reported_cell(v: FactVerdict, calendar: EventCalendar) -> str:
+    tolerance = format_tolerance(v)
+    text = escape(_bounds(format_reported(v, calendar)))
+    return text + (f"<br><small>tolerance {escape(tolerance)}</small>" if tolerance else "")
 
 
-def reported_text(v: FactVerdict) -> str:
-    """`41m – 42m ± 5m`, `≥ 878k ± 15%`, `seen`."""
-    low, high = v.reported_min, v.reported_max
-    if isinstance(low, bool) or isinstance(high, bool):
-        return _value(v.unit, low if low is not None else high, observed=False)
-    if low is not None and high is not None:
-        text = (
-            _value(v.unit, low, observed=False)
-            if low == high
-            else f"{_value(v.unit, low, observed=False)} – {_value(v.unit, high, observed=False)}"
-        )
-    elif low is not None:
-        text = f"≥ {_value(v.unit, low, observed=False)}"
-    elif high is not None:
-        text = f"≤ {_value(v.unit, high, observed=False)}"
-    else:
-        text = "—"
-    return text + _tolerance(v)
-
-
-def _observed_cell(v: FactVerdict, when: Callable[[float], str]) -> str:
-    text = escape(_value(v.unit, v.observed, observed=True, when=when))
+def _observed_cell(v: FactVerdict, calendar: EventCalendar) -> str:
+    text = escape(_bounds(format_observed(v, calendar)))
     if v.deviation:
-        off = (
-            duration_text(v.deviation)
-            if v.unit in ("duration", "event_time")
-            else _pct(v.deviation)
-            if v.unit == "ratio"
-            else approx_count(v.deviation)
-        )
-        text += f"<br><small>off by {escape(off)}</small>"
+        unit: Unit = "duration" if v.unit == "event_time" else v.unit
+        text += f"<br><small>off by {escape(format_value(unit, v.deviation))}</small>"
+    if v.detail:
+        text += f"<br><small>{escape(v.detail)}</small>"
     return text
 
 
-def _fact_rows(figures: Figures, verdicts: list[FactVerdict]) -> list[list[str]]:
+def _fact_rows(timeline: Timeline, verdicts: list[FactVerdict]) -> list[list[str]]:
     rows = []
     for v in verdicts:
-        at = f"<br><small>at {escape(figures.when(v.at))}</small>" if v.at is not None else ""
+        where = ""
+        if v.at is not None:
+            where = f"<br><small>at {escape(timeline.when(v.at))}</small>"
+        elif v.window_start is not None and v.window_end is not None:
+            span = f"{offset_label(v.window_start)} .. {offset_label(v.window_end)}"
+            where = f"<br><small>within {escape(span)}</small>"
         reason = f"<br><small>{escape(v.reason)}</small>" if v.reason else ""
         rows.append(
             [
-                f"<b>{escape(v.fact_id)}</b><br><small>{escape(v.metric)}</small>{at}",
-                escape(v.statement),
-                f'<span class="n">{escape(reported_text(v))}</span>',
-                _observed_cell(v, figures.when),
+                f"<b>{escape(v.fact_id)}</b><br><small>{escape(v.metric)}</small>{where}",
                 f'<span class="badge {v.verdict}">{VERDICT_TEXT[v.verdict]}</span>{reason}',
-                figures.sources_html(v.sources),
+                _reported_cell(v, timeline.calendar),
+                _observed_cell(v, timeline.calendar),
+                escape(v.statement),
+                timeline.sources_html(v.sources),
             ]
         )
     return rows
 
 
-def _facts(figures: Figures) -> str:
-    verdicts = figures.comparison.verdicts
+def _facts(timeline: Timeline) -> str:
+    verdicts = timeline.comparison.verdicts
     scored = [v for v in verdicts if v.scored]
     claims = [v for v in verdicts if not v.scored]
-    head = ["Fact", "Statement", "Reported", "Observed", "Verdict", "Sources"]
+    head = ["Fact", "Verdict", "Reported", "Observed", "Statement", "Sources"]
     out = ['<section id="facts"><h2>Reported facts</h2>']
     if scored:
-        out.append(_table(head, _fact_rows(figures, scored), "facts"))
+        out.append(_table(head, _fact_rows(timeline, scored), "facts"))
     else:
         out.append('<p class="mute">No scored facts in this scenario.</p>')
     if claims:
         out.append("<h3>Claims (shown with what this run says, not scored)</h3>")
-        out.append(_table(head, _fact_rows(figures, claims), "claims"))
-    out.append(figures.sources_list())
+        out.append(_table(head, _fact_rows(timeline, claims), "claims"))
+    out.append(timeline.sources_list())
     return "".join(out) + "</section>"
 
 
-def _moment_item(m: Moment, figures: Figures) -> str:
-    sources = f" <small>({escape(', '.join(m.sources))})</small>" if m.sources else ""
-    return (
-        f'<li value="{m.number}"><b>{escape(figures.when(m.t))}</b> '
-        f'<span class="badge" style="background:{m.colour}">{escape(m.kind)}</span> '
-        f"{escape(m.label)}{sources}</li>"
-    )
-
-
-def _timeline(figures: Figures) -> str:
-    moments = figures.moments
-    items = "".join(_moment_item(m, figures) for m in moments)
-    listed = f'<ol class="moments">{items}</ol>' if moments else '<p class="mute">No moments.</p>'
+def _timeline(timeline: Timeline, figures: Figures) -> str:
     return (
         '<section id="timeline"><h2>Timeline</h2>'
         '<p class="mute">Numbered lines on every chart; x axis: time from the scheduled start '
         "and the event's local clock.</p>"
-        f"{listed}{figures.strip_figure()}</section>"
+        f'<div class="grid"><div>{timeline.moments_html()}</div>{figures.strip_figure()}</div>'
+        "</section>"
     )
 
 
-def _spaces(figures: Figures) -> str:
+def _spaces(timeline: Timeline) -> str:
     rows = [
         [
             str(s.ordinal),
             escape(s.space_id),
-            escape(figures.speaker_name(s.host)),
-            escape(figures.when(s.created_at)) if s.created_at is not None else "—",
-            escape(figures.when(s.running_at)) if s.running_at is not None else "never",
-            escape(figures.when(s.ended_at)) if s.ended_at is not None else "—",
+            escape(timeline.speaker_name(s.host)),
+            escape(timeline.when(s.created_at)) if s.created_at is not None else "—",
+            escape(timeline.when(s.running_at)) if s.running_at is not None else "never",
+            escape(timeline.when(s.ended_at)) if s.ended_at is not None else "—",
             escape(s.end_state or "running at the end"),
             escape(approx_count(s.peak_listeners))
             + (
-                f"<br><small>at {escape(figures.when(s.peak_listeners_at))}</small>"
+                f"<br><small>at {escape(timeline.when(s.peak_listeners_at))}</small>"
                 if s.peak_listeners_at is not None
                 else ""
             ),
         ]
-        for s in figures.result.spaces
+        for s in timeline.result.spaces
     ]
     head = ["#", "Space", "Host", "Created", "Live", "Ended", "End state", "Peak listeners"]
     table = _table(head, rows) if rows else '<p class="mute">No Space was created.</p>'
     return f'<section id="spaces"><h2>Spaces</h2>{table}</section>'
 
 
-def _ledger(figures: Figures) -> str:
-    rows = figures.ledger_rows()
+def _ledger(timeline: Timeline) -> str:
+    rows = timeline.ledger_rows()
     if not rows:
         return ""
     head = ["When", "What", "Tier", "Count", "Event-scale weight", "Details"]
@@ -351,12 +308,12 @@ def _plan(result: RunResult) -> str:
     facts = [
         ("population scale", f"1/{1 / plan.population_scale:.4g}"),
         ("simulated listeners", f"{plan.simulated_listeners:,}"),
-        ("1 simulated listener =", f"{approx_count(plan.listener_weight)} event listeners"),
+        ("event listeners per simulated one", approx_count(plan.listener_weight)),
         ("speedup", f"{plan.speedup:.3g}×"),
         ("window", f"{offset_label(plan.t_begin)} .. {offset_label(plan.t_end)}"),
         ("wall time planned", duration_text(plan.wall_duration_s)),
         ("budget", f"{plan.budget_rps:g} req/s"),
-        ("expected peak", f"{approx_count(plan.expected_peak_present)} listeners"),
+        ("expected peak listeners", approx_count(plan.expected_peak_present)),
         ("expected peak load", f"{plan.expected_peak_rps:.0f} req/s"),
         ("session timeout", duration_text(plan.session_timeout_s)),
         ("seed", str(plan.seed)),

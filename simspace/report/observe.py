@@ -60,6 +60,7 @@ class Observation:
 
 
 def run_span(scenario: Scenario, result: RunResult) -> RunSpan:
+    """From `plan.t_begin` to `plan.t_end`, or to where the timeline got if the run broke off."""
     begin, end = result.plan.t_begin, result.plan.t_end
     if result.status != "completed" and result.observed_until is not None:
         end = min(end, result.observed_until)
@@ -81,7 +82,7 @@ def _outside(span: RunSpan, t: float | None = None, window: EventWindow | None =
     if t is not None and t > span.end + EPSILON:
         return f"{_when(t)} is after {span.stopped}"
     if window is not None and window.start < span.begin:
-        return f"the window {_window(window)} starts before the run began"
+        return f"the window {_window(window)} starts before the run began at {_when(span.begin)}"
     if window is not None and window.end > span.end + EPSILON:
         return f"the window {_window(window)} ends after {span.stopped}"
     return ""
@@ -185,10 +186,13 @@ def _listeners_at(fact: ListenersAtFact, result: RunResult, span: RunSpan) -> Ob
 def _peak(fact: PeakListenersFact, result: RunResult, span: RunSpan) -> Observation:
     record = _space(result, fact.space) if fact.space is not None else None
     if fact.space is not None and record is None:
-        existed = f"Space {fact.space} never existed in this run ({len(result.spaces)} did)"
+        others = f"({len(result.spaces)} did)"
         if fact.window is None and span.complete:
+            existed = f"Space {fact.space} never existed in this run {others}"
             return Observation(0.0, existed, existed)
-        return Observation(None, reason=existed.replace("in this run", f"before {span.stopped}"))
+        return Observation(
+            None, reason=f"Space {fact.space} never existed before {span.stopped} {others}"
+        )
     if fact.window is not None:
         if why := _outside(span, window=fact.window):
             return Observation(None, reason=why)
@@ -249,11 +253,14 @@ def _space_time(fact: SpaceTimeFact, result: RunResult, span: RunSpan) -> Observ
     if value is not None:
         verb = "went live" if not ended else f"ended ({record.end_state})"
         return Observation(value, f"Space {fact.space} {verb} at {_when(value)}", at=value)
-    state = "still live" if ended and record.running_at is not None else "not live yet"
-    if ended and record.running_at is None:
-        state = "not ended (never live)"
+    if not ended:
+        state = "had not gone live"
+    elif record.running_at is None:
+        state = "had not ended (nor gone live)"
+    else:
+        state = "was still live"
     return Observation(
-        span.end, reason=f"Space {fact.space} was {state} when {span.stopped}", at_least=True
+        span.end, reason=f"Space {fact.space} {state} when {span.stopped}", at_least=True
     )
 
 
@@ -274,7 +281,9 @@ def _error_ratio(fact: ErrorRatioFact, result: RunResult, span: RunSpan) -> Obse
         if why := _outside(span, window=fact.window):
             return Observation(None, reason=why)
     elif not span.complete:
-        return Observation(None, reason=f"the ratio is over the whole event and {span.stopped}")
+        return Observation(
+            None, reason=f"the reported ratio covers the whole event, but {span.stopped}"
+        )
     ratio: float | None
     if result.requests:
         window = fact.window

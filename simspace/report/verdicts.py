@@ -161,6 +161,8 @@ def format_tolerance(verdict: FactVerdict) -> str:
 
 
 def format_observed(verdict: FactVerdict, calendar: EventCalendar | None = None) -> str:
-    """The observed value, `>= ` before a lower bound; `n/a` when there is none."""
+    """The observed value: `>= 1.3M` for a lower bound, `not seen yet`; `n/a` when there is none."""
     text = format_value(verdict.unit, verdict.observed, calendar)
-    return f">= {text}" if verdict.observed_at_least and verdict.observed is not None else text
+    if not verdict.observed_at_least or verdict.observed is None:
+        return text
+    return f"{text} yet" if verdict.unit == "seen" else f">= {text}"

@@ -1,0 +1,68 @@
+"""Observations: written per process as they happen, aggregated per bucket, read back merged."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from simspace.load.recorder import JsonlRecorder
+from simspace.results.observations import ObservationReader
+
+
+def test_states_failures_and_requests_round_trip(tmp_path: Path) -> None:
+    recorder = JsonlRecorder(tmp_path, bucket_s=10.0)
+    recorder.state(1.0, 3, "arrived", 50.0)
+    recorder.state(2.0, 3, "waiting", 50.0)
+    recorder.state(31.0, 3, "playing", 50.0, ttfa_s=1.5, waited_s=29.0)
+    for t in (3.0, 4.0, 15.0):
+        recorder.failure(t, "api", "Details not available", 50.0)
+        recorder.request(t, "api", False, 50.0)
+    recorder.request(31.0, "cdn", True, 100.0)
+    recorder.close()
+
+    observations = ObservationReader(tmp_path).poll()
+    assert observations.counts["arrived"] == 50.0
+    assert observations.presence_at(10.0) == {"waiting": 50.0, "listening": 0.0}
+    assert observations.presence_at(40.0) == {"waiting": 0.0, "listening": 50.0}
+    assert observations.ttfa_s == [(31.0, 1.5)]
+    assert observations.failures[(0.0, "api", "Details not available")] == 100.0
+    assert observations.failures[(10.0, "api", "Details not available")] == 50.0
+    assert observations.requests[(30.0, "cdn")] == [1.0, 0.0, 100.0, 0.0]
+    assert observations.heard_audio() == 50.0
+
+
+def test_reader_reads_only_whole_new_lines(tmp_path: Path) -> None:
+    path = tmp_path / "observations-1.jsonl"
+    path.write_text('{"k": "state", "t": 1, "id": 1, "kind": "arrived", "w": 2}\n{"k": "sta')
+    reader = ObservationReader(tmp_path)
+    assert reader.poll().counts["arrived"] == 2.0
+    with path.open("a") as handle:
+        handle.write('te", "t": 2, "id": 1, "kind": "gave_up", "w": 2}\nnot json\n')
+    observations = reader.poll()
+    assert observations.counts["gave_up"] == 2.0
+    assert observations.counts["arrived"] == 2.0
+    assert observations.bad_lines == 1
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
+def test_a_forked_process_writes_its_own_file(tmp_path: Path) -> None:
+    recorder = JsonlRecorder(tmp_path, bucket_s=1.0)
+    recorder.state(0.0, 1, "arrived", 1.0)
+    recorder.flush()
+    pid = os.fork()
+    if pid == 0:  # the child: what Locust's --processes workers do
+        try:
+            recorder.failure(1.0, "api", "boom", 1.0)
+            recorder.state(1.0, 2, "arrived", 1.0)
+            recorder.close()
+        finally:
+            os._exit(0)
+    os.waitpid(pid, 0)
+    recorder.close()
+    files = sorted(tmp_path.glob("observations-*.jsonl"))
+    assert len(files) == 2
+    observations = ObservationReader(tmp_path).poll()
+    assert observations.counts["arrived"] == 2.0
+    assert observations.failures[(1.0, "api", "boom")] == 1.0

@@ -1,0 +1,128 @@
+"""The verdict table rendered at a fixed width, and the plain one-line-per-fact form."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from rich.console import Console
+
+from simspace.report.console import VerdictTable, verdict_line, verdict_lines
+from simspace.report.verdicts import Unit, format_value
+from tests.report import builders as b
+
+EXPECTED_TABLE = """\
+ fact                     reported                observed                           verdict
+────────────────────────────────────────────────────────────────────────────────────────────────────
+ start_delay              41m..42m ± 5m           12m                                not reproduced
+ waiting_878k             >= 878k ± 15%           900k                               reproduced
+ at +40m (20:40)
+ peak                     1M..1.3M ± 10%          1.2M                               reproduced
+ first_space_ended        +20m..+21m              >= +3h (23:00)                     not reproduced
+                          (20:20..20:21) ± 3m     Space 1 was still live when the
+                                                  run stopped at +3h
+ no_fetch_error           never seen              not seen                           reproduced
+ api_errors               2.5%                    n/a                                not observable
+ in +2h..+2h30m                                   no requests were sent on the api
+                                                  tier in +2h..+2h30m
+ tested_8m_claim          8M                      1.2M                               claim
+                                                  the modelled platform served at
+                                                  most 1.2M concurrent listeners
+                                                  in this run: below the claimed
+                                                  8M
+fit 0.55: 3 of 6 scored facts reproduced, 1 not observable; 1 claim not scored
+"""
+
+EXPECTED_LINES = [
+    "NOT REPRODUCED start_delay: observed 12m, reported 41m..42m (tolerance 5m)",
+    "REPRODUCED waiting_878k: observed 900k at +40m (20:40), reported >= 878k (tolerance 15%)",
+    "REPRODUCED peak: observed 1.2M, reported 1M..1.3M (tolerance 10%)",
+    "NOT REPRODUCED first_space_ended: observed >= +3h (23:00) (Space 1 was still live when the "
+    "run stopped at +3h), reported +20m..+21m (20:20..20:21) (tolerance 3m)",
+    "REPRODUCED no_fetch_error: listeners never saw 'Could not fetch <Space> & co', "
+    "reported never seen",
+    "NOT OBSERVABLE api_errors: no requests were sent on the api tier in +2h..+2h30m; "
+    "reported 2.5%",
+    "CLAIM tested_8m_claim: reported 8M; the modelled platform served at most 1.2M concurrent "
+    "listeners in this run: below the claimed 8M",
+    "fit 0.55: 3 of 6 scored facts reproduced, 1 not observable; 1 claim not scored",
+]
+
+
+def render(renderable: object, width: int) -> str:
+    console = Console(
+        width=width, record=True, color_system=None, force_terminal=False, file=io.StringIO()
+    )
+    console.print(renderable)
+    return "\n".join(line.rstrip() for line in console.export_text().splitlines()) + "\n"
+
+
+def test_verdict_table_at_100_columns() -> None:
+    assert render(VerdictTable(b.sample_comparison()), 100) == EXPECTED_TABLE
+
+
+def test_verdict_table_keeps_natural_widths_on_a_wide_console() -> None:
+    lines = render(VerdictTable(b.sample_comparison()), 200).splitlines()
+    assert lines[0].split() == ["fact", "reported", "observed", "verdict"]
+    assert len(lines[1]) < 200  # not stretched to the console's width
+    claim = next(i for i, line in enumerate(lines) if line.startswith(" tested_8m_claim"))
+    assert lines[claim + 1].strip() == (
+        "the modelled platform served at most 1.2M concurrent listeners in this run: "
+        "below the claimed 8M"
+    )
+
+
+def test_verdict_table_colours_each_verdict() -> None:
+    console = Console(width=100, record=True, color_system="standard", file=io.StringIO())
+    console.print(VerdictTable(b.sample_comparison()))
+    styled = console.export_text(styles=True)
+    assert "\x1b[32mreproduced" in styled  # green
+    assert "\x1b[31mnot reproduced" in styled  # red
+    assert "\x1b[33mnot observable" in styled  # yellow
+    assert "\x1b[2mclaim" in styled  # dim
+
+
+def test_plain_lines() -> None:
+    assert verdict_lines(b.sample_comparison()) == EXPECTED_LINES
+
+
+def test_plain_line_without_tolerance_or_calendar() -> None:
+    comparison = b.sample_comparison()
+    ended = comparison.verdicts[3]
+    assert verdict_line(ended) == (
+        "NOT REPRODUCED first_space_ended: observed >= +3h (Space 1 was still live when the "
+        "run stopped at +3h), reported +20m..+21m (tolerance 3m)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("unit", "value", "text"),
+    [
+        ("count", 424.04, "424"),
+        ("count", 1234.5, "1.23k"),
+        ("count", 265_873.08, "266k"),
+        ("count", 999_900.0, "1M"),
+        ("count", 2_136_312.77, "2.14M"),
+        ("duration", 485.97, "8m6s"),
+        ("duration", -899.88, "-15m"),
+        ("duration", 2.345, "2.3s"),
+        ("duration", 8027.0, "2h14m"),
+        ("event_time", 0.0, "0s"),
+        ("event_time", 10_500.0, "+2h55m"),
+        ("ratio", 0.025347, "2.53%"),
+        ("ratio", 1.0, "100%"),
+        ("ratio", 0.0, "0%"),
+        ("ratio", 1e-7, "<0.01%"),
+        ("seen", True, "seen"),
+        ("seen", None, "n/a"),
+    ],
+)
+def test_values_print_in_human_units(unit: Unit, value: float | bool | None, text: str) -> None:
+    assert format_value(unit, value) == text
+
+
+def test_event_times_print_with_the_clock_time_across_midnight() -> None:
+    calendar = b.sample_comparison().calendar
+    assert calendar is not None
+    assert format_value("event_time", 4 * 3600 + 12.0, calendar) == "+4h (00:00)"
+    assert format_value("event_time", -90.0, calendar) == "-1m30s (19:58:30)"

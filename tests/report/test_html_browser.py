@@ -1,0 +1,120 @@
+"""The HTML report in a real browser (headless Chromium through Playwright): it renders offline
+without a single network request or console error, on a phone and on a laptop. Screenshots go to
+$SIMSPACE_TEST_ARTIFACTS (default: test-artifacts/ at the repo root) for a human to look at."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+
+from simspace.report.html import render_report
+from tests.report.test_html import (
+    COMMAND,
+    SCORED_FACTS,
+    hostile_result,
+    load_result,
+    make_comparison,
+    make_scenario,
+)
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Dialog
+
+CHROMIUM = Path("/usr/bin/chromium")
+if not CHROMIUM.exists():
+    pytest.skip(f"{CHROMIUM} is missing (apt-get install chromium)", allow_module_level=True)
+sync_api = pytest.importorskip(
+    "playwright.sync_api", reason="the playwright package is missing (pip install playwright)"
+)
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+VIEWPORTS = {"phone": (390, 844), "laptop": (1366, 768)}
+CHARTS = 8
+
+pytestmark = pytest.mark.slow
+
+
+def _artifacts() -> Path:
+    path = Path(os.environ.get("SIMSPACE_TEST_ARTIFACTS") or ROOT / "test-artifacts")
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def report_file(tmp_path: Path) -> Path:
+    scenario = make_scenario(tmp_path)
+    html = render_report(
+        scenario, hostile_result(load_result()), make_comparison(), command=COMMAND
+    )
+    path = tmp_path / "report.html"
+    path.write_text(html, encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("device", list(VIEWPORTS))
+def test_report_renders_offline(browser: Browser, report_file: Path, device: str) -> None:
+    width, height = VIEWPORTS[device]
+    context = browser.new_context(viewport={"width": width, "height": height})
+    page = context.new_page()
+    requests: list[str] = []
+    problems: list[str] = []
+    page.on("request", lambda request: requests.append(request.url))
+    page.on("console", lambda msg: problems.append(msg.text) if msg.type == "error" else None)
+    page.on("pageerror", lambda error: problems.append(str(error)))
+    dialogs: list[str] = []
+
+    def on_dialog(dialog: Dialog) -> None:
+        dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    page.on("dialog", on_dialog)
+    try:
+        url = report_file.as_uri()
+        page.goto(url, wait_until="load")
+
+        assert requests == [url]
+        assert problems == []
+        assert dialogs == []  # no injected script ran
+        boxes = page.eval_on_selector_all(
+            "svg",
+            "els => els.map(e => { const r = e.getBoundingClientRect(); "
+            "return [r.width, r.height]; })",
+        )
+        assert len(boxes) == CHARTS
+        assert all(w > 100 and h > 50 for w, h in boxes), boxes
+        assert all(w <= width for w, _ in boxes), boxes
+        assert page.locator("table.facts tbody tr").count() == SCORED_FACTS
+        assert page.locator("table.claims tbody tr").count() == 1
+        assert page.locator("ol.moments li").count() >= 5
+        assert "<script>alert(1)</script>" in page.title()
+        # Wide tables scroll inside their own box: the page itself never scrolls sideways.
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+
+        artifacts = _artifacts()
+        page.screenshot(path=str(artifacts / f"report-{device}.png"), full_page=True)
+        shutil.copyfile(report_file, artifacts / "report.html")
+    finally:
+        context.close()
