@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import sys
 from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 
 import click
@@ -17,9 +18,13 @@ from rich.markup import escape
 
 from simspace import __version__, units
 from simspace.errors import RunError, RunInterrupted, ScenarioError, SimspaceError, UsageError
+from simspace.report.console import VerdictTable
+from simspace.report.outputs import RunReport, load_run, write_run_reports
+from simspace.report.ranking import RankingTable, rank, ranking_html
 from simspace.results.summary import ResultSummary
 from simspace.run.orchestrator import RunOptions, execute_run, plan_for
 from simspace.run.plan_view import PlanView
+from simspace.run.rundir import write_atomic, write_json
 from simspace.scenario.loader import load_scenario
 from simspace.scenario.schema import schema_json
 from simspace.scenario.summary import ScenarioSummary
@@ -152,10 +157,88 @@ def run(
     outcome = asyncio.run(
         execute_run(loaded, options, console, on_plan=lambda p: console.print(PlanView(p)))
     )
-    console.print(ResultSummary(outcome.result))
-    console.print(f"run directory: {escape(str(outcome.directory))}", soft_wrap=True)
+    _show_run(outcome.directory)
     if outcome.result.status == "interrupted":
         raise RunInterrupted(str(outcome.directory))
+
+
+def _show_run(directory: Path) -> RunReport:
+    """Summary, verdict table and where the files are, for a finished run directory."""
+    report = load_run(directory)
+    console.print(ResultSummary(report.result))
+    console.print(VerdictTable(report.comparison))
+    console.print(f"run directory: {escape(str(directory))}", soft_wrap=True)
+    if (directory / "report.html").exists():
+        console.print(f"report: {escape(str(directory / 'report.html'))}", soft_wrap=True)
+    return report
+
+
+@cli.command()
+@click.argument("run_dirs", nargs=-1, required=True,
+                type=click.Path(file_okay=False, exists=True))  # fmt: skip
+def report(run_dirs: tuple[str, ...]) -> None:
+    """Rebuild a run's comparison, report.html and junit.xml from its directory."""
+    for run_dir in run_dirs:
+        write_run_reports(load_run(Path(run_dir)))
+        _show_run(Path(run_dir))
+
+
+@cli.command()
+@_with_plan_options
+@click.option("--variants", help="Comma-separated variants to run (default: all).")
+@click.option("--from", "from_dirs", multiple=True, type=click.Path(file_okay=False, exists=True),
+              help="Reuse a finished run directory instead of running (repeatable).")  # fmt: skip
+@click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True,
+              help="Locust worker processes on this machine.")  # fmt: skip
+@click.option("--output", default="runs", show_default=True, help="Root of run directories.")
+def compare(
+    scenario: str,
+    variant: str | None,
+    budget_rps: str | None,
+    speedup: float | None,
+    scale: str | None,
+    duration: str | None,
+    seed: int | None,
+    variants: str | None,
+    from_dirs: tuple[str, ...],
+    workers: int,
+    output: str,
+) -> None:
+    """Run every variant (hypothesis) of a scenario, or reuse runs, and rank them."""
+    if variant is not None:
+        raise UsageError("compare takes --variants a,b (or none for all), not --variant")
+    base = load_scenario(scenario)
+    reports = [load_run(Path(d)) for d in from_dirs]
+    reused = {r.result.variant or "base" for r in reports}
+    # With --from and no --variants, only the given runs are ranked; otherwise every variant
+    # (or the base scenario when it has none) is run unless a given run already covers it.
+    if variants:
+        wanted = [v.strip() for v in variants.split(",") if v.strip()]
+    elif from_dirs:
+        wanted = []
+    else:
+        wanted = list(base.scenario.variants) or ["base"]
+    options = _run_options(budget_rps, speedup, scale, duration, seed, workers, output)
+    for name in wanted:
+        if name in reused:
+            continue
+        loaded = load_scenario(scenario, None if name == "base" else name)
+        console.rule(f"variant {name}")
+        outcome = asyncio.run(
+            execute_run(loaded, options, console, on_plan=lambda p: console.print(PlanView(p)))
+        )
+        reports.append(_show_run(outcome.directory))
+        if outcome.result.status == "interrupted":
+            raise RunInterrupted(str(outcome.directory))
+    ranking = rank(reports)
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    out_dir = Path(output) / base.scenario.event.name / f"compare-{stamp}"
+    out_dir.mkdir(parents=True, exist_ok=True)
+    write_json(out_dir / "ranking.json", ranking)
+    write_atomic(out_dir / "ranking.html", ranking_html(ranking, out_dir))
+    console.rule("ranking")
+    console.print(RankingTable(ranking))
+    console.print(f"ranking: {escape(str(out_dir / 'ranking.html'))}", soft_wrap=True)
 
 
 cli.add_command(serve)

@@ -24,11 +24,13 @@ from rich.console import Console
 from rich.live import Live
 
 from simspace.clock import EventClock
-from simspace.errors import RunError, UsageError
+from simspace.errors import RunError, SimspaceError, UsageError
 from simspace.load import LOCUSTFILE
 from simspace.load.config import CONFIG_ENV, LoadConfig
 from simspace.load.speaker import Speaker
 from simspace.plan import Plan, make_plan
+from simspace.report.compare import compare
+from simspace.report.outputs import RunReport, write_run_reports
 from simspace.results.build import build_result
 from simspace.results.model import RunResult, RunStatus
 from simspace.results.observations import ObservationReader
@@ -140,6 +142,11 @@ async def execute_run(
         generator_cpu=session.monitor.samples,
     )
     write_json(rundir.path("result.json"), result)
+    try:
+        report = RunReport(rundir.work, loaded.scenario, result, compare(loaded.scenario, result))
+        write_run_reports(report, loaded.path)
+    except SimspaceError as exc:  # a report problem must not lose the run: say so, keep going
+        log.warning("could not write the reports: %s", exc)
     final = rundir.finish()
     if failure:
         raise RunError(f"{failure} (partial results in {final})")

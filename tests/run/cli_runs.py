@@ -40,7 +40,9 @@ class CliRun:
 
 
 def simspace(args: Sequence[str], output: Path, timeout_s: float = 240) -> CliRun:
-    command = [sys.executable, "-m", "simspace", *args, "--output", str(output)]
+    writes_runs = args[0] in ("run", "compare")
+    extra = ["--output", str(output)] if writes_runs else []
+    command = [sys.executable, "-m", "simspace", *args, *extra]
     done = subprocess.run(
         command, cwd=ROOT, capture_output=True, text=True, timeout=timeout_s,
         env={**os.environ, "COLUMNS": "120"},

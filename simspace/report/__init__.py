@@ -1,0 +1,23 @@
+"""The reporter: reported facts vs what a run observed (verdicts and a fit score), shown as a
+console table, a JUnit file and a self-contained offline HTML report."""
+
+from __future__ import annotations
+
+from simspace.report.compare import compare
+from simspace.report.console import VerdictTable
+from simspace.report.html import render_report
+from simspace.report.junit import junit_xml
+from simspace.report.outputs import RunReport, load_run, write_run_reports
+from simspace.report.verdicts import Comparison, FactVerdict
+
+__all__ = [
+    "Comparison",
+    "FactVerdict",
+    "RunReport",
+    "VerdictTable",
+    "compare",
+    "junit_xml",
+    "load_run",
+    "render_report",
+    "write_run_reports",
+]

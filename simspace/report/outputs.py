@@ -1,0 +1,69 @@
+"""Report files of a run directory — `comparison.json`, `report.html`, `junit.xml` — written
+after every run and rebuilt at will from the directory alone (`simspace report RUN_DIR`)."""
+
+from __future__ import annotations
+
+import shlex
+from dataclasses import dataclass
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from simspace.errors import UsageError
+from simspace.report.compare import compare
+from simspace.report.html import render_report
+from simspace.report.junit import junit_xml
+from simspace.report.verdicts import Comparison
+from simspace.results.model import RunResult
+from simspace.run.rundir import write_atomic, write_json
+from simspace.scenario.model import Scenario
+
+REPORT_FILES = ("comparison.json", "report.html", "junit.xml")
+
+
+@dataclass(frozen=True)
+class RunReport:
+    """A run directory's scenario (as resolved for the run), result and comparison."""
+
+    directory: Path
+    scenario: Scenario
+    result: RunResult
+    comparison: Comparison
+
+
+def reproduce_command(result: RunResult, scenario_file: str | None = None) -> str:
+    """The command line that repeats a run with the same plan."""
+    plan = result.plan
+    args = ["simspace", "run", scenario_file or f"scenarios/{result.scenario}.yaml"]
+    if result.variant:
+        args += ["--variant", result.variant]
+    args += ["--speedup", f"{plan.speedup:.6g}", "--scale", f"1/{1 / plan.population_scale:.6g}"]
+    args += ["--seed", str(plan.seed)]
+    if plan.t_end < plan.t_begin + plan.wall_duration_s * plan.speedup - 1e-6:
+        args += ["--duration", f"{plan.wall_duration_s:.6g}s"]
+    return shlex.join(args)
+
+
+def load_run(directory: Path) -> RunReport:
+    """Read a finished run directory and compare it afresh (raises UsageError if unusable)."""
+    try:
+        scenario = Scenario.model_validate_json((directory / "scenario.json").read_text("utf-8"))
+        result = RunResult.model_validate_json((directory / "result.json").read_text("utf-8"))
+    except OSError as exc:
+        raise UsageError(f"{directory}: not a complete run directory ({exc.strerror})") from None
+    except ValidationError as exc:
+        raise UsageError(
+            f"{directory}: unreadable run files ({exc.error_count()} problems; written by "
+            "another simspace version?)"
+        ) from None
+    return RunReport(directory, scenario, result, compare(scenario, result))
+
+
+def write_run_reports(report: RunReport, scenario_file: str | None = None) -> None:
+    """Write the comparison, the HTML report and the JUnit file into the run directory."""
+    directory = report.directory
+    command = reproduce_command(report.result, scenario_file)
+    write_json(directory / "comparison.json", report.comparison)
+    html = render_report(report.scenario, report.result, report.comparison, command=command)
+    write_atomic(directory / "report.html", html)
+    write_atomic(directory / "junit.xml", junit_xml(report.comparison, time_s=report.result.wall_s))
