@@ -25,7 +25,7 @@ from simspace.results.summary import ResultSummary
 from simspace.run.orchestrator import RunOptions, execute_run, plan_for
 from simspace.run.plan_view import PlanView
 from simspace.run.rundir import write_atomic, write_json
-from simspace.scenario.loader import load_scenario
+from simspace.scenario.loader import LoadedScenario, load_scenario
 from simspace.scenario.schema import schema_json
 from simspace.scenario.summary import ScenarioSummary
 from simspace.server.command import serve
@@ -135,11 +135,30 @@ def plan(
     console.print(PlanView(plan_for(loaded, options)))
 
 
+def _with_run_options(function: Callable[..., None]) -> Callable[..., None]:
+    function = click.option(
+        "--output", default="runs", show_default=True, help="Root of run directories."
+    )(function)
+    return click.option(
+        "--workers", type=click.IntRange(1, 64), default=1, show_default=True,
+        help="Locust worker processes on this machine.",
+    )(function)  # fmt: skip
+
+
+def _execute(loaded: LoadedScenario, options: RunOptions) -> RunReport:
+    """One run with its plan shown first and its outcome after; Ctrl-C keeps what it saw."""
+    outcome = asyncio.run(
+        execute_run(loaded, options, console, on_plan=lambda p: console.print(PlanView(p)))
+    )
+    report = _show_run(outcome.directory)
+    if outcome.result.status == "interrupted":
+        raise RunInterrupted(str(outcome.directory))
+    return report
+
+
 @cli.command()
 @_with_plan_options
-@click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True,
-              help="Locust worker processes on this machine.")  # fmt: skip
-@click.option("--output", default="runs", show_default=True, help="Root of run directories.")
+@_with_run_options
 def run(
     scenario: str,
     variant: str | None,
@@ -153,13 +172,7 @@ def run(
 ) -> None:
     """Run a scenario against the embedded stub platform and write a run directory."""
     loaded = load_scenario(scenario, variant)
-    options = _run_options(budget_rps, speedup, scale, duration, seed, workers, output)
-    outcome = asyncio.run(
-        execute_run(loaded, options, console, on_plan=lambda p: console.print(PlanView(p)))
-    )
-    _show_run(outcome.directory)
-    if outcome.result.status == "interrupted":
-        raise RunInterrupted(str(outcome.directory))
+    _execute(loaded, _run_options(budget_rps, speedup, scale, duration, seed, workers, output))
 
 
 def _show_run(directory: Path) -> RunReport:
@@ -188,9 +201,7 @@ def report(run_dirs: tuple[str, ...]) -> None:
 @click.option("--variants", help="Comma-separated variants to run (default: all).")
 @click.option("--from", "from_dirs", multiple=True, type=click.Path(file_okay=False, exists=True),
               help="Reuse a finished run directory instead of running (repeatable).")  # fmt: skip
-@click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True,
-              help="Locust worker processes on this machine.")  # fmt: skip
-@click.option("--output", default="runs", show_default=True, help="Root of run directories.")
+@_with_run_options
 def compare(
     scenario: str,
     variant: str | None,
@@ -224,12 +235,7 @@ def compare(
             continue
         loaded = load_scenario(scenario, None if name == "base" else name)
         console.rule(f"variant {name}")
-        outcome = asyncio.run(
-            execute_run(loaded, options, console, on_plan=lambda p: console.print(PlanView(p)))
-        )
-        reports.append(_show_run(outcome.directory))
-        if outcome.result.status == "interrupted":
-            raise RunInterrupted(str(outcome.directory))
+        reports.append(_execute(loaded, options))
     ranking = rank(reports)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     out_dir = Path(output) / base.scenario.event.name / f"compare-{stamp}"
