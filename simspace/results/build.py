@@ -10,6 +10,8 @@ from typing import Any
 
 from simspace.plan import Plan
 from simspace.results.model import (
+    MAX_TTFA_SAMPLES,
+    Cohort,
     ErrorCount,
     Generator,
     ListenerSeries,
@@ -20,6 +22,7 @@ from simspace.results.model import (
     RunStatus,
     SpaceRecord,
     TierSeries,
+    TtfaSamples,
 )
 from simspace.results.observations import Observations
 from simspace.scenario.model import Scenario
@@ -39,6 +42,15 @@ def _percentiles(values: list[float]) -> Percentiles:
     return Percentiles(
         count=len(ordered), p50=pick(0.5), p95=pick(0.95), p99=pick(0.99), max=ordered[-1]
     )
+
+
+def _ttfa_samples(samples: list[tuple[float, float]]) -> TtfaSamples:
+    """Every (t, ttfa) sample in time order, or `MAX_TTFA_SAMPLES` of them evenly spread."""
+    ordered = sorted(samples)
+    kept = ordered
+    if len(ordered) > MAX_TTFA_SAMPLES:
+        kept = [ordered[i * len(ordered) // MAX_TTFA_SAMPLES] for i in range(MAX_TTFA_SAMPLES)]
+    return TtfaSamples(t=[t for t, _ in kept], ttfa_s=[v for _, v in kept], total=len(ordered))
 
 
 def _floats(values: Any) -> list[float]:
@@ -238,6 +250,12 @@ def build_result(
             },
             errors_seen=dict(sorted(errors_seen.items(), key=lambda kv: -kv[1])),
         ),
+        ttfa=_ttfa_samples(observations.ttfa_s),
+        cohorts=[
+            Cohort(t=t, arrived=row[0], heard=row[1], gave_up=row[2], stalls=row[3])
+            for t, row in zip(grid, observations.cohorts(grid, step_s), strict=True)
+            if row[0] > 0
+        ],
         generator=Generator(
             cpu_percent_max=cpu_max,
             cpu_percent_mean=statistics.fmean(generator_cpu) if generator_cpu else 0.0,

@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from simspace.plan import Plan
 
 RESULT_VERSION: Literal[1] = 1
+MAX_TTFA_SAMPLES = 20_000
 RunStatus = Literal["completed", "interrupted", "failed"]
 
 
@@ -85,6 +86,25 @@ class RequestCount(Frozen):
     failed: float = Field(description="event-scale requests that failed")
 
 
+class TtfaSamples(Frozen):
+    """Load side: time to first audio of simulated listeners, with when the audio came, for
+    gates within a window. Bounded: beyond `MAX_TTFA_SAMPLES`, evenly thinned over time."""
+
+    t: list[float] = Field(description="event time the first audio arrived")
+    ttfa_s: list[float] = Field(description="time to first audio, event seconds")
+    total: int = Field(description="samples before thinning (== len(t) when none was dropped)")
+
+
+class Cohort(Frozen):
+    """Load side: the listeners who arrived in one grid step, and what became of them."""
+
+    t: float = Field(description="event time of the grid step they arrived in")
+    arrived: float = Field(description="event-scale listeners")
+    heard: float = Field(description="of them, listeners who heard audio")
+    gave_up: float = Field(description="their give-ups (after patience ran out)")
+    stalls: float = Field(description="their stalls")
+
+
 class Metrics(Frozen):
     """The key observed metrics, which facts and gates are scored on."""
 
@@ -128,6 +148,13 @@ class RunResult(Frozen):
         default_factory=list, description="load side: request outcomes per bucket and tier"
     )
     metrics: Metrics
+    ttfa: TtfaSamples | None = Field(
+        None, description="load side: time to first audio samples; null in older results"
+    )
+    cohorts: list[Cohort] = Field(
+        default_factory=list,
+        description="load side: listeners by arrival grid step; empty in older results",
+    )
     generator: Generator
     ledger: list[dict[str, object]] = Field(description="the server's ledger of injected failures")
     warnings: list[str]

@@ -33,6 +33,9 @@ EVENT_COUNTS = ("arrived", "playing", "gave_up", "booted", "space_ended", "left"
 class ListenerTrack:
     weight: float
     changes: list[tuple[float, str]] = field(default_factory=list)
+    arrived_at: float | None = None
+    gave_up: int = 0
+    stalls: int = 0
 
 
 @dataclass
@@ -81,6 +84,12 @@ class Observations:
         track = self.listeners.setdefault(ident, ListenerTrack(weight))
         if state in _PRESENCE:
             track.changes.append((t, _PRESENCE[state]))
+        if state == "arrived" and track.arrived_at is None:
+            track.arrived_at = t
+        elif state == "gave_up":
+            track.gave_up += 1
+        elif state == "stall":
+            track.stalls += 1
         self.counts[state] += weight
         if state in ("gave_up", "booted", "left", "space_ended"):
             self.timed[state].append((t, weight))
@@ -97,6 +106,24 @@ class Observations:
             for track in self.listeners.values()
             if any(state == "listening" for _, state in track.changes)
         )
+
+    def cohorts(self, grid: list[float], step_s: float) -> list[list[float]]:
+        """Per grid step, the listeners who arrived in it: [arrived, heard, gave up, stalls],
+        event scale. A listener counts in the step of its first arrival (rejoins included)."""
+        rows = [[0.0, 0.0, 0.0, 0.0] for _ in grid]
+        for track in self.listeners.values():
+            start = track.arrived_at if track.arrived_at is not None else (
+                track.changes[0][0] if track.changes else None
+            )
+            if start is None or not grid:
+                continue
+            row = rows[min(len(grid) - 1, max(0, int((start - grid[0]) // step_s)))]
+            row[0] += track.weight
+            if any(state == "listening" for _, state in track.changes):
+                row[1] += track.weight
+            row[2] += track.gave_up * track.weight
+            row[3] += track.stalls * track.weight
+        return rows
 
     def cumulative(self, state: str, grid: list[float]) -> list[float]:
         """Event-scale count of `state` events at or before each grid time."""

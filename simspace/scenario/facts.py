@@ -241,6 +241,9 @@ class Gate(Strict):
     value: float = Field(description="threshold, in the metric's unit (5s, 99%, 500k)")
     window: EventWindow | None = Field(None, description="only within this window")
     tier: TierName | None = Field(None, description="for error_ratio: only this tier")
+    message: str | None = Field(
+        None, min_length=1, description="for error_ratio: only failures showing this error text"
+    )
 
     @field_validator("value", mode="before", json_schema_input_type=Duration | Ratio | Count)
     @classmethod
@@ -249,6 +252,15 @@ class Gate(Strict):
         if metric in GATE_UNITS:
             return _GATE_PARSERS[GATE_UNITS[metric]](value)
         return value
+
+    @model_validator(mode="after")
+    def _scope_fits_metric(self) -> Gate:
+        if self.metric != "error_ratio" and (self.tier is not None or self.message is not None):
+            scope = "tier" if self.tier is not None else "message"
+            raise ValueError(f"{scope} applies to error_ratio only (got it on {self.metric})")
+        if self.metric == "start_delay" and self.window is not None:
+            raise ValueError("start_delay is one moment: a window does not apply")
+        return self
 
 
 class Gates(Strict):

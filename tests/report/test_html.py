@@ -269,7 +269,7 @@ def test_charts_are_inline_svg_on_the_event_clock(report: str) -> None:
     assert "Host posts about a DDoS" in report
     assert "conversation starts" in report
     assert "Space 1 live" in report
-    assert "operators rate-limit api to 3.6k req/s" in report
+    assert "operators set api capacity to 40k req/s" in report
     assert listeners.count('stroke-dasharray="3 3"') >= 4
     # Time facts: the reported range against the observed moment.
     assert "delay: reproduced, observed 7m33s" in svgs[0]
