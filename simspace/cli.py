@@ -7,6 +7,7 @@ Exit codes: 0 passed; 1 a gate or expectation failed; 2 bad input or usage; 3 th
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import sys
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -17,8 +18,17 @@ from rich.console import Console
 from rich.markup import escape
 
 from simspace import __version__, units
-from simspace.errors import RunError, RunInterrupted, ScenarioError, SimspaceError, UsageError
+from simspace.errors import (
+    ExpectationFailed,
+    RunError,
+    RunInterrupted,
+    ScenarioError,
+    SimspaceError,
+    UsageError,
+)
+from simspace.gates import Expectation, Outcome, judge_runs, with_cli_gates
 from simspace.report.console import VerdictTable
+from simspace.report.gates_view import GateTable
 from simspace.report.outputs import RunReport, load_run, write_run_reports
 from simspace.report.ranking import RankingTable, rank, ranking_html
 from simspace.results.summary import ResultSummary
@@ -145,20 +155,48 @@ def _with_run_options(function: Callable[..., None]) -> Callable[..., None]:
     )(function)  # fmt: skip
 
 
-def _execute(loaded: LoadedScenario, options: RunOptions) -> RunReport:
+def _with_gate_options(function: Callable[..., None]) -> Callable[..., None]:
+    function = click.option(
+        "--expect", type=click.Choice(["survive", "reproduce"]),
+        help="Override the scenario's expectation: survive (every gate holds) or reproduce "
+        "(every scored fact reproduced, and every gate holds).",
+    )(function)  # fmt: skip
+    return click.option(
+        "--gate", "gates", multiple=True, metavar="EXPR",
+        help="A gate, e.g. 'ttfa_p95 <= 5s after +5m' (repeatable; see docs/ci.md).",
+    )(function)  # fmt: skip
+
+
+def _gated(loaded: LoadedScenario, gates: tuple[str, ...], expect: str | None) -> LoadedScenario:
+    """The scenario with the command line's gates and expectation (exit 2 if one is bad)."""
+    scenario = with_cli_gates(loaded.scenario, gates, _expectation(expect))
+    return dataclasses.replace(loaded, scenario=scenario)
+
+
+def _expectation(expect: str | None) -> Expectation | None:
+    return "survive" if expect == "survive" else "reproduce" if expect == "reproduce" else None
+
+
+def _execute(loaded: LoadedScenario, options: RunOptions) -> tuple[RunReport, Outcome]:
     """One run with its plan shown first and its outcome after; Ctrl-C keeps what it saw."""
     outcome = asyncio.run(
         execute_run(loaded, options, console, on_plan=lambda p: console.print(PlanView(p)))
     )
-    report = _show_run(outcome.directory)
+    shown = _show_run(load_run(outcome.directory))
     if outcome.result.status == "interrupted":
         raise RunInterrupted(str(outcome.directory))
-    return report
+    return shown
+
+
+def _require(outcome: Outcome) -> None:
+    if not outcome.passed:
+        raise ExpectationFailed(outcome.summary, outcome.failures)
 
 
 @cli.command()
 @_with_plan_options
 @_with_run_options
+@_with_gate_options
 def run(
     scenario: str,
     variant: str | None,
@@ -169,31 +207,53 @@ def run(
     seed: int | None,
     workers: int,
     output: str,
+    gates: tuple[str, ...],
+    expect: str | None,
 ) -> None:
-    """Run a scenario against the embedded stub platform and write a run directory."""
-    loaded = load_scenario(scenario, variant)
-    _execute(loaded, _run_options(budget_rps, speedup, scale, duration, seed, workers, output))
+    """Run a scenario against the embedded stub platform and write a run directory.
+
+    Exits 1 when the run does not meet its expectation (a gate failed, or with `reproduce` a
+    scored fact was not reproduced)."""
+    loaded = _gated(load_scenario(scenario, variant), gates, expect)
+    options = _run_options(budget_rps, speedup, scale, duration, seed, workers, output)
+    _require(_execute(loaded, options)[1])
 
 
-def _show_run(directory: Path) -> RunReport:
-    """Summary, verdict table and where the files are, for a finished run directory."""
-    report = load_run(directory)
+def _show_run(report: RunReport) -> tuple[RunReport, Outcome]:
+    """Summary, verdict table, gates and where the files are, for a finished run."""
+    directory = report.directory
+    outcome = report.outcome()
     console.print(ResultSummary(report.result))
     console.print(VerdictTable(report.comparison))
+    console.print(GateTable(outcome))
     console.print(f"run directory: {escape(str(directory))}", soft_wrap=True)
     if (directory / "report.html").exists():
         console.print(f"report: {escape(str(directory / 'report.html'))}", soft_wrap=True)
-    return report
+    return report, outcome
 
 
 @cli.command()
 @click.argument("run_dirs", nargs=-1, required=True,
                 type=click.Path(file_okay=False, exists=True))  # fmt: skip
-def report(run_dirs: tuple[str, ...]) -> None:
-    """Rebuild a run's comparison, report.html and junit.xml from its directory."""
+@_with_gate_options
+def report(run_dirs: tuple[str, ...], gates: tuple[str, ...], expect: str | None) -> None:
+    """Rebuild a run's comparison, gates, report.html and junit.xml from its directory; with
+    --gate/--expect, judge it again against those too. Exits 1 if a run misses its expectation."""
+    failed: list[tuple[str, Outcome]] = []
     for run_dir in run_dirs:
-        write_run_reports(load_run(Path(run_dir)))
-        _show_run(Path(run_dir))
+        found = load_run(Path(run_dir))
+        scenario = with_cli_gates(found.scenario, gates, _expectation(expect))
+        gated = dataclasses.replace(found, scenario=scenario)
+        write_run_reports(gated)
+        outcome = _show_run(gated)[1]
+        if not outcome.passed:
+            failed.append((run_dir, outcome))
+    if len(failed) == 1 and len(run_dirs) == 1:
+        _require(failed[0][1])
+    elif failed:
+        lines = [f"{name}: {line}" for name, o in failed for line in o.failures]
+        raise ExpectationFailed(f"{len(failed)} of {len(run_dirs)} runs missed their expectation",
+                                lines)  # fmt: skip
 
 
 @cli.command()
@@ -202,6 +262,7 @@ def report(run_dirs: tuple[str, ...]) -> None:
 @click.option("--from", "from_dirs", multiple=True, type=click.Path(file_okay=False, exists=True),
               help="Reuse a finished run directory instead of running (repeatable).")  # fmt: skip
 @_with_run_options
+@_with_gate_options
 def compare(
     scenario: str,
     variant: str | None,
@@ -214,12 +275,20 @@ def compare(
     from_dirs: tuple[str, ...],
     workers: int,
     output: str,
+    gates: tuple[str, ...],
+    expect: str | None,
 ) -> None:
-    """Run every variant (hypothesis) of a scenario, or reuse runs, and rank them."""
+    """Run every variant (hypothesis) of a scenario, or reuse runs, and rank them.
+
+    Exits 1 when a run expected to survive fails a gate, or when runs are expected to reproduce
+    the incident and none does."""
     if variant is not None:
         raise UsageError("compare takes --variants a,b (or none for all), not --variant")
-    base = load_scenario(scenario)
-    reports = [load_run(Path(d)) for d in from_dirs]
+    base = _gated(load_scenario(scenario), gates, expect)  # bad gates stop here: nothing runs
+    reports = []
+    for found in (load_run(Path(d)) for d in from_dirs):
+        scenario_gated = with_cli_gates(found.scenario, gates, _expectation(expect))
+        reports.append(dataclasses.replace(found, scenario=scenario_gated))
     reused = {r.result.variant or "base" for r in reports}
     # With --from and no --variants, only the given runs are ranked; otherwise every variant
     # (or the base scenario when it has none) is run unless a given run already covers it.
@@ -233,9 +302,9 @@ def compare(
     for name in wanted:
         if name in reused:
             continue
-        loaded = load_scenario(scenario, None if name == "base" else name)
+        loaded = _gated(load_scenario(scenario, None if name == "base" else name), gates, expect)
         console.rule(f"variant {name}")
-        reports.append(_execute(loaded, options))
+        reports.append(_execute(loaded, options)[0])
     ranking = rank(reports)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     out_dir = Path(output) / base.scenario.event.name / f"compare-{stamp}"
@@ -245,6 +314,12 @@ def compare(
     console.rule("ranking")
     console.print(RankingTable(ranking))
     console.print(f"ranking: {escape(str(out_dir / 'ranking.html'))}", soft_wrap=True)
+    passed, summary, lines = judge_runs(
+        [(r.result.variant or "base", r.outcome()) for r in reports]
+    )
+    console.print(summary, style="bold green" if passed else "bold red", soft_wrap=True)
+    if not passed:
+        raise ExpectationFailed(summary, lines)
 
 
 cli.add_command(serve)
@@ -270,11 +345,16 @@ def main(argv: list[str] | None = None) -> int:
         for problem in exc.problems:
             err_console.print(f"[red]{escape(str(problem))}[/red]", soft_wrap=True)
         return EXIT_BAD_INPUT
+    except ExpectationFailed as exc:
+        for line in [*exc.lines, exc.summary]:
+            err_console.print(f"[red]{escape(line)}[/red]", soft_wrap=True)
+        return EXIT_FAILED
     except RunError as exc:
         err_console.print(f"[red]run failed: {escape(str(exc))}[/red]", soft_wrap=True)
         return EXIT_RUN_FAILED
     except SimspaceError as exc:
-        err_console.print(f"[red]error: {escape(str(exc))}[/red]", soft_wrap=True)
+        for line in str(exc).splitlines():
+            err_console.print(f"[red]error: {escape(line)}[/red]", soft_wrap=True)
         return EXIT_BAD_INPUT
     return EXIT_OK
 

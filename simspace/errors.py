@@ -4,7 +4,9 @@ SimspaceError
 ├── ScenarioError            bad scenario input (exit 2); carries every problem found
 ├── UsageError               bad command-line usage or option value (exit 2)
 ├── UnsafeTargetError        a non-loopback target without the explicit opt-in (exit 2)
-└── RunError                 the run itself failed: server died, Locust crashed (exit 3)
+├── ExpectationFailed        the run's expectation failed: a gate, or a fact not reproduced (exit 1)
+├── RunError                 the run itself failed: server died, Locust crashed (exit 3)
+└── RunInterrupted           Ctrl-C or SIGTERM; partial results kept (exit 130)
 """
 
 from __future__ import annotations
@@ -45,6 +47,15 @@ class UsageError(SimspaceError):
 
 class UnsafeTargetError(SimspaceError):
     """Traffic to a non-loopback address was asked for without the explicit opt-in."""
+
+
+class ExpectationFailed(SimspaceError):
+    """The run completed but did not meet its expectation; `lines` say which gates or facts."""
+
+    def __init__(self, summary: str, lines: list[str]) -> None:
+        self.summary = summary
+        self.lines = lines
+        super().__init__("\n".join([summary, *lines]))
 
 
 class RunError(SimspaceError):

@@ -19,13 +19,13 @@ import re
 import shlex
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, get_args
+from typing import Any, Literal, get_args
 
 from pydantic import ValidationError
 
 from simspace import units
 from simspace.errors import UsageError
-from simspace.scenario.facts import GATE_UNITS, Gate
+from simspace.scenario.facts import GATE_UNITS, Gate, Gates
 from simspace.scenario.model import Scenario
 from simspace.scenario.types import EventContext, TierName
 
@@ -84,6 +84,22 @@ def parse_gates(
     return gates
 
 
+def with_cli_gates(
+    scenario: Scenario,
+    expressions: Sequence[str] = (),
+    expect: Literal["survive", "reproduce"] | None = None,
+) -> Scenario:
+    """The scenario with the `--gate` expressions added to its gates and `--expect` applied
+    (UsageError listing every bad expression). The run directory keeps this resolved scenario,
+    so `simspace report` judges the same gates again."""
+    if not expressions and expect is None:
+        return scenario
+    taken = [g.id for g in scenario.gates.checks]
+    extra = parse_gates(expressions, GateContext.of(scenario), taken)
+    gates = Gates(expect=expect or scenario.gates.expect, checks=[*scenario.gates.checks, *extra])
+    return scenario.model_copy(update={"gates": gates})
+
+
 def _parse(expression: str, gate_id: str, context: GateContext) -> Gate:
     match = _HEAD.fullmatch(expression)
     if match is None or not expression.strip():
@@ -98,7 +114,8 @@ def _parse(expression: str, gate_id: str, context: GateContext) -> Gate:
     try:
         words = shlex.split(rest)
     except ValueError as exc:
-        raise _Bad(f"{exc} (quote error texts like message='Details not available')") from None
+        reason = str(exc).lower()
+        raise _Bad(f"{reason} (quote error texts: message='Details not available')") from None
     if not words:
         raise _Bad(f"expected a threshold after {op!r}, e.g. {_example(metric)}")
     fields: dict[str, Any] = {"id": gate_id, "metric": metric, "op": op}
@@ -112,7 +129,9 @@ def _parse(expression: str, gate_id: str, context: GateContext) -> Gate:
     try:
         return Gate.model_validate(fields)
     except ValidationError as exc:  # what the model alone knows (e.g. a scope on a metric)
-        raise _Bad("; ".join(e["msg"].removeprefix("Value error, ") for e in exc.errors())) from None
+        raise _Bad(
+            "; ".join(e["msg"].removeprefix("Value error, ") for e in exc.errors())
+        ) from None
 
 
 def _unknown(what: str, given: str, known: list[str]) -> str:
@@ -174,12 +193,9 @@ def _window(words: list[str], context: GateContext) -> dict[str, float]:
     else:
         raise _Bad(f"{usage} (got {' '.join(words)!r})")
     if end <= start:
-        scenario = (
-            f"the scenario's window {units.format_offset_s(context.window_start)}.."
-            f"{units.format_offset_s(context.window_end)}"
-        )
+        show = units.format_offset_s
         raise _Bad(
-            f"empty window {units.format_offset_s(start)}..{units.format_offset_s(end)} "
-            f"(within {scenario})"
+            f"the window {show(start)}..{show(end)} is empty (the scenario's window is "
+            f"{show(context.window_start)}..{show(context.window_end)})"
         )
     return {"start": start, "end": end}

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from html import escape
+from typing import TYPE_CHECKING
 
 from simspace import __version__
 from simspace.report.charts import approx_count, offset_label
 from simspace.report.figures import Figures
+from simspace.report.gates_view import gates_section
 from simspace.report.timeline import Timeline, duration_text
 from simspace.report.verdicts import (
     Comparison,
@@ -25,6 +27,9 @@ from simspace.report.verdicts import (
 )
 from simspace.results.model import RunResult
 from simspace.scenario.model import Scenario
+
+if TYPE_CHECKING:
+    from simspace.gates import Outcome
 
 VERDICT_TEXT = {
     "reproduced": "reproduced",
@@ -73,7 +78,12 @@ footer{margin-top:2em;font-size:.85em;color:var(--mute)}
 
 
 def render_report(
-    scenario: Scenario, result: RunResult, comparison: Comparison, *, command: str
+    scenario: Scenario,
+    result: RunResult,
+    comparison: Comparison,
+    *,
+    command: str,
+    outcome: Outcome | None = None,
 ) -> str:
     """The whole report as one HTML document (str), ready to write as `report.html`."""
     timeline = Timeline(scenario, result, comparison)
@@ -83,6 +93,7 @@ def render_report(
         _header(scenario, result, comparison),
         _nav(),
         _facts(timeline),
+        gates_section(outcome),
         _timeline(timeline, figures),
         figures.listeners_section(),
         figures.load_section(),
@@ -185,6 +196,7 @@ def _header(scenario: Scenario, result: RunResult, comparison: Comparison) -> st
 def _nav() -> str:
     links = [
         ("facts", "Reported facts"),
+        ("gates", "Gates"),
         ("timeline", "Timeline"),
         ("listeners", "Listeners"),
         ("load", "Load"),

@@ -6,11 +6,13 @@ from __future__ import annotations
 import shlex
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 
 from simspace.errors import UsageError
 from simspace.report.compare import compare
+from simspace.report.gates_view import gate_case
 from simspace.report.html import render_report
 from simspace.report.junit import junit_xml
 from simspace.report.verdicts import Comparison
@@ -18,7 +20,10 @@ from simspace.results.model import RunResult
 from simspace.run.rundir import write_atomic, write_json
 from simspace.scenario.model import Scenario
 
-REPORT_FILES = ("comparison.json", "report.html", "junit.xml")
+if TYPE_CHECKING:
+    from simspace.gates import Outcome
+
+REPORT_FILES = ("comparison.json", "gates.json", "report.html", "junit.xml")
 
 
 @dataclass(frozen=True)
@@ -29,6 +34,15 @@ class RunReport:
     scenario: Scenario
     result: RunResult
     comparison: Comparison
+
+    def outcome(self) -> Outcome:
+        """The scenario's gates on this run, and whether it met its expectation."""
+        # Imported here: simspace.gates uses the reporter's formatting, and this module is
+        # loaded by simspace.report's __init__, so a module-level import would be a cycle.
+        from simspace.gates import judge_outcome  # noqa: PLC0415
+
+        s = self.scenario
+        return judge_outcome(s.gates, self.result, self.comparison, bounds=s.window)
 
 
 def reproduce_command(result: RunResult, scenario_file: str | None = None) -> str:
@@ -59,11 +73,19 @@ def load_run(directory: Path) -> RunReport:
     return RunReport(directory, scenario, result, compare(scenario, result))
 
 
-def write_run_reports(report: RunReport, scenario_file: str | None = None) -> None:
-    """Write the comparison, the HTML report and the JUnit file into the run directory."""
+def write_run_reports(report: RunReport, scenario_file: str | None = None) -> Outcome:
+    """Write the comparison, the gates' outcome, the HTML report and the JUnit file into the run
+    directory; return the outcome."""
     directory = report.directory
     command = reproduce_command(report.result, scenario_file)
+    outcome = report.outcome()
     write_json(directory / "comparison.json", report.comparison)
-    html = render_report(report.scenario, report.result, report.comparison, command=command)
+    write_json(directory / "gates.json", outcome)
+    html = render_report(
+        report.scenario, report.result, report.comparison, command=command, outcome=outcome
+    )
     write_atomic(directory / "report.html", html)
-    write_atomic(directory / "junit.xml", junit_xml(report.comparison, time_s=report.result.wall_s))
+    cases = [gate_case(v) for v in outcome.gates]
+    junit = junit_xml(report.comparison, gates=cases, time_s=report.result.wall_s)
+    write_atomic(directory / "junit.xml", junit)
+    return outcome

@@ -112,8 +112,10 @@ class Observations:
         event scale. A listener counts in the step of its first arrival (rejoins included)."""
         rows = [[0.0, 0.0, 0.0, 0.0] for _ in grid]
         for track in self.listeners.values():
-            start = track.arrived_at if track.arrived_at is not None else (
-                track.changes[0][0] if track.changes else None
+            start = (
+                track.arrived_at
+                if track.arrived_at is not None
+                else (track.changes[0][0] if track.changes else None)
             )
             if start is None or not grid:
                 continue

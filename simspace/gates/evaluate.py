@@ -1,0 +1,307 @@
+"""Each gate against one run: the observed value of its metric (within its window, on its tier),
+the verdict, and the line a CI log shows. Pure: no I/O, no clock.
+
+Windows. A window is judged on the part of it the run observed: `ttfa_pNN` on the listeners whose
+first audio came inside it (from `result.ttfa`); `join_success_ratio`, `gave_up_ratio` and
+`stall_ratio` on the listeners who arrived inside it (`result.cohorts`, by grid step);
+`error_ratio` on the request buckets that start inside it; `peak_listeners` on the grid steps that
+overlap it. A window the run did not reach, or with no data, is not observable.
+
+`start_delay` is a moment: when the first Space never went live, the run shows only that it went
+live after the run stopped (a lower bound), which fails `start_delay <= X` when X is earlier.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from simspace.report.verdicts import Unit, format_value
+from simspace.results.model import RunResult
+from simspace.scenario.facts import GATE_UNITS, EventWindow, Gate
+
+GateStatus = Literal["passed", "failed", "not_observable"]
+LABEL: dict[GateStatus, str] = {
+    "passed": "PASSED",
+    "failed": "FAILED",
+    "not_observable": "NOT OBSERVABLE",
+}
+_PERCENTILE = {"ttfa_p50": 0.50, "ttfa_p95": 0.95, "ttfa_p99": 0.99}
+_COHORT = {"join_success_ratio", "gave_up_ratio", "stall_ratio"}
+
+
+class GateVerdict(BaseModel):
+    """One gate against one run."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    id: str
+    metric: str
+    op: str
+    threshold: float = Field(description="in the metric's unit: seconds, fraction, listeners")
+    unit: Unit
+    tier: str | None = None
+    message: str | None = None
+    window_start: float | None = Field(None, description="event time")
+    window_end: float | None = None
+    scope: str = Field("", description="the window and scope as written: `after +5m`")
+    observed: float | None = Field(description="the run's value; None if not observable")
+    observed_at_least: bool = Field(False, description="`observed` is a lower bound")
+    verdict: GateStatus
+    reason: str = Field("", description="why not observable; caveats (a cut window, samples)")
+    line: str = Field(description="`FAILED ttfa_p95: observed 7.2s, threshold <= 5s (after +5m)`")
+
+
+@dataclass(frozen=True)
+class _Seen:
+    value: float | None
+    reason: str = ""
+    at_least: bool = False
+
+
+def evaluate_gates(
+    gates: Sequence[Gate], result: RunResult, bounds: EventWindow | None = None
+) -> list[GateVerdict]:
+    """A verdict per gate. `bounds` is the scenario's window (to print `after +5m` rather than
+    `from +5m to +15m`); the plan's span when not given."""
+    begin = bounds.start if bounds else result.plan.t_begin
+    end = bounds.end if bounds else result.plan.t_end
+    return [_verdict(gate, result, begin, end) for gate in gates]
+
+
+def _observed_until(result: RunResult) -> float:
+    end = result.plan.t_end
+    if result.status != "completed" and result.observed_until is not None:
+        end = min(end, result.observed_until)
+    return end
+
+
+def _verdict(gate: Gate, result: RunResult, begin: float, end: float) -> GateVerdict:
+    unit: Unit = GATE_UNITS[gate.metric]  # type: ignore[assignment]
+    window = gate.window
+    seen = _observe(gate, result)
+    if seen.value is None:
+        status: GateStatus = "not_observable"
+    elif seen.at_least:
+        status = _judge_lower_bound(gate, seen.value)
+    else:
+        status = "passed" if _holds(seen.value, gate.op, gate.value) else "failed"
+    scope = _scope_text(gate, begin, end)
+    return GateVerdict(
+        id=gate.id,
+        metric=gate.metric,
+        op=gate.op,
+        threshold=gate.value,
+        unit=unit,
+        tier=gate.tier,
+        message=gate.message,
+        window_start=window.start if window else None,
+        window_end=window.end if window else None,
+        scope=scope,
+        observed=seen.value,
+        observed_at_least=seen.at_least,
+        verdict=status,
+        reason=seen.reason,
+        line=_line(gate, unit, status, seen, scope),
+    )
+
+
+def _holds(value: float, op: str, threshold: float) -> bool:
+    return {
+        "<": value < threshold,
+        "<=": value <= threshold,
+        ">": value > threshold,
+        ">=": value >= threshold,
+    }[op]
+
+
+def _judge_lower_bound(gate: Gate, value: float) -> GateStatus:
+    """The true value is `value` or more: decided only when every such value agrees."""
+    if gate.op in (">", ">="):
+        return "passed" if _holds(value, gate.op, gate.value) else "not_observable"
+    return "not_observable" if _holds(value, gate.op, gate.value) else "failed"
+
+
+def _when(t: float) -> str:
+    return format_value("event_time", t)
+
+
+def _scope_text(gate: Gate, begin: float, end: float) -> str:
+    parts = []
+    if gate.tier:
+        parts.append(f"tier={gate.tier}")
+    if gate.message:
+        parts.append(f"message={gate.message!r}")
+    window = gate.window
+    if window is not None:
+        if window.end >= end and window.start > begin:
+            parts.append(f"after {_when(window.start)}")
+        elif window.start <= begin and window.end < end:
+            parts.append(f"before {_when(window.end)}")
+        else:
+            parts.append(f"from {_when(window.start)} to {_when(window.end)}")
+    return " ".join(parts)
+
+
+def _line(gate: Gate, unit: Unit, status: GateStatus, seen: _Seen, scope: str) -> str:
+    threshold = f"threshold {gate.op} {format_value(unit, gate.value)}"
+    suffix = f" ({scope})" if scope else ""
+    if seen.value is None:
+        return f"{LABEL[status]} {gate.metric}: {seen.reason}; {threshold}{suffix}"
+    observed = format_value(unit, seen.value)
+    if seen.at_least:
+        observed = f">= {observed}"
+    note = f" [{seen.reason}]" if seen.reason else ""
+    return f"{LABEL[status]} {gate.metric}: observed {observed}, {threshold}{suffix}{note}"
+
+
+def _clip(gate: Gate, result: RunResult) -> tuple[EventWindow | None, str]:
+    """The part of the gate's window the run observed, and a note when it is cut; (None, why)
+    when the run saw none of it."""
+    window = gate.window
+    if window is None:
+        return None, ""
+    begin, until = result.plan.t_begin, _observed_until(result)
+    start, end = max(window.start, begin), min(window.end, until)
+    if end <= start:
+        return None, (
+            f"the run observed {_when(begin)}..{_when(until)}, none of "
+            f"{_when(window.start)}..{_when(window.end)}"
+        )
+    if start > window.start or end < window.end:
+        return EventWindow(start=start, end=end), f"judged on {_when(start)}..{_when(end)} only"
+    return window, ""
+
+
+def _observe(gate: Gate, result: RunResult) -> _Seen:
+    if gate.metric == "start_delay":
+        return _start_delay(result)
+    window, note = _clip(gate, result)
+    if gate.window is not None and window is None:
+        return _Seen(None, note)
+    seen = _windowed(gate, result, window) if window is not None else _whole_run(gate, result)
+    if note and seen.value is not None:
+        return _Seen(seen.value, "; ".join(r for r in (note, seen.reason) if r), seen.at_least)
+    return seen
+
+
+def _start_delay(result: RunResult) -> _Seen:
+    delay = result.metrics.start_delay_s
+    if delay is not None:
+        return _Seen(delay)
+    if not result.spaces:
+        return _Seen(None, "the server recorded no Space")
+    until = _observed_until(result)
+    return _Seen(until, f"the first Space had not gone live by {_when(until)}", at_least=True)
+
+
+def _whole_run(gate: Gate, result: RunResult) -> _Seen:
+    m = result.metrics
+    metric = gate.metric
+    if metric in _PERCENTILE:
+        value = getattr(m.ttfa_s, metric.removeprefix("ttfa_"))
+        return _Seen(value, "" if value is not None else "no listener heard audio")
+    if metric == "peak_listeners":
+        return _Seen(m.peak_listeners)
+    if metric == "error_ratio":
+        if gate.message is not None:
+            return _error_ratio(gate, result, None)
+        ratio = m.error_ratio_by_tier.get(gate.tier) if gate.tier else m.error_ratio
+        where = f" on the {gate.tier} tier" if gate.tier else ""
+        return _Seen(ratio, "" if ratio is not None else f"no requests were sent{where}")
+    value = {
+        "join_success_ratio": m.join_success_ratio,
+        "gave_up_ratio": m.gave_up_ratio,
+        "stall_ratio": m.stall_ratio,
+    }[metric]
+    if value is None:
+        who = "heard audio" if metric == "stall_ratio" else "arrived"
+        return _Seen(None, f"no listener {who}")
+    return _Seen(value)
+
+
+def _windowed(gate: Gate, result: RunResult, window: EventWindow) -> _Seen:
+    metric = gate.metric
+    span = f"{_when(window.start)}..{_when(window.end)}"
+    if metric in _PERCENTILE:
+        return _ttfa(result, _PERCENTILE[metric], window, span)
+    if metric == "peak_listeners":
+        return _peak(result, window, span)
+    if metric == "error_ratio":
+        return _error_ratio(gate, result, window)
+    return _cohort(metric, result, window, span)
+
+
+def _percentile(ordered: list[float], q: float) -> float:
+    """Nearest rank, as the whole-run percentiles in result.json."""
+    return ordered[min(len(ordered) - 1, max(0, math.ceil(q * len(ordered)) - 1))]
+
+
+def _ttfa(result: RunResult, q: float, window: EventWindow, span: str) -> _Seen:
+    samples = result.ttfa
+    if samples is None:
+        return _Seen(None, "the result has no time-to-first-audio samples (older format)")
+    inside = sorted(
+        v for t, v in zip(samples.t, samples.ttfa_s, strict=False) if window.start <= t < window.end
+    )
+    if not inside:
+        return _Seen(None, f"no listener's first audio came in {span}")
+    note = ""
+    if samples.total > len(samples.t):
+        note = f"from {len(samples.t)} of {samples.total} samples, evenly thinned"
+    return _Seen(_percentile(inside, q), note)
+
+
+def _peak(result: RunResult, window: EventWindow, span: str) -> _Seen:
+    ts, values = result.listeners.t, result.listeners.concurrent
+    step = ts[1] - ts[0] if len(ts) > 1 else 0.0
+    inside = [
+        v
+        for t, v in zip(ts, values, strict=False)
+        if (t < window.end and t + step > window.start) or window.start <= t <= window.end
+    ]
+    if not inside:
+        return _Seen(None, f"no listener samples in {span}")
+    return _Seen(max(inside))
+
+
+def _error_ratio(gate: Gate, result: RunResult, window: EventWindow | None) -> _Seen:
+    def inside(t: float, tier: str) -> bool:
+        in_window = window is None or window.start <= t < window.end
+        return in_window and (gate.tier is None or tier == gate.tier)
+
+    where = (f" on the {gate.tier} tier" if gate.tier else "") + (
+        f" in {_when(window.start)}..{_when(window.end)}" if window else ""
+    )
+    if not result.requests:
+        return _Seen(None, "the result has no per-bucket request counts (older format)")
+    total = sum(r.ok + r.failed for r in result.requests if inside(r.t, r.tier))
+    if total <= 0:
+        return _Seen(None, f"no requests were sent{where}")
+    if gate.message is None:
+        failed = sum(r.failed for r in result.requests if inside(r.t, r.tier))
+    else:
+        failed = sum(e.weight for e in result.errors if e.message == gate.message
+                     and inside(e.t, e.tier))  # fmt: skip
+    return _Seen(failed / total)
+
+
+def _cohort(metric: str, result: RunResult, window: EventWindow, span: str) -> _Seen:
+    if not result.cohorts:
+        return _Seen(None, "the result has no arrival cohorts (older format, or nobody arrived)")
+    rows = [c for c in result.cohorts if window.start <= c.t < window.end]
+    arrived = sum(c.arrived for c in rows)
+    heard = sum(c.heard for c in rows)
+    if metric == "stall_ratio":
+        if heard <= 0:
+            return _Seen(None, f"no listener who arrived in {span} heard audio")
+        return _Seen(sum(c.stalls for c in rows) / heard)
+    if arrived <= 0:
+        return _Seen(None, f"no listener arrived in {span}")
+    if metric == "join_success_ratio":
+        return _Seen(heard / arrived)
+    return _Seen(sum(c.gave_up for c in rows) / arrived)
