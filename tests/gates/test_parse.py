@@ -49,38 +49,64 @@ def test_good_expressions(expression: str, expected: dict[str, Any]) -> None:
     [
         ("", "expected 'METRIC OP VALUE [WINDOW]', e.g. 'ttfa_p95 <= 5s after +5m'"),
         ("ttfa_p59 <= 5s", "unknown metric 'ttfa_p59' (did you mean 'ttfa_p99'?)"),
-        ("join_sucess_ratio >= 90%", "unknown metric 'join_sucess_ratio' (did you mean "
-                                     "'join_success_ratio'?)"),  # fmt: skip
-        ("latency <= 5s", "unknown metric 'latency' (expected one of: ttfa_p50, ttfa_p95, "
-                          "ttfa_p99, start_delay, join_success_ratio, stall_ratio, error_ratio, "
-                          "gave_up_ratio, peak_listeners)"),  # fmt: skip
+        (
+            "join_sucess_ratio >= 90%",
+            "unknown metric 'join_sucess_ratio' (did you mean 'join_success_ratio'?)",
+        ),
+        (
+            "latency <= 5s",
+            "unknown metric 'latency' (expected one of: ttfa_p50, ttfa_p95, "
+            "ttfa_p99, start_delay, join_success_ratio, stall_ratio, error_ratio, "
+            "gave_up_ratio, peak_listeners)",
+        ),
         ("ttfa_p95 5s", "expected an operator (<=, >=, <, >) after 'ttfa_p95'"),
         ("ttfa_p95 == 5s", "unknown operator '=='; expected one of <=, >=, <, >"),
         ("ttfa_p95 => 5s", "unknown operator '=>'; expected one of <=, >=, <, >"),
         ("ttfa_p95 <=", "expected a threshold after '<=', e.g. 5s"),
-        ("ttfa_p95 <= fast", "ttfa_p95 is a duration: expected a duration like 90s, 40m or "
-                             "2h15m (got 'fast')"),  # fmt: skip
-        ("stall_ratio <= 150%", "stall_ratio is a ratio: a ratio must be between 0% and 100% "
-                                "(got '150%')"),  # fmt: skip
-        ("peak_listeners >= lots", "peak_listeners is a count: expected a count like 878k, "
-                                   "1.3M or 8_000_000 (got 'lots')"),  # fmt: skip
+        (
+            "ttfa_p95 <= fast",
+            "ttfa_p95 is a duration: expected a duration like 90s, 40m or 2h15m (got 'fast')",
+        ),
+        (
+            "stall_ratio <= 150%",
+            "stall_ratio is a ratio: a ratio must be between 0% and 100% (got '150%')",
+        ),
+        (
+            "peak_listeners >= lots",
+            "peak_listeners is a count: expected a count like 878k, 1.3M or 8_000_000 (got 'lots')",
+        ),
         ("ttfa_p95 <= 5s tier=api", "tier= applies to error_ratio only (got it on ttfa_p95)"),
         ("error_ratio < 2% tier=db", "unknown tier 'db' (expected one of: api, cdn, chat)"),
         ("error_ratio < 2% teir=api", "unknown scope 'teir' (did you mean 'tier'?) in teir=api"),
         ("error_ratio < 2% message=", "message= needs a value"),
-        ("error_ratio < 2% message='abc", "no closing quotation (quote error texts: "
-                                          "message='Details not available')"),  # fmt: skip
+        (
+            "error_ratio < 2% message='abc",
+            "no closing quotation (quote error texts: message='Details not available')",
+        ),
         ("start_delay <= 5m after +5m", "start_delay is one moment: a window does not apply"),
-        ("ttfa_p95 <= 5s after", "expected a window 'after T', 'before T' or 'from T to T' "
-                                 "(T: +5m, -15m, 20:30) (got 'after')"),  # fmt: skip
-        ("ttfa_p95 <= 5s during +5m", "expected a window 'after T', 'before T' or 'from T to T' "
-                                      "(T: +5m, -15m, 20:30) (got 'during +5m')"),  # fmt: skip
-        ("ttfa_p95 <= 5s after soon", "bad window time: expected an offset like -15m or +1h40m, "
-                                      "or a clock time like 20:42 (got 'soon')"),  # fmt: skip
-        ("ttfa_p95 <= 5s after +4h", "the window +4h..+3h is empty (the scenario's window is "
-                                     "-30m..+3h)"),  # fmt: skip
-        ("ttfa_p95 <= 5s from +10m to +5m", "the window +10m..+5m is empty (the scenario's "
-                                            "window is -30m..+3h)"),  # fmt: skip
+        (
+            "ttfa_p95 <= 5s after",
+            "expected a window 'after T', 'before T' or 'from T to T' "
+            "(T: +5m, -15m, 20:30) (got 'after')",
+        ),
+        (
+            "ttfa_p95 <= 5s during +5m",
+            "expected a window 'after T', 'before T' or 'from T to T' "
+            "(T: +5m, -15m, 20:30) (got 'during +5m')",
+        ),
+        (
+            "ttfa_p95 <= 5s after soon",
+            "bad window time: expected an offset like -15m or +1h40m, "
+            "or a clock time like 20:42 (got 'soon')",
+        ),
+        (
+            "ttfa_p95 <= 5s after +4h",
+            "the window +4h..+3h is empty (the scenario's window is -30m..+3h)",
+        ),
+        (
+            "ttfa_p95 <= 5s from +10m to +5m",
+            "the window +10m..+5m is empty (the scenario's window is -30m..+3h)",
+        ),
     ],
 )
 def test_bad_expressions_name_the_expression_and_what_was_expected(
