@@ -91,8 +91,8 @@ def test_trump_space_reads_as_reported() -> None:
     assert (s.window.start, s.window.end) == (-30 * 60, 3 * 3600 + 5 * 60)
     markers = {m.label.split()[0]: m.at for m in s.event.markers}
     assert markers["conversation"] == 42 * 60  # "20:42" for a 20:00 start
-    points = s.audience.arrivals.points
-    assert [p.count for p in points][-3:] == [1_300_000, 1_750_000, 2_200_000]
+    # The arrival curve, capacities and attacks are hypotheses that calibration tunes; what is
+    # checked here is what was reported, and that the variants still apply.
     start_delay = next(f for f in s.facts if f.id == "start_delay")
     assert isinstance(start_delay, StartDelayFact)
     assert start_delay.reported.min == 41 * 60
@@ -104,8 +104,10 @@ def test_trump_space_reads_as_reported() -> None:
     assert waiting.reported.max is None
     assert waiting.tolerance.relative == pytest.approx(0.15)
     ddos = load_scenario(ROOT / "scenarios" / "trump_space.yaml", "ddos").scenario
-    assert [(a.id, a.start, a.end) for a in ddos.attacks] == [("flood", -5 * 60, 35 * 60)]
-    assert ddos.platform.tiers["api"].capacity_rps == 150_000
+    assert [a.tier for a in ddos.attacks] == ["api"]
+    assert s.window.start <= ddos.attacks[0].start < ddos.attacks[0].end <= s.window.end
+    organic = load_scenario(ROOT / "scenarios" / "trump_space.yaml", "organic").scenario
+    assert organic.attacks == []
 
 
 def test_clock_times_resolve_against_date_zone_and_start() -> None:
