@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 from aiohttp import web
 
-from simspace.platform import Reply
+from simspace.platform import PlatformApi, Reply
 from simspace.server import keys
 from simspace.server.responses import (
     bad_request,
@@ -35,39 +37,23 @@ async def _answer(request: web.Request, reply: Reply, *, forbidden: bool = False
     return reply_response(reply, request.app[keys.ERRORS_KEY])
 
 
-async def live_space(request: web.Request) -> web.Response:
-    weight = request_weight(request)
-    if weight is None:
-        return bad_weight()
-    reply = request.app[keys.API_KEY].live_space(weight, request_speaker(request))
-    return await _answer(request, reply)
+Handler = Callable[[web.Request], Awaitable[web.Response]]
+ApiCall = Callable[[PlatformApi, web.Request, float, str | None], "Reply | web.Response"]
 
 
-async def space_metadata(request: web.Request) -> web.Response:
-    weight = request_weight(request)
-    if weight is None:
-        return bad_weight()
-    api = request.app[keys.API_KEY]
-    reply = api.space_metadata(request.match_info["space_id"], weight, request_speaker(request))
-    return await _answer(request, reply)
+def _handler(call: ApiCall, *, forbidden: bool = False) -> Handler:
+    """Every API handler: read the weight (400 if bad), call the model, wait, answer."""
 
+    async def handle(request: web.Request) -> web.Response:
+        weight = request_weight(request)
+        if weight is None:
+            return bad_weight()
+        reply = call(request.app[keys.API_KEY], request, weight, request_speaker(request))
+        if isinstance(reply, web.Response):
+            return reply
+        return await _answer(request, reply, forbidden=forbidden)
 
-async def stream_status(request: web.Request) -> web.Response:
-    weight = request_weight(request)
-    if weight is None:
-        return bad_weight()
-    api = request.app[keys.API_KEY]
-    reply = api.stream_status(request.match_info["media_key"], weight, request_speaker(request))
-    return await _answer(request, reply)
-
-
-async def start_watching(request: web.Request) -> web.Response:
-    weight = request_weight(request)
-    if weight is None:
-        return bad_weight()
-    api = request.app[keys.API_KEY]
-    reply = api.start_watching(request.match_info["space_id"], weight, request_speaker(request))
-    return await _answer(request, reply)
+    return handle
 
 
 def _session_id(request: web.Request) -> str | None:
@@ -75,45 +61,27 @@ def _session_id(request: web.Request) -> str | None:
     return session_id if session_id else None
 
 
-async def ping_watching(request: web.Request) -> web.Response:
-    weight = request_weight(request)
-    if weight is None:
-        return bad_weight()
-    session_id = _session_id(request)
-    if session_id is None:
-        return bad_request("session_id query parameter is required")
-    api = request.app[keys.API_KEY]
-    space_id = request.match_info["space_id"]
-    reply = api.ping_watching(space_id, session_id, weight, request_speaker(request))
-    return await _answer(request, reply)
+def _with_session(method: Callable[..., Reply]) -> ApiCall:
+    def call(
+        api: PlatformApi, request: web.Request, weight: float, speaker: str | None
+    ) -> Reply | web.Response:
+        session_id = _session_id(request)
+        if session_id is None:
+            return bad_request("session_id query parameter is required")
+        return method(api, request.match_info["space_id"], session_id, weight, speaker)
+
+    return call
 
 
-async def stop_watching(request: web.Request) -> web.Response:
-    weight = request_weight(request)
-    if weight is None:
-        return bad_weight()
-    session_id = _session_id(request)
-    if session_id is None:
-        return bad_request("session_id query parameter is required")
-    api = request.app[keys.API_KEY]
-    space_id = request.match_info["space_id"]
-    reply = api.stop_watching(space_id, session_id, weight, request_speaker(request))
-    return await _answer(request, reply)
+def _space(r: web.Request) -> str:
+    return r.match_info["space_id"]
 
 
-async def publish(request: web.Request) -> web.Response:
-    weight = request_weight(request)
-    if weight is None:
-        return bad_weight()
-    api = request.app[keys.API_KEY]
-    reply = api.publish(request.match_info["space_id"], request_speaker(request), weight)
-    return await _answer(request, reply, forbidden=True)
-
-
-async def end(request: web.Request) -> web.Response:
-    weight = request_weight(request)
-    if weight is None:
-        return bad_weight()
-    api = request.app[keys.API_KEY]
-    reply = api.end(request.match_info["space_id"], request_speaker(request), weight)
-    return await _answer(request, reply, forbidden=True)
+live_space = _handler(lambda api, r, w, s: api.live_space(w, s))
+space_metadata = _handler(lambda api, r, w, s: api.space_metadata(_space(r), w, s))
+stream_status = _handler(lambda api, r, w, s: api.stream_status(r.match_info["media_key"], w, s))
+start_watching = _handler(lambda api, r, w, s: api.start_watching(_space(r), w, s))
+ping_watching = _handler(_with_session(PlatformApi.ping_watching))
+stop_watching = _handler(_with_session(PlatformApi.stop_watching))
+publish = _handler(lambda api, r, w, s: api.publish(_space(r), s, w), forbidden=True)
+end = _handler(lambda api, r, w, s: api.end(_space(r), s, w), forbidden=True)
