@@ -11,7 +11,7 @@ from typing import Any
 
 from simspace.hls import PLAYLIST_NAME
 from simspace.platform.model import PlatformModel
-from simspace.platform.space import SpaceState
+from simspace.platform.space import SpaceRecord, SpaceState
 from simspace.platform.tier import Admission
 
 __all__ = ["ERROR_CODES", "PlatformApi", "Reply"]
@@ -71,6 +71,18 @@ class PlatformApi:
             model.ledger.failure(kind, admission.code, tier, t, weight)
         return t, admission
 
+    def _admit_space(
+        self, space_id: str, weight: float, speaker: str | None
+    ) -> tuple[float, Admission, SpaceRecord] | Reply:
+        """An API call about one Space: the tier's answer, or `not_found`, or the Space."""
+        t, admission = self._admit("api", weight, speaker)
+        if admission.code is not None:
+            return Reply(admission.code, admission.latency_s)
+        space = self.model.space(space_id)
+        if space is None:
+            return self._refuse("api", t, weight, admission, "not_found")
+        return t, admission, space
+
     def _refuse(
         self,
         tier: str,
@@ -119,12 +131,10 @@ class PlatformApi:
         self, space_id: str, weight: float = 1.0, speaker: str | None = None
     ) -> Reply:
         """Like GraphQL AudioSpaceById: state, media key, listeners."""
-        t, admission = self._admit("api", weight, speaker)
-        if admission.code is not None:
-            return Reply(admission.code, admission.latency_s)
-        space = self.model.space(space_id)
-        if space is None:
-            return self._refuse("api", t, weight, admission, "not_found")
+        admitted = self._admit_space(space_id, weight, speaker)
+        if isinstance(admitted, Reply):
+            return admitted
+        t, admission, space = admitted
         metadata = {
             "rest_id": space.space_id,
             "state": space.state.value,
@@ -159,12 +169,10 @@ class PlatformApi:
     ) -> Reply:
         """Register a listener session of `weight` event listeners on a Running Space."""
         model = self.model
-        t, admission = self._admit("api", weight, speaker)
-        if admission.code is not None:
-            return Reply(admission.code, admission.latency_s)
-        space = model.space(space_id)
-        if space is None:
-            return self._refuse("api", t, weight, admission, "not_found")
+        admitted = self._admit_space(space_id, weight, speaker)
+        if isinstance(admitted, Reply):
+            return admitted
+        t, admission, space = admitted
         if space.state is not SpaceState.RUNNING:
             return self._refuse("api", t, weight, admission, "not_running")
         if model.sessions.full:
@@ -181,12 +189,10 @@ class PlatformApi:
     ) -> Reply:
         """Keep a session alive; `booted` if it was booted, expired or its Space ended."""
         model = self.model
-        t, admission = self._admit("api", weight, speaker)
-        if admission.code is not None:
-            return Reply(admission.code, admission.latency_s)
-        space = model.space(space_id)
-        if space is None:
-            return self._refuse("api", t, weight, admission, "not_found")
+        admitted = self._admit_space(space_id, weight, speaker)
+        if isinstance(admitted, Reply):
+            return admitted
+        t, admission, space = admitted
         if not model.sessions.ping(session_id, space.index, t):
             return self._refuse("api", t, weight, admission, "booted")
         return self._ok("api", t, weight, admission, data={"ok": True})
@@ -196,12 +202,10 @@ class PlatformApi:
     ) -> Reply:
         """Leave; idempotent (stopping an unknown session is fine)."""
         model = self.model
-        t, admission = self._admit("api", weight, speaker)
-        if admission.code is not None:
-            return Reply(admission.code, admission.latency_s)
-        space = model.space(space_id)
-        if space is None:
-            return self._refuse("api", t, weight, admission, "not_found")
+        admitted = self._admit_space(space_id, weight, speaker)
+        if isinstance(admitted, Reply):
+            return admitted
+        t, admission, space = admitted
         session = model.sessions.stop(session_id, space.index)
         if session is not None:
             space.add_listeners(-session.weight, -1)
@@ -212,12 +216,10 @@ class PlatformApi:
     def publish(self, space_id: str, speaker: str | None, weight: float = 1.0) -> Reply:
         """The host's publish makes its Space Running; other speakers may join a Running one."""
         model = self.model
-        t, admission = self._admit("api", weight, speaker)
-        if admission.code is not None:
-            return Reply(admission.code, admission.latency_s)
-        space = model.space(space_id)
-        if space is None:
-            return self._refuse("api", t, weight, admission, "not_found")
+        admitted = self._admit_space(space_id, weight, speaker)
+        if isinstance(admitted, Reply):
+            return admitted
+        t, admission, space = admitted
         if not model.is_speaker(speaker):
             return self._refuse("api", t, weight, admission, "bad_request")
         if space.host == speaker and space.state is SpaceState.NOT_STARTED:
@@ -229,12 +231,10 @@ class PlatformApi:
     def end(self, space_id: str, speaker: str | None, weight: float = 1.0) -> Reply:
         """The host ends its Space."""
         model = self.model
-        t, admission = self._admit("api", weight, speaker)
-        if admission.code is not None:
-            return Reply(admission.code, admission.latency_s)
-        space = model.space(space_id)
-        if space is None:
-            return self._refuse("api", t, weight, admission, "not_found")
+        admitted = self._admit_space(space_id, weight, speaker)
+        if isinstance(admitted, Reply):
+            return admitted
+        t, admission, space = admitted
         if speaker is None or space.host != speaker:
             return self._refuse("api", t, weight, admission, "bad_request")
         if not space.state.is_over:
