@@ -39,6 +39,7 @@ from simspace.scenario.loader import LoadedScenario, load_scenario
 from simspace.scenario.schema import schema_json
 from simspace.scenario.summary import ScenarioSummary
 from simspace.server.command import serve
+from simspace.target import Target, resolve_target
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_RUN_FAILED = 0, 1, 2, 3
 EXIT_INTERRUPTED = 130  # Ctrl-C: the run directory holds what was observed until then
@@ -193,10 +194,64 @@ def _require(outcome: Outcome) -> None:
         raise ExpectationFailed(outcome.summary, outcome.failures)
 
 
+def _event_time(text: str | None, loaded: LoadedScenario, option: str) -> float | None:
+    """An event offset (+10m, -5m) or a clock time in the event's zone (20:30)."""
+    if text is None:
+        return None
+    event = loaded.scenario.event
+    try:
+        if units.is_clock_time(text):
+            clock = units.parse_clock_time(text)
+            return units.clock_to_offset_s(clock, event.date, event.scheduled_start,
+                                           event.time_zone)  # fmt: skip
+        return units.parse_offset_s(text)
+    except ValueError as exc:
+        raise UsageError(f"{option}: {exc}") from None
+
+
+def _target(
+    loaded: LoadedScenario, url: str | None, allow_remote: bool, allow_attack: bool
+) -> Target | None:
+    """The real target, checked before anything runs (a refused one never sees a request)."""
+    if url is None:
+        if allow_remote or allow_attack:
+            raise UsageError("--allow-remote and --allow-attack apply to --target only")
+        return None
+    return resolve_target(url, loaded.scenario.target, allow_remote=allow_remote,
+                          allow_attack=allow_attack,
+                          has_attacks=bool(loaded.scenario.attacks))  # fmt: skip
+
+
+_target_options = [
+    click.option("--target", "target_url", metavar="URL",
+                 help="Load a real HLS service instead of the stub: its live playlist (master "
+                 "or media), or its origin when the scenario's target.join_api is spaces. Real "
+                 "time, real cadence (docs/targets.md)."),
+    click.option("--allow-remote", is_flag=True,
+                 help="Allow a --target that is not on this machine (loopback)."),
+    click.option("--allow-attack", is_flag=True,
+                 help="Allow the scenario's attacks against a non-loopback --target."),
+    click.option("--start-at", metavar="T",
+                 help="With --target: the event time the run starts at (+40m, 20:40)."),
+]  # fmt: skip
+
+
+def _with_target_options(function: Callable[..., None]) -> Callable[..., None]:
+    for decorate in reversed(_target_options):
+        function = decorate(function)
+    return function
+
+
 @cli.command()
 @_with_plan_options
 @_with_run_options
 @_with_gate_options
+@_with_target_options
+@click.option(
+    "--abort-on-fail",
+    is_flag=True,
+    help="Stop the run as soon as any gate has failed beyond recovery (data kept).",
+)
 def run(
     scenario: str,
     variant: str | None,
@@ -209,13 +264,25 @@ def run(
     output: str,
     gates: tuple[str, ...],
     expect: str | None,
+    abort_on_fail: bool,
+    target_url: str | None,
+    allow_remote: bool,
+    allow_attack: bool,
+    start_at: str | None,
 ) -> None:
-    """Run a scenario against the embedded stub platform and write a run directory.
+    """Run a scenario against the embedded stub platform (or a real --target) and write a run
+    directory.
 
     Exits 1 when the run does not meet its expectation (a gate failed, or with `reproduce` a
     scored fact was not reproduced)."""
     loaded = _gated(load_scenario(scenario, variant), gates, expect)
     options = _run_options(budget_rps, speedup, scale, duration, seed, workers, output)
+    options = dataclasses.replace(
+        options,
+        target=_target(loaded, target_url, allow_remote, allow_attack),
+        start_at=_event_time(start_at, loaded, "--start-at"),
+        abort_on_fail=abort_on_fail,
+    )
     _require(_execute(loaded, options)[1])
 
 

@@ -4,12 +4,13 @@ wall schedule — and say why. Pure: the same scenario and options give the same
 from __future__ import annotations
 
 import math
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from simspace.audience_math import CumulativeArrivals, arrival_times, expected_present
 from simspace.scenario.model import Scenario
-from simspace.units import format_count, format_duration_s
+from simspace.units import format_count, format_duration_s, format_offset_s
 
 DEFAULT_BUDGET_RPS = 1000.0
 """Peak real requests/s for a 2-core machine: one Locust process (~3k listener loops per core
@@ -38,6 +39,11 @@ class Plan(BaseModel):
 
     scenario: str
     variant: str | None
+    mode: Literal["stub", "target"] = Field(
+        "stub",
+        description="stub: the embedded platform, compressed time and weights; target: a real "
+        "service in real time (speedup 1), real cadence, each request one real request",
+    )
     t_begin: float = Field(description="event time at which the run starts")
     t_end: float = Field(description="event time at which the run stops")
     speedup: float = Field(description="event seconds per wall second")
@@ -81,13 +87,42 @@ def make_plan(
     population_scale: float | None = None,
     duration_s: float | None = None,
     seed: int | None = None,
+    real_time: bool = False,
+    start_at: float | None = None,
 ) -> Plan:
-    """Choose scale and speedup (unless given), weights and the arrival schedule."""
+    """Choose scale and speedup (unless given), weights and the arrival schedule.
+
+    `real_time` (a real target): speedup 1 and the real cadence (no coalescing, so every
+    request weighs 1/scale); the run covers `duration_s` (default: the scenario's max_wall) of
+    the window from `start_at` (default: the window's start), starting with no one present."""
     sim = scenario.simulation
     reasons: list[str] = []
     t_begin, t_end = scenario.window.start, scenario.window.end
-    span_s = t_end - t_begin
     budget = budget_rps or sim.budget_rps or DEFAULT_BUDGET_RPS
+    floor_s, ping_floor_s = MIN_WALL_INTERVAL_S, PING_MIN_WALL_INTERVAL_S
+    if start_at is not None and not real_time:
+        raise ValueError("--start-at applies to a real target (--target) only")
+    if real_time:
+        if speedup is not None and speedup != 1.0:
+            raise ValueError(
+                f"a real target runs in real time: --speedup must be 1 (got {speedup:g})"
+            )
+        if start_at is not None:
+            if not t_begin <= start_at < t_end:
+                raise ValueError(
+                    f"--start-at {format_offset_s(start_at)} is outside the scenario's window "
+                    f"{format_offset_s(t_begin)}..{format_offset_s(t_end)}"
+                )
+            t_begin = start_at
+        speedup, floor_s, ping_floor_s = 1.0, 0.0, 0.0
+        wall = duration_s or sim.max_wall
+        t_end = min(t_end, t_begin + wall)
+        reasons.append(
+            f"real time (a real target): event {format_offset_s(t_begin)} to "
+            f"{format_offset_s(t_end)} at the clients' own cadence"
+        )
+        duration_s = None
+    span_s = t_end - t_begin
 
     if speedup is None:
         speedup = sim.speedup if isinstance(sim.speedup, float) else None
@@ -98,7 +133,7 @@ def make_plan(
             f"speedup {speedup:.3g}: the {format_duration_s(span_s)} window in "
             f"{format_duration_s(round(wall))} of wall time"
         )
-    else:
+    elif not real_time:  # real time said so above
         reasons.append(f"speedup {speedup:.3g}: given")
     if duration_s is not None:
         t_end = min(t_end, t_begin + duration_s * speedup)
@@ -106,15 +141,17 @@ def make_plan(
 
     listening = scenario.audience.listening_time
     curve = CumulativeArrivals(scenario.audience.arrivals, listening)
+    # Real time covers minutes, not hours: estimate the audience on a finer grid.
+    step_s = min(30.0, max(1.0, span_s / 30)) if real_time else 30.0
     peak_present = max(
-        (n for _, n in expected_present(curve, listening, t_begin, t_end)), default=0.0
+        (n for _, n in expected_present(curve, listening, t_begin, t_end, step_s)), default=0.0
     )
     hls = scenario.platform.hls
     client = scenario.audience.client
     playlist_event_s = client.playlist_reload or hls.segment_duration
     # Requests/s of one simulated listener at the peak: playlist + chunk per reload, plus pings.
-    per_user_rps = 2.0 / max(playlist_event_s / speedup, MIN_WALL_INTERVAL_S) + 1.0 / max(
-        client.ping_interval / speedup, PING_MIN_WALL_INTERVAL_S
+    per_user_rps = 2.0 / max(playlist_event_s / speedup, floor_s) + 1.0 / max(
+        client.ping_interval / speedup, ping_floor_s
     )
 
     if population_scale is None and isinstance(sim.population_scale, float):
@@ -138,8 +175,8 @@ def make_plan(
             f"{len(times)} simulated listeners exceed {MAX_SIMULATED_LISTENERS}: "
             "lower the population scale or the budget"
         )
-    ping = _cadence(client.ping_interval, speedup, population_scale, PING_MIN_WALL_INTERVAL_S)
-    playlist = _cadence(playlist_event_s, speedup, population_scale, MIN_WALL_INTERVAL_S)
+    ping = _cadence(client.ping_interval, speedup, population_scale, ping_floor_s)
+    playlist = _cadence(playlist_event_s, speedup, population_scale, floor_s)
     # A ping is sent at the first reload cycle after it is due: it can be one cycle late.
     ping_gap_s = (ping.wall_interval_s + playlist.wall_interval_s * 1.1) * speedup
     session_timeout_s = max(scenario.platform.ping_timeout, 2 * ping_gap_s)
@@ -152,6 +189,7 @@ def make_plan(
     return Plan(
         scenario=scenario.event.name,
         variant=variant,
+        mode="target" if real_time else "stub",
         t_begin=t_begin,
         t_end=t_end,
         speedup=speedup,
@@ -161,9 +199,7 @@ def make_plan(
         budget_rps=budget,
         expected_peak_present=peak_present,
         expected_peak_rps=peak_present * population_scale * per_user_rps,
-        metadata_poll=_cadence(
-            client.metadata_poll_interval, speedup, population_scale, MIN_WALL_INTERVAL_S
-        ),
+        metadata_poll=_cadence(client.metadata_poll_interval, speedup, population_scale, floor_s),
         playlist_poll=playlist,
         ping=ping,
         segment_duration_s=hls.segment_duration,

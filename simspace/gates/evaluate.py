@@ -190,12 +190,16 @@ def _observe(gate: Gate, result: RunResult) -> _Seen:
 
 
 def _start_delay(result: RunResult) -> _Seen:
+    if result.target is not None:
+        return _Seen(None, "not applicable to a real target: its Spaces are not visible")
     delay = result.metrics.start_delay_s
     if delay is not None:
         return _Seen(delay)
-    if not result.spaces:
-        return _Seen(None, "the server recorded no Space")
     until = _observed_until(result)
+    if not result.spaces:
+        if result.observed_until is None:  # no timeline either: the server's records are missing
+            return _Seen(None, "the server recorded no Space")
+        return _Seen(until, f"no Space had been created by {_when(until)}", at_least=True)
     return _Seen(until, f"the first Space had not gone live by {_when(until)}", at_least=True)
 
 
@@ -207,6 +211,8 @@ def _whole_run(gate: Gate, result: RunResult) -> _Seen:
         return _Seen(value, "" if value is not None else "no listener heard audio")
     if metric == "peak_listeners":
         return _Seen(m.peak_listeners)
+    if metric in ("segment_download_p95", "slow_segment_ratio"):
+        return _segments(metric, result)
     if metric == "error_ratio":
         if gate.message is not None:
             return _error_ratio(gate, result, None)
@@ -222,6 +228,17 @@ def _whole_run(gate: Gate, result: RunResult) -> _Seen:
         who = "heard audio" if metric == "stall_ratio" else "arrived"
         return _Seen(None, f"no listener {who}")
     return _Seen(value)
+
+
+def _segments(metric: str, result: RunResult) -> _Seen:
+    segments = result.segments
+    if segments is None:
+        why = "no segment was downloaded" if result.target else "the stub's chunks are not timed"
+        return _Seen(None, f"{why} (segment timings: real targets only)")
+    if metric == "slow_segment_ratio":
+        return _Seen(segments.slow_ratio, "" if segments.downloads else "no segment downloaded")
+    value = segments.download_s.get("p95")
+    return _Seen(value, "" if value is not None else "no segment downloaded")
 
 
 def _windowed(gate: Gate, result: RunResult, window: EventWindow) -> _Seen:

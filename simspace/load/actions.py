@@ -12,7 +12,7 @@ from collections.abc import Generator
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-Tier = Literal["api", "cdn"]
+Tier = Literal["api", "cdn", "attack"]
 
 
 @dataclass(frozen=True)

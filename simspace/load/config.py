@@ -12,6 +12,8 @@ from simspace.clock import EventClock
 from simspace.plan import Plan
 from simspace.scenario.audience import ClientPolicy, ListeningTime
 from simspace.scenario.model import Scenario
+from simspace.scenario.platform import Flood
+from simspace.target import Target
 
 CONFIG_ENV = "SIMSPACE_LOAD_CONFIG"
 
@@ -29,10 +31,18 @@ class LoadConfig(BaseModel):
     speedup: float
     observations_dir: str
     workers: int = 1
+    target: Target | None = None
+    attacks: list[Flood] = []
 
     @classmethod
     def build(
-        cls, scenario: Scenario, plan: Plan, clock: EventClock, observations_dir: Path, workers: int
+        cls,
+        scenario: Scenario,
+        plan: Plan,
+        clock: EventClock,
+        observations_dir: Path,
+        workers: int,
+        target: Target | None = None,
     ) -> LoadConfig:
         return cls(
             plan=plan,
@@ -43,6 +53,8 @@ class LoadConfig(BaseModel):
             speedup=clock.speedup,
             observations_dir=str(observations_dir),
             workers=workers,
+            target=target,
+            attacks=list(scenario.attacks) if target is not None else [],
         )
 
     @property

@@ -19,16 +19,21 @@ from locust import FastHttpUser, LoadTestShape, events, task
 
 from simspace.audience_math import sample_listening_s
 from simspace.load.actions import Call, Reply, Script, Wait
+from simspace.load.attacker import FloodShare, flood_shares
 from simspace.load.config import LoadConfig
 from simspace.load.listener import Listener
 from simspace.load.recorder import JsonlRecorder
+from simspace.load.target_listener import TargetListener
+from simspace.target import Target, url_allowed
 
 CONFIG = LoadConfig.from_env()
 CLOCK = CONFIG.clock
 PLAN = CONFIG.plan
 LEAD_WALL_S = 3.0  # spawn users this early; each sleeps until its own arrival time
+TARGET = CONFIG.target
 RECORDER = JsonlRecorder(Path(CONFIG.observations_dir), bucket_s=PLAN.speedup)
 _slots = itertools.count()
+_attack_slots = itertools.count()
 
 
 @events.init.add_listener
@@ -65,7 +70,9 @@ def _drive(user: FastHttpUser, script: Script) -> None:
 
 
 def _request(user: FastHttpUser, call: Call) -> Reply:
-    headers = {"X-Sim-Weight": f"{call.weight:.6g}", **call.headers}
+    # A real target gets real requests: the weight is only for our own accounting.
+    weight = {} if TARGET is not None else {"X-Sim-Weight": f"{call.weight:.6g}"}
+    headers = {**weight, **call.headers}
     with user.client.request(
         call.method, call.path, name=call.name, headers=headers, catch_response=True
     ) as response:
@@ -86,11 +93,51 @@ def _idle() -> None:
         gevent.sleep(3600)
 
 
+def _worker_slot(user: FastHttpUser, counter: itertools.count[int]) -> int:
+    """Worker i of N takes slots i, i+N, i+2N...: each arrival is played exactly once."""
+    worker_index = int(getattr(user.environment.runner, "worker_index", 0) or 0)
+    return worker_index + CONFIG.workers * next(counter)
+
+
+def _listener_script(slot: int, target: Target | None) -> Script:
+    rng = random.Random(PLAN.seed * 1_000_003 + slot)
+    listening_s = sample_listening_s(CONFIG.listening_time, rng)
+    arrival_t, client = PLAN.arrivals[slot], CONFIG.client
+    if target is None:
+        return Listener(slot, arrival_t, PLAN, client, listening_s, CLOCK, RECORDER, rng).script()
+    return TargetListener(
+        slot, arrival_t, PLAN, client, listening_s, CLOCK, RECORDER, rng,
+        playlist_url=target.playlist_url or target.origin + "/",
+        join_api=target.join_api == "spaces",
+        url_allowed=lambda url: url_allowed(target, url),
+    ).script()  # fmt: skip
+
+
+def _attack_urls(target: Target) -> list[str]:
+    live = target.origin + "/api/spaces/live"
+    return [
+        target.origin + flood.path
+        if flood.path
+        else (target.playlist_url or live)
+        if flood.tier == "cdn"
+        else live
+        for flood in CONFIG.attacks
+    ]
+
+
+ATTACKERS: list[FloodShare] = (
+    flood_shares(CONFIG.attacks, PLAN.population_scale, _attack_urls(TARGET))
+    if TARGET is not None
+    else []
+)
+
+
 class ListenerUser(FastHttpUser):
     """A simulated listener; once gone (left, gave up) it idles: arrivals are an open model.
 
     Hosts and speakers are driven by the orchestrator itself (a handful of requests), so that
-    they never depend on how Locust spreads users over processes."""
+    they never depend on how Locust spreads users over processes. Against a real target the
+    listener is a real-time HLS player (`TargetListener`) and hosts are the target's business."""
 
     weight = 1
     network_timeout = max(CONFIG.client.request_timeout / PLAN.speedup * 1.5, 2.0)
@@ -99,23 +146,30 @@ class ListenerUser(FastHttpUser):
 
     @task
     def live(self) -> None:
-        # Worker i of N takes arrivals i, i+N, i+2N...: each arrival is played exactly once.
-        worker_index = int(getattr(self.environment.runner, "worker_index", 0) or 0)
-        slot = worker_index + CONFIG.workers * next(_slots)
+        slot = _worker_slot(self, _slots)
         if slot < len(PLAN.arrivals):
-            rng = random.Random(PLAN.seed * 1_000_003 + slot)
-            listener = Listener(
-                ident=slot,
-                arrival_t=PLAN.arrivals[slot],
-                plan=PLAN,
-                client=CONFIG.client,
-                listening_s=sample_listening_s(CONFIG.listening_time, rng),
-                clock=CLOCK,
-                recorder=RECORDER,
-                rng=rng,
-            )
-            _drive(self, listener.script())
+            _drive(self, _listener_script(slot, TARGET))
         _idle()
+
+
+if ATTACKERS:  # a user class with no fixed_count would take a share of the listeners' users
+
+    class AttackerUser(FastHttpUser):
+        """One share of a flood against a real target (against the stub, floods live in the model).
+
+        A fixed number of them exist from the start; each waits for its flood's window."""
+
+        fixed_count = len(ATTACKERS)
+        network_timeout = ListenerUser.network_timeout
+        connection_timeout = network_timeout
+        max_retries = 0
+
+        @task
+        def flood(self) -> None:
+            slot = _worker_slot(self, _attack_slots)
+            if slot < len(ATTACKERS):
+                _drive(self, ATTACKERS[slot].script(CLOCK))
+            _idle()
 
 
 class ArrivalShape(LoadTestShape):
@@ -128,4 +182,4 @@ class ArrivalShape(LoadTestShape):
         if now >= PLAN.t_end:
             return None
         arrived = bisect.bisect_right(PLAN.arrivals, now + LEAD_WALL_S * PLAN.speedup)
-        return arrived, 500.0
+        return arrived + len(ATTACKERS), 500.0

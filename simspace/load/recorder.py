@@ -2,7 +2,11 @@
 and failures and requests aggregated per event-time bucket (bounded, never one line per request).
 
 Line kinds: {"k": "state", "t", "id", "kind", "w", ...extra}, {"k": "fail", "t", "tier", "msg",
-"n", "w"}, {"k": "req", "t", "tier", "ok_n", "fail_n", "ok_w", "fail_w"}.
+"n", "w"}, {"k": "req", "t", "tier", "ok_n", "fail_n", "ok_w", "fail_w"}, and against a real
+target {"k": "seg", "t", "n", "fail_n", "slow_n", "dl_sum", "dl_bins", "ratio_bins"}: segment
+downloads (n ok, fail_n failed, slow_n ok but slower than the audio they carry, dl_sum the ok
+downloads' seconds) with histograms {"<bin>": count} of ok downloads' seconds and of download
+seconds per second of audio, in the log-spaced bins of `segment_bin`.
 """
 
 from __future__ import annotations
@@ -10,8 +14,50 @@ from __future__ import annotations
 import json
 import math
 import os
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
+
+SEGMENT_BIN_FLOOR = 1e-4
+"""Values at or below this share bin 0: 0.1 ms, or 10,000 times faster than real time."""
+SEGMENT_BIN_GROWTH = 1.05
+"""Each bin is 5% wider than the one below: percentiles read from bins are within 5%."""
+_SEGMENT_BIN_CEILING = 1e6  # keeps a runaway (or infinite) value in a finite bin
+
+
+def segment_bin(value: float) -> int:
+    """The log-spaced histogram bin of a download time (s) or a download/duration ratio."""
+    if not value > SEGMENT_BIN_FLOOR:  # also NaN
+        return 0
+    scaled = min(value, _SEGMENT_BIN_CEILING) / SEGMENT_BIN_FLOOR
+    return math.floor(math.log(scaled) / math.log(SEGMENT_BIN_GROWTH))
+
+
+def segment_bin_value(index: int) -> float:
+    """A bin's representative value: its geometric middle (lower edge * sqrt(growth))."""
+    return SEGMENT_BIN_FLOOR * SEGMENT_BIN_GROWTH**index * math.sqrt(SEGMENT_BIN_GROWTH)
+
+
+@dataclass
+class _SegmentBucket:
+    ok_n: int = 0
+    fail_n: int = 0
+    slow_n: int = 0
+    download_sum_s: float = 0.0
+    download_bins: dict[int, int] = field(default_factory=dict)
+    ratio_bins: dict[int, int] = field(default_factory=dict)
+
+    def line(self, t: float) -> dict[str, object]:
+        return {
+            "k": "seg",
+            "t": t,
+            "n": self.ok_n,
+            "fail_n": self.fail_n,
+            "slow_n": self.slow_n,
+            "dl_sum": self.download_sum_s,
+            "dl_bins": {str(b): n for b, n in sorted(self.download_bins.items())},
+            "ratio_bins": {str(b): n for b, n in sorted(self.ratio_bins.items())},
+        }
 
 
 class JsonlRecorder:
@@ -26,11 +72,13 @@ class JsonlRecorder:
         self._bucket_s = bucket_s
         self._failures: dict[tuple[float, str, str], list[float]] = {}
         self._requests: dict[tuple[float, str], list[float]] = {}
+        self._segments: dict[float, _SegmentBucket] = {}
 
     def _out(self) -> IO[str]:
         if self._file is None or self._pid != os.getpid():
             self._pid = os.getpid()
-            self._failures, self._requests = {}, {}  # a fork's copy belongs to the parent
+            # a fork's copy belongs to the parent
+            self._failures, self._requests, self._segments = {}, {}, {}
             path = self._directory / f"observations-{self._pid}.jsonl"
             self._file = path.open("a", encoding="utf-8", buffering=1)
         return self._file
@@ -54,6 +102,24 @@ class JsonlRecorder:
         entry[0 if ok else 1] += 1
         entry[2 if ok else 3] += weight
 
+    def segment(self, t: float, download_s: float, duration_s: float, ok: bool) -> None:
+        """One media segment download (against a real target): how long it took, against how
+        long it plays; failed downloads are only counted."""
+        self._out()
+        bucket = self._segments.setdefault(self._bucket(t), _SegmentBucket())
+        if not ok:
+            bucket.fail_n += 1
+            return
+        bucket.ok_n += 1
+        bucket.download_sum_s += download_s
+        dl_bin = segment_bin(download_s)
+        bucket.download_bins[dl_bin] = bucket.download_bins.get(dl_bin, 0) + 1
+        if duration_s > 0:  # an empty segment carries no audio to be late for
+            if download_s > duration_s:
+                bucket.slow_n += 1
+            ratio_bin = segment_bin(download_s / duration_s)
+            bucket.ratio_bins[ratio_bin] = bucket.ratio_bins.get(ratio_bin, 0) + 1
+
     def flush(self) -> None:
         out = self._out()
         for (t, tier, msg), (n, w) in self._failures.items():
@@ -63,8 +129,11 @@ class JsonlRecorder:
             line = {"k": "req", "t": t, "tier": tier, "ok_n": ok_n, "fail_n": fail_n,
                     "ok_w": ok_w, "fail_w": fail_w}  # fmt: skip
             out.write(json.dumps(line) + "\n")
+        for t, bucket in self._segments.items():
+            out.write(json.dumps(bucket.line(t)) + "\n")
         self._failures.clear()
         self._requests.clear()
+        self._segments.clear()
         out.flush()
 
     def close(self) -> None:

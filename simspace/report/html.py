@@ -14,6 +14,7 @@ from simspace import __version__
 from simspace.report.charts import approx_count, offset_label
 from simspace.report.figures import Figures
 from simspace.report.gates_view import gates_section
+from simspace.report.target_view import target_section
 from simspace.report.timeline import Timeline, duration_text
 from simspace.report.verdicts import (
     Comparison,
@@ -37,7 +38,7 @@ VERDICT_TEXT = {
     "not_observable": "not observable",
     "claim": "claim",
 }
-STATUS_CLASS = {"completed": "ok", "interrupted": "warn", "failed": "bad"}
+STATUS_CLASS = {"completed": "ok", "interrupted": "warn"}  # failed, aborted: bad
 
 CSS = """
 :root{color-scheme:light;--fg:#24292f;--mute:#57606a;--line:#d0d7de;--bg2:#f6f8fa}
@@ -94,6 +95,7 @@ def render_report(
         _nav(),
         _facts(timeline),
         gates_section(outcome),
+        target_section(result),
         _timeline(timeline, figures),
         figures.listeners_section(),
         figures.load_section(),
@@ -149,7 +151,8 @@ def _header(scenario: Scenario, result: RunResult, comparison: Comparison) -> st
     description = ""
     if result.variant and result.variant in scenario.variants:
         description = f" — {escape(scenario.variants[result.variant].description)}"
-    status = f'<span class="badge {STATUS_CLASS[result.status]}">{escape(result.status)}</span>'
+    badge = STATUS_CLASS.get(result.status, "bad")
+    status = f'<span class="badge {badge}">{escape(result.status)}</span>'
     if result.failure:
         status += f" {escape(result.failure)}"
     claims = sum(1 for v in comparison.verdicts if not v.scored)

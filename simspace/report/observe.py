@@ -64,7 +64,13 @@ def run_span(scenario: Scenario, result: RunResult) -> RunSpan:
     begin, end = result.plan.t_begin, result.plan.t_end
     if result.status != "completed" and result.observed_until is not None:
         end = min(end, result.observed_until)
-    verb = {"completed": "stopped", "interrupted": "was interrupted", "failed": "failed"}
+    verb = {
+        "completed": "stopped",
+        "interrupted": "was interrupted",
+        "failed": "failed",
+        "aborted": "was stopped early",
+        "running": "had got",
+    }
     stopped = f"the run {verb[result.status]} at {_when(round(end))}"
     return RunSpan(
         begin=begin,
@@ -117,6 +123,10 @@ def _peak_within(
     return max(inside, key=lambda vt: vt[0]) if inside else None
 
 
+def _platform(result: RunResult) -> str:
+    return "the modelled platform" if result.target is None else "the target (our listeners)"
+
+
 def _space(result: RunResult, ordinal: int) -> SpaceRecord | None:
     return next((s for s in result.spaces if s.ordinal == ordinal), None)
 
@@ -136,8 +146,21 @@ def _cut(span: RunSpan, value: float | bool, view: str, at: float | None = None)
     return Observation(value, view, span.cut, at_least=True, at=at)
 
 
+NOT_FOR_TARGETS = "not applicable to a real target: simspace sees only what its listeners saw"
+
+
+def applies_to_target(fact: Fact) -> bool:
+    """Can a run against a real target observe this fact? Only listener-side metrics: the
+    platform's own state (Spaces, when they went live or ended) is not visible from outside."""
+    if isinstance(fact, StartDelayFact | SpaceTimeFact):
+        return False
+    return not (isinstance(fact, PeakListenersFact) and fact.space is not None)
+
+
 def observe(fact: Fact, result: RunResult, span: RunSpan) -> Observation:
     """The fact's metric as `result` shows it (see docs/metrics.md)."""
+    if result.target is not None and not applies_to_target(fact):
+        return Observation(None, reason=NOT_FOR_TARGETS)
     if isinstance(fact, StartDelayFact):
         return _start_delay(result, span)
     if isinstance(fact, ListenersAtFact):
@@ -178,7 +201,7 @@ def _listeners_at(fact: ListenersAtFact, result: RunResult, span: RunSpan) -> Ob
     view = (
         f"{_count(value)} listeners were waiting at {when}"
         if waiting
-        else f"the modelled platform had {_count(value)} concurrent listeners at {when}"
+        else f"{_platform(result)} had {_count(value)} concurrent listeners at {when}"
     )
     return Observation(value, view, at=fact.at)
 
@@ -204,7 +227,7 @@ def _peak(fact: PeakListenersFact, result: RunResult, span: RunSpan) -> Observat
         if found is None:
             return Observation(None, reason=f"no listener samples in {_window(fact.window)}")
         value, at = found
-        who = "the modelled platform" if record is None else f"Space {record.ordinal}"
+        who = _platform(result) if record is None else f"Space {record.ordinal}"
         return Observation(
             value,
             f"{who} served at most {_count(value)} concurrent listeners in {_window(fact.window)}",
@@ -223,7 +246,7 @@ def _peak(fact: PeakListenersFact, result: RunResult, span: RunSpan) -> Observat
             at=record.peak_listeners_at,
         )
     peak = result.metrics.peak_listeners
-    view = f"the modelled platform served at most {_count(peak)} concurrent listeners in this run"
+    view = f"{_platform(result)} served at most {_count(peak)} concurrent listeners in this run"
     return _cut(span, peak, view, result.metrics.peak_listeners_at)
 
 

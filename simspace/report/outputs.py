@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 
+from simspace import units
 from simspace.errors import UsageError
 from simspace.report.compare import compare
 from simspace.report.gates_view import gate_case
@@ -53,7 +54,14 @@ def reproduce_command(result: RunResult, scenario_file: str | None = None) -> st
         args += ["--variant", result.variant]
     args += ["--speedup", f"{plan.speedup:.6g}", "--scale", f"1/{1 / plan.population_scale:.6g}"]
     args += ["--seed", str(plan.seed)]
-    if plan.t_end < plan.t_begin + plan.wall_duration_s * plan.speedup - 1e-6:
+    if result.target is not None:
+        target = result.target
+        args += ["--target", target.url]
+        args += ["--allow-remote"] if target.allow_remote else []
+        args += ["--allow-attack"] if target.allow_attack else []
+        args += ["--start-at", units.format_offset_s(plan.t_begin)]
+        args += ["--duration", f"{plan.wall_duration_s:.6g}s"]
+    elif plan.t_end < plan.t_begin + plan.wall_duration_s * plan.speedup - 1e-6:
         args += ["--duration", f"{plan.wall_duration_s:.6g}s"]
     return shlex.join(args)
 

@@ -8,6 +8,7 @@ import math
 import statistics
 from typing import Any
 
+from simspace.load.attacker import ATTACK_TIER
 from simspace.plan import Plan
 from simspace.results.model import (
     MAX_TTFA_SAMPLES,
@@ -26,6 +27,7 @@ from simspace.results.model import (
 )
 from simspace.results.observations import Observations
 from simspace.scenario.model import Scenario
+from simspace.target import Target
 
 MAX_POINTS = 600
 CPU_WARNING_PERCENT = 75.0
@@ -156,7 +158,12 @@ def build_result(
     failure: str | None,
     wall_s: float,
     generator_cpu: list[float],
+    target: Target | None = None,
+    stopped_early: str | None = None,
+    observed_until: float | None = None,
 ) -> RunResult:
+    """`observed_until` (event time) overrides the server timeline's end: against a real target
+    there is no server timeline, and the load side says how far the run got."""
     span_s = plan.t_end - plan.t_begin
     step_s = max(float(timeline.get("bucket_s", 1.0) or 1.0), math.ceil(span_s / MAX_POINTS))
     grid = [plan.t_begin + i * step_s for i in range(math.ceil(span_s / step_s) + 1)]
@@ -177,10 +184,17 @@ def build_result(
                 server_total[i] += value
     peak = max(server_total, default=0.0)
     peak_at = server_t[server_total.index(peak)] if peak > 0 else None
+    if target is not None:  # no server to ask: the listeners the target served, seen by us
+        served = presence["listening"]
+        concurrent = list(served)
+        peak = max(served, default=0.0)
+        peak_at = grid[served.index(peak)] if peak > 0 else None
 
     ok_w: dict[str, float] = {}
     fail_w: dict[str, float] = {}
     for (_, tier), (_, _, ok, failed) in observations.requests.items():
+        if tier == ATTACK_TIER:
+            continue
         ok_w[tier] = ok_w.get(tier, 0.0) + ok
         fail_w[tier] = fail_w.get(tier, 0.0) + failed
     all_w = sum(ok_w.values()) + sum(fail_w.values())
@@ -200,7 +214,7 @@ def build_result(
         )
     if observations.bad_lines:
         warnings.append(f"{observations.bad_lines} unreadable observation lines were skipped")
-    if not timeline:
+    if not timeline and target is None:
         warnings.append("the server timeline could not be read: server-side series are empty")
 
     return RunResult(
@@ -263,5 +277,14 @@ def build_result(
         ),
         ledger=[*(ledger.get("failures") or []), *(ledger.get("events") or [])],
         warnings=warnings,
-        observed_until=resample.t[-1] + resample.bucket_s if resample.t else None,
+        target=target,
+        segments=observations.segments.stats(),
+        stopped_early=stopped_early,
+        observed_until=(
+            observed_until
+            if observed_until is not None
+            else resample.t[-1] + resample.bucket_s
+            if resample.t
+            else None
+        ),
     )

@@ -9,10 +9,13 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from simspace.plan import Plan
+from simspace.target import Target
 
 RESULT_VERSION: Literal[1] = 1
 MAX_TTFA_SAMPLES = 20_000
-RunStatus = Literal["completed", "interrupted", "failed"]
+RunStatus = Literal["completed", "interrupted", "failed", "aborted", "running"]
+"""aborted: stopped early because a gate failed beyond recovery; running: a partial result
+built during the run (for early stop), never written as result.json."""
 
 
 class Frozen(BaseModel):
@@ -125,6 +128,19 @@ class Metrics(Frozen):
     errors_seen: dict[str, float] = Field(description="message -> event-scale failures")
 
 
+class SegmentStats(Frozen):
+    """Load side, real targets: media segment downloads (simulated listeners, not weighted)."""
+
+    downloads: int = Field(description="segments downloaded")
+    failed: int = Field(description="segment requests that failed")
+    slow: int = Field(description="downloads that took longer than the segment plays")
+    slow_ratio: float | None = Field(description="slow / downloads")
+    download_s: dict[str, float | None] = Field(description="p50, p95, p99, max, mean seconds")
+    ratio: dict[str, float | None] = Field(
+        description="download time / segment duration: p50, p95, p99, max (1 = just in time)"
+    )
+
+
 class Generator(Frozen):
     cpu_percent_max: float
     cpu_percent_mean: float
@@ -158,6 +174,15 @@ class RunResult(Frozen):
     generator: Generator
     ledger: list[dict[str, object]] = Field(description="the server's ledger of injected failures")
     warnings: list[str]
+    target: Target | None = Field(
+        None, description="the real service loaded (--target); null: the embedded stub"
+    )
+    segments: SegmentStats | None = Field(
+        None, description="real targets: segment download times; null against the stub"
+    )
+    stopped_early: str | None = Field(
+        None, description="why the run stopped before its end (a gate failed beyond recovery)"
+    )
     observed_until: float | None = Field(
         None,
         description="event time the server's timeline reached (end of its last bucket); short "

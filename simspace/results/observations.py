@@ -12,6 +12,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from simspace.results.segments import SegmentTally
+
 # Which series a listener counts in after each recorded state.
 _PRESENCE = {
     "arrived": "waiting",
@@ -55,6 +57,7 @@ class Observations:
     timed: dict[str, list[tuple[float, float]]] = field(
         default_factory=lambda: defaultdict(list)
     )  # (t, weight) of gave_up, booted, left, space_ended
+    segments: SegmentTally = field(default_factory=SegmentTally)
     bad_lines: int = 0
 
     def add_line(self, line: str) -> None:
@@ -73,6 +76,8 @@ class Observations:
             entry = self.requests.setdefault((t, str(record["tier"])), [0.0, 0.0, 0.0, 0.0])
             for i, key in enumerate(("ok_n", "fail_n", "ok_w", "fail_w")):
                 entry[i] += float(record.get(key, 0.0))
+        elif kind == "seg":
+            self.segments.add(record)
 
     def _state(self, t: float, record: dict[str, object]) -> None:
         state = str(record.get("kind"))

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from rich.console import Console, ConsoleOptions, RenderResult
 from rich.table import Table
 
+from simspace.report.target_view import target_rows
 from simspace.results.model import Percentiles, RunResult
 from simspace.units import format_duration_s, format_offset_s
 
@@ -23,13 +24,20 @@ def _ratio(value: float | None) -> str:
     return "n/a" if value is None else f"{value:.1%}"
 
 
+def _duration(seconds: float) -> str:
+    """Sub-second values in milliseconds (real targets answer in ms), others as 2m30s."""
+    if seconds < 1:
+        return f"{seconds * 1000:.0f}ms"
+    return format_duration_s(round(seconds, 1))
+
+
 def _seconds(p: Percentiles) -> str:
     if p.count == 0 or p.p50 is None:
         return "n/a (nobody heard audio)"
-    parts = [f"p50 {format_duration_s(round(p.p50, 1))}"]
+    parts = [f"p50 {_duration(p.p50)}"]
     for label, value in (("p95", p.p95), ("p99", p.p99)):
         if value is not None:
-            parts.append(f"{label} {format_duration_s(round(value, 1))}")
+            parts.append(f"{label} {_duration(value)}")
     return ", ".join(parts) + f" (n={p.count})"
 
 
@@ -39,15 +47,20 @@ class ResultSummary:
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         r, m = self.result, self.result.metrics
-        status = {"completed": "green", "interrupted": "yellow", "failed": "red"}[r.status]
+        status = {"completed": "green", "interrupted": "yellow"}.get(r.status, "red")
         yield f"[bold]{r.title}[/bold] [{status}]{r.status}[/{status}]" + (
             f": {r.failure}" if r.failure else ""
         )
         table = Table(show_header=True, header_style="bold", box=None, padding=(0, 2))
         table.add_column("observed (event scale)")
         table.add_column("value")
-        delay = "never started" if m.start_delay_s is None else format_offset_s(m.start_delay_s)
-        table.add_row("start delay", delay)
+        for label, text in target_rows(r):
+            table.add_row(label, text)
+        if r.stopped_early:
+            table.add_row("stopped early", r.stopped_early)
+        if r.target is None:
+            delay = "never started" if m.start_delay_s is None else format_offset_s(m.start_delay_s)
+            table.add_row("start delay", delay)
         for space in r.spaces:
             live = "never live" if space.running_at is None else format_offset_s(space.running_at)
             ended = (

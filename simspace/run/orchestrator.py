@@ -10,16 +10,14 @@ import asyncio
 import contextlib
 import json
 import logging
-import random
 import signal
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import aiohttp
-import psutil
 from rich.console import Console
 from rich.live import Live
 
@@ -27,19 +25,20 @@ from simspace.clock import EventClock
 from simspace.errors import RunError, SimspaceError, UsageError
 from simspace.load import LOCUSTFILE
 from simspace.load.config import CONFIG_ENV, LoadConfig
-from simspace.load.speaker import Speaker
 from simspace.plan import Plan, make_plan
 from simspace.report.compare import compare
 from simspace.report.outputs import RunReport, write_run_reports
 from simspace.results.build import build_result
 from simspace.results.model import RunResult, RunStatus
 from simspace.results.observations import ObservationReader
+from simspace.run.early_stop import CHECK_EVERY_WALL_S, EarlyStop
+from simspace.run.monitor import CpuMonitor
 from simspace.run.processes import Child, start_child, wait_for_ready_file
 from simspace.run.progress import ProgressView
 from simspace.run.rundir import RunDirectory, write_json
-from simspace.run.speakers import drive_script
+from simspace.run.speakers import run_speakers
 from simspace.scenario.loader import LoadedScenario
-from simspace.scenario.model import Scenario
+from simspace.target import Target
 
 log = logging.getLogger(__name__)
 STARTUP_MARGIN_S = 4.0  # wall seconds for the server and Locust to start before t_begin
@@ -55,6 +54,9 @@ class RunOptions:
     duration_s: float | None = None
     workers: int = 1
     seed: int | None = None
+    target: Target | None = None
+    start_at: float | None = None
+    abort_on_fail: bool = False
 
 
 @dataclass
@@ -62,28 +64,6 @@ class RunOutcome:
     directory: Path
     result: RunResult
     plan: Plan
-
-
-@dataclass
-class _Monitor:
-    """Samples the load generator's CPU (Locust's own warning misses short runs)."""
-
-    samples: list[float] = field(default_factory=list)
-    _procs: dict[int, psutil.Process] = field(default_factory=dict)
-
-    def sample(self, pid: int) -> float:
-        try:
-            root = psutil.Process(pid)
-            procs = [root, *root.children(recursive=True)]
-        except psutil.Error:
-            return 0.0
-        total = 0.0
-        for proc in procs:
-            known = self._procs.setdefault(proc.pid, proc)
-            with contextlib.suppress(psutil.Error):
-                total += known.cpu_percent(None)
-        self.samples.append(total)
-        return total
 
 
 def plan_for(loaded: LoadedScenario, options: RunOptions) -> Plan:
@@ -96,6 +76,8 @@ def plan_for(loaded: LoadedScenario, options: RunOptions) -> Plan:
             population_scale=options.population_scale,
             duration_s=options.duration_s,
             seed=options.seed,
+            real_time=options.target is not None,
+            start_at=options.start_at,
         )
     except ValueError as exc:
         raise UsageError(str(exc)) from None
@@ -117,7 +99,10 @@ async def execute_run(
     clock = EventClock(time.time() + STARTUP_MARGIN_S, plan.t_begin, plan.speedup)
     observations_dir = rundir.path("observations")
     observations_dir.mkdir()
-    session = _RunSession(loaded, plan, clock, rundir, console, ObservationReader(observations_dir))
+    early_stop = EarlyStop.of(loaded.scenario, options.abort_on_fail)
+    reader = ObservationReader(observations_dir)
+    session = _RunSession(loaded, plan, clock, rundir, console, reader, target=options.target,
+                          early_stop=early_stop)  # fmt: skip
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, session.interrupt)
@@ -127,19 +112,18 @@ async def execute_run(
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.remove_signal_handler(sig)
     status: RunStatus = (
-        "interrupted" if session.interrupted else ("failed" if failure else "completed")
+        "interrupted"
+        if session.interrupted
+        else "failed"
+        if failure
+        else "aborted"
+        if session.stopped_early
+        else "completed"
     )
-    result = build_result(
-        scenario=loaded.scenario,
-        variant=loaded.variant,
-        plan=plan,
-        observations=session.reader.poll(),
-        timeline=session.timeline or _read_dump(rundir.path("timeline.json")),
-        ledger=session.ledger or _read_dump(rundir.path("ledger.json")),
-        status=status,
-        failure=failure,
-        wall_s=time.time() - (clock.wall0 - STARTUP_MARGIN_S),
-        generator_cpu=session.monitor.samples,
+    if session.stopped_early:
+        console.print(f"[red]stopped early[/red]: {session.stopped_early}", soft_wrap=True)
+    result = session.result(
+        status, failure, time.time() - (clock.wall0 - STARTUP_MARGIN_S), final=True
     )
     write_json(rundir.path("result.json"), result)
     try:
@@ -164,27 +148,60 @@ class _RunSession:
     console: Console
     reader: ObservationReader
     children: list[Child] = field(default_factory=list)
-    monitor: _Monitor = field(default_factory=_Monitor)
+    monitor: CpuMonitor = field(default_factory=CpuMonitor)
     stop: asyncio.Event = field(default_factory=asyncio.Event)
     interrupted: bool = False
     timeline: dict[str, Any] = field(default_factory=dict)
     ledger: dict[str, Any] = field(default_factory=dict)
     url: str = ""
+    target: Target | None = None
+    early_stop: EarlyStop | None = None
+    stopped_early: str | None = None
 
     def interrupt(self) -> None:
         self.interrupted = True
         self.stop.set()
 
+    def result(
+        self, status: RunStatus, failure: str | None, wall_s: float, final: bool
+    ) -> RunResult:
+        """What the run observed so far (final: at its end, with the dumps the server left)."""
+        timeline, ledger = self.timeline, self.ledger
+        if final and self.target is None:
+            timeline = timeline or _read_dump(self.rundir.path("timeline.json"))
+            ledger = ledger or _read_dump(self.rundir.path("ledger.json"))
+        return build_result(
+            scenario=self.loaded.scenario,
+            variant=self.loaded.variant,
+            plan=self.plan,
+            observations=self.reader.poll(),
+            timeline=timeline,
+            ledger=ledger,
+            status=status,
+            failure=failure,
+            wall_s=wall_s,
+            generator_cpu=self.monitor.samples,
+            target=self.target,
+            stopped_early=self.stopped_early,
+            # Against a real target the load side's own clock says how far the run got.
+            observed_until=(
+                min(self.clock.now(), self.plan.t_end) if self.target is not None else None
+            ),
+        )
+
     async def execute(self, workers: int) -> str | None:
         """Start, watch and stop everything; returns why the run failed, if it did."""
         try:
-            await self._start_server()
+            if self.target is None:
+                await self._start_server()
+            else:
+                self.url = self.target.origin
             await self._start_locust(workers)
             return await self._watch()
         except RunError as exc:
             return str(exc)
         finally:
-            if self.url and self.children and self.children[0].alive:
+            if self.target is None and self.url and self.children and self.children[0].alive:
                 self.timeline, self.ledger = await _fetch_ground_truth(self.url)
             for child in reversed(self.children):
                 await child.stop()
@@ -205,7 +222,7 @@ class _RunSession:
     async def _start_locust(self, workers: int) -> None:
         observations_dir = self.reader.directory
         config = LoadConfig.build(self.loaded.scenario, self.plan, self.clock, observations_dir,
-                                  workers)  # fmt: skip
+                                  workers, self.target)  # fmt: skip
         config_path = self.rundir.path("load-config.json")
         write_json(config_path, config)
         run_time_s = int(self.plan.wall_duration_s + STARTUP_MARGIN_S + 60)
@@ -224,15 +241,18 @@ class _RunSession:
         scenario, plan, clock = self.loaded.scenario, self.plan, self.clock
         client = scenario.audience.client
         timeout_s = max(client.request_timeout / plan.speedup * 1.5, 2.0)
-        view = ProgressView(scenario, t=clock.now(), t_end=plan.t_end)
+        view = ProgressView(scenario, t=clock.now(), t_end=plan.t_end, t_begin=plan.t_begin,
+                            target=self.target.url if self.target else "")  # fmt: skip
         live = (
             Live(view, console=self.console, refresh_per_second=2, redirect_stderr=False)
             if self.console.is_terminal
             else contextlib.nullcontext()
         )
+        # A real target has its own hosts: speakers are driven against the stub only.
+        speakers = [] if self.target is not None else scenario.speakers
         async with (
             aiohttp.ClientSession() as session,
-            _speakers(session, self.url, scenario, clock, plan.seed, timeout_s),
+            run_speakers(session, self.url, speakers, scenario, clock, plan.seed, timeout_s),
         ):
             with live:
                 return await self._progress(session, view)
@@ -240,6 +260,7 @@ class _RunSession:
     async def _progress(self, session: aiohttp.ClientSession, view: ProgressView) -> str | None:
         """Refresh the view once a second; stop at the window's end, on Ctrl-C or a dead child."""
         clock, last_line, last_requests = self.clock, 0.0, 0.0
+        last_check = time.monotonic()
         while not self.stop.is_set() and clock.now() < self.plan.t_end:
             await asyncio.sleep(1.0)
             for child in self.children:
@@ -252,35 +273,25 @@ class _RunSession:
             total = sum(v[0] + v[1] for v in observations.requests.values())
             view.requests_per_s, last_requests = total - last_requests, total
             view.generator_cpu_percent = self.monitor.sample(self.children[-1].process.pid)
-            view.server = await _get_json(session, self.url + "/_sim/state")
+            if self.target is None:
+                view.server = await _get_json(session, self.url + "/_sim/state")
+            if self.early_stop and time.monotonic() - last_check >= CHECK_EVERY_WALL_S:
+                last_check = time.monotonic()
+                self.stopped_early = await self._check_gates(session, self.early_stop)
+                if self.stopped_early:
+                    break
             if not self.console.is_terminal and time.monotonic() - last_line >= 10:
                 self.console.print(view.line(), soft_wrap=True)
                 last_line = time.monotonic()
         return None
 
-
-@contextlib.asynccontextmanager
-async def _speakers(
-    session: aiohttp.ClientSession,
-    url: str,
-    scenario: Scenario,
-    clock: EventClock,
-    seed: int,
-    timeout_s: float,
-) -> AsyncIterator[None]:
-    """Hosts and speakers run as tasks for the duration of the block."""
-    tasks = []
-    for index, speaker in enumerate(scenario.speakers):
-        rng = random.Random(seed + index)
-        script = Speaker(speaker.id, speaker.joins_at, scenario.audience.client, clock,
-                         _LogRecorder(), rng).script()  # fmt: skip
-        tasks.append(asyncio.create_task(drive_script(session, url, clock, script, timeout_s)))
-    try:
-        yield
-    finally:
-        for task in tasks:
-            task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
+    async def _check_gates(self, session: aiohttp.ClientSession, early: EarlyStop) -> str | None:
+        """Has a gate failed beyond recovery on what was observed so far?"""
+        if self.target is None:
+            self.timeline = await _get_json(session, self.url + "/_sim/timeline")
+            self.ledger = await _get_json(session, self.url + "/_sim/ledger")
+        partial = self.result("running", None, 0.0, final=False)
+        return early.reason(partial, partial.observed_until or self.clock.now())
 
 
 async def _get_json(session: aiohttp.ClientSession, url: str) -> dict[str, Any]:
@@ -289,16 +300,6 @@ async def _get_json(session: aiohttp.ClientSession, url: str) -> dict[str, Any]:
             data = await response.json()
             return data if isinstance(data, dict) else {}
     return {}
-
-
-class _LogRecorder:
-    """Speakers' outcomes go to the log: the server records when each Space went live."""
-
-    def state(self, t: float, listener: int, kind: str, weight: float, **extra: object) -> None:
-        log.info("speaker %s at %.0f: %s", extra.get("speaker"), t, kind)
-
-    def failure(self, t: float, tier: str, message: str, weight: float) -> None:
-        log.debug("speaker request failed at %.0f on %s: %s", t, tier, message)
 
 
 async def _fetch_ground_truth(url: str) -> tuple[dict[str, Any], dict[str, Any]]:

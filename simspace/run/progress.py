@@ -43,8 +43,12 @@ class ProgressView:
     server: dict[str, Any] = field(default_factory=dict)
     requests_per_s: float = 0.0
     generator_cpu_percent: float = 0.0
+    target: str = ""  # a real target's URL: no stub to ask about Spaces and tiers
+    t_begin: float | None = None
 
     def _spaces(self) -> str:
+        if self.target:
+            return f"(real target {self.target})"
         spaces = self.server.get("spaces")
         if not isinstance(spaces, list) or not spaces:
             return "?"
@@ -53,6 +57,8 @@ class ProgressView:
         )
 
     def _tiers(self) -> str:
+        if self.target:
+            return "(real target: seen from the listeners only)"
         tiers = self.server.get("tiers")
         if not isinstance(tiers, dict):
             return "?"
@@ -83,9 +89,9 @@ class ProgressView:
         table = Table.grid(padding=(0, 2))
         table.add_column(style="bold")
         table.add_column()
-        done = 0.0
-        if self.t_end > self.scenario.window.start:
-            done = (self.t - self.scenario.window.start) / (self.t_end - self.scenario.window.start)
+        done, begin = 0.0, self.scenario.window.start if self.t_begin is None else self.t_begin
+        if self.t_end > begin:
+            done = (self.t - begin) / (self.t_end - begin)
         table.add_row("event time", f"{event_clock_text(self.scenario, self.t)}  {done:.0%}")
         table.add_row("space", self._spaces())
         table.add_row(

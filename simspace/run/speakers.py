@@ -5,12 +5,20 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
+import random
 import time
+from collections.abc import AsyncIterator
 
 import aiohttp
 
 from simspace.clock import EventClock
 from simspace.load.actions import Call, Reply, Script, Wait
+from simspace.load.speaker import Speaker
+from simspace.scenario.model import Scenario
+from simspace.scenario.model import Speaker as SpeakerSpec
+
+log = logging.getLogger(__name__)
 
 
 async def drive_script(session: aiohttp.ClientSession, base_url: str, clock: EventClock,
@@ -43,3 +51,38 @@ async def _request(
             return Reply(response.status, await response.read())
     except (aiohttp.ClientError, TimeoutError) as exc:
         return Reply(0, error=type(exc).__name__)
+
+
+@contextlib.asynccontextmanager
+async def run_speakers(
+    session: aiohttp.ClientSession,
+    url: str,
+    speakers: list[SpeakerSpec],
+    scenario: Scenario,
+    clock: EventClock,
+    seed: int,
+    timeout_s: float,
+) -> AsyncIterator[None]:
+    """Hosts and speakers run as tasks for the duration of the block."""
+    tasks = []
+    for index, speaker in enumerate(speakers):
+        rng = random.Random(seed + index)
+        script = Speaker(speaker.id, speaker.joins_at, scenario.audience.client, clock,
+                         _LogRecorder(), rng).script()  # fmt: skip
+        tasks.append(asyncio.create_task(drive_script(session, url, clock, script, timeout_s)))
+    try:
+        yield
+    finally:
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+
+
+class _LogRecorder:
+    """Speakers' outcomes go to the log: the server records when each Space went live."""
+
+    def state(self, t: float, listener: int, kind: str, weight: float, **extra: object) -> None:
+        log.info("speaker %s at %.0f: %s", extra.get("speaker"), t, kind)
+
+    def failure(self, t: float, tier: str, message: str, weight: float) -> None:
+        log.debug("speaker request failed at %.0f on %s: %s", t, tier, message)

@@ -213,6 +213,8 @@ GateMetric = Literal[
     "peak_listeners",
     "start_delay",
     "gave_up_ratio",
+    "segment_download_p95",
+    "slow_segment_ratio",
 ]
 GATE_UNITS: dict[str, str] = {
     "ttfa_p50": "duration",
@@ -224,7 +226,10 @@ GATE_UNITS: dict[str, str] = {
     "error_ratio": "ratio",
     "gave_up_ratio": "ratio",
     "peak_listeners": "count",
+    "segment_download_p95": "duration",
+    "slow_segment_ratio": "ratio",
 }
+_SEGMENT_METRICS = ("segment_download_p95", "slow_segment_ratio")  # real targets only
 _GATE_PARSERS = {
     "duration": units.parse_duration_s,
     "ratio": units.parse_ratio,
@@ -244,6 +249,10 @@ class Gate(Strict):
     message: str | None = Field(
         None, min_length=1, description="for error_ratio: only failures showing this error text"
     )
+    abort_on_fail: bool = Field(
+        False,
+        description="stop the run early once this gate has failed beyond recovery (keeps the data)",
+    )
 
     @field_validator("value", mode="before", json_schema_input_type=Duration | Ratio | Count)
     @classmethod
@@ -260,6 +269,8 @@ class Gate(Strict):
             raise ValueError(f"{scope} applies to error_ratio only (got it on {self.metric})")
         if self.metric == "start_delay" and self.window is not None:
             raise ValueError("start_delay is one moment: a window does not apply")
+        if self.metric in _SEGMENT_METRICS and self.window is not None:
+            raise ValueError(f"{self.metric} is over the whole run: a window does not apply")
         return self
 
 

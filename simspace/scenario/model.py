@@ -21,7 +21,7 @@ from simspace import units
 from simspace.scenario.audience import Audience
 from simspace.scenario.base import Loc, ScenarioCheckError, Strict
 from simspace.scenario.facts import EventWindow, Gates, ReportedFact
-from simspace.scenario.platform import Flood, OperatorAction, Platform, RestartSpace
+from simspace.scenario.platform import Flood, OperatorAction, Platform, RestartSpace, TargetShape
 from simspace.scenario.types import URL_PATTERN, Count, Duration, EventTime, Fraction, Slug
 
 
@@ -135,6 +135,9 @@ class Scenario(Strict):
     variants: dict[Slug, Variant] = Field(default_factory=dict, description="hypotheses")
     gates: Gates = Field(default_factory=Gates, description="CI thresholds")
     simulation: Simulation = Field(default_factory=Simulation, description="run defaults")
+    target: TargetShape = Field(
+        default_factory=TargetShape, description="the shape of a real target (--target URL)"
+    )
 
     @model_validator(mode="after")
     def _consistent(self) -> Scenario:

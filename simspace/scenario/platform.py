@@ -149,6 +149,12 @@ class Flood(Strict):
     start: EventTime = Field(description="from")
     end: EventTime = Field(description="until")
     note: str = Field("", description="what the hypothesis is")
+    path: str | None = Field(
+        None,
+        pattern=r"^/[^\s]*$",
+        description="against a real target only: the path requested (default: the live "
+        "playlist for cdn, /api/spaces/live for api and chat)",
+    )
 
 
 class Platform(Strict):
@@ -163,4 +169,21 @@ class Platform(Strict):
     )
     failure_rules: list[FailureRule] = Field(
         default_factory=list, max_length=100, description="how it fails"
+    )
+
+
+class TargetShape(Strict):
+    """What a real service under `simspace run --target URL` looks like; unused against the stub."""
+
+    join_api: Literal["none", "spaces"] = Field(
+        "none",
+        description="none: a plain HLS origin, listeners go straight to the live playlist; "
+        "spaces: the target also serves the Spaces join API of docs/platform-api.md at the "
+        "URL's origin, and listeners join through it (waiting room, stream status, pings)",
+    )
+    playlist: str | None = Field(
+        None,
+        pattern=r"^/[^\s]*$",
+        description="path of the live playlist (master or media) on the target, used when the "
+        "--target URL names no playlist of its own (join_api none)",
     )

@@ -193,6 +193,11 @@ def test_start_delay_observed_or_a_lower_bound() -> None:
     assert judge("start_delay <= 4h", never).verdict == "not_observable"
     assert judge("start_delay >= 4h", never).verdict == "not_observable"
     assert judge("start_delay <= 5m", b.result()).reason == "the server recorded no Space"
+    # The server's timeline reached +20m and no host managed to create a Space: a lower bound.
+    none_yet = b.result().model_copy(update={"status": "running", "observed_until": 1200.0})
+    v = judge("start_delay <= 5m", none_yet)
+    assert (v.verdict, v.observed, v.observed_at_least) == ("failed", 1200.0, True)
+    assert v.reason == "no Space had been created by +20m"
 
 
 def test_a_window_the_run_did_not_reach_is_cut_or_not_observable() -> None:

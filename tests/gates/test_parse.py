@@ -57,7 +57,7 @@ def test_good_expressions(expression: str, expected: dict[str, Any]) -> None:
             "latency <= 5s",
             "unknown metric 'latency' (expected one of: ttfa_p50, ttfa_p95, "
             "ttfa_p99, start_delay, join_success_ratio, stall_ratio, error_ratio, "
-            "gave_up_ratio, peak_listeners)",
+            "gave_up_ratio, peak_listeners, segment_download_p95, slow_segment_ratio)",
         ),
         ("ttfa_p95 5s", "expected an operator (<=, >=, <, >) after 'ttfa_p95'"),
         ("ttfa_p95 == 5s", "unknown operator '=='; expected one of <=, >=, <, >"),

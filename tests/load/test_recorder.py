@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
+import math
 import os
 from pathlib import Path
 
 import pytest
 
-from simspace.load.recorder import JsonlRecorder
+from simspace.load.recorder import JsonlRecorder, segment_bin, segment_bin_value
 from simspace.results.observations import ObservationReader
 
 
@@ -66,3 +68,53 @@ def test_a_forked_process_writes_its_own_file(tmp_path: Path) -> None:
     observations = ObservationReader(tmp_path).poll()
     assert observations.counts["arrived"] == 2.0
     assert observations.failures[(1.0, "api", "boom")] == 1.0
+
+
+def _lines(directory: Path, kind: str) -> list[dict[str, object]]:
+    lines = []
+    for path in sorted(directory.glob("observations-*.jsonl")):
+        lines += [json.loads(line) for line in path.read_text().splitlines()]
+    return [line for line in lines if line["k"] == kind]
+
+
+def test_segment_downloads_are_aggregated_per_bucket(tmp_path: Path) -> None:
+    recorder = JsonlRecorder(tmp_path, bucket_s=10.0)
+    recorder.segment(1.0, 0.5, 2.0, True)
+    recorder.segment(2.0, 0.5, 2.0, True)
+    recorder.segment(3.0, 3.0, 2.0, True)  # slower than the audio it carries
+    recorder.segment(4.0, 10.0, 2.0, False)  # failed: counted, not timed
+    recorder.segment(12.0, 0.00001, 0.0, True)  # below the first bin; no duration, no ratio
+    recorder.flush()
+    recorder.segment(13.0, 1.0, 2.0, True)  # after a flush: a new line for the same bucket
+    recorder.close()
+    lines = _lines(tmp_path, "seg")
+    assert lines == [
+        {
+            "k": "seg", "t": 0.0, "n": 3, "fail_n": 1, "slow_n": 1, "dl_sum": 4.0,
+            "dl_bins": {str(segment_bin(0.5)): 2, str(segment_bin(3.0)): 1},
+            "ratio_bins": {str(segment_bin(0.25)): 2, str(segment_bin(1.5)): 1},
+        },
+        {
+            "k": "seg", "t": 10.0, "n": 1, "fail_n": 0, "slow_n": 0, "dl_sum": 0.00001,
+            "dl_bins": {"0": 1}, "ratio_bins": {},
+        },
+        {
+            "k": "seg", "t": 10.0, "n": 1, "fail_n": 0, "slow_n": 0, "dl_sum": 1.0,
+            "dl_bins": {str(segment_bin(1.0)): 1}, "ratio_bins": {str(segment_bin(0.5)): 1},
+        },
+    ]  # fmt: skip
+
+
+def test_segment_bins_are_log_spaced_and_their_values_fall_inside() -> None:
+    assert segment_bin(0.0) == segment_bin(1e-4) == segment_bin(-1.0) == 0
+    assert segment_bin(math.nan) == 0
+    assert segment_bin(math.inf) == segment_bin(1e9) < 10_000
+    assert segment_bin(1.0) == math.floor(math.log(1e4) / math.log(1.05)) == 188
+    for index in range(400):
+        value = segment_bin_value(index)
+        lower = 1e-4 * 1.05**index
+        assert lower < value < lower * 1.05
+        assert segment_bin(value) == index
+    # a percentile read back from a bin is within 5% of the value that went in
+    for value in (0.003, 0.25, 1.0, 2.0, 7.5, 30.0):
+        assert abs(segment_bin_value(segment_bin(value)) / value - 1) < 0.05

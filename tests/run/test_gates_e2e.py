@@ -60,3 +60,49 @@ def test_a_bad_gate_exits_2_before_anything_runs(tmp_path: Path) -> None:
     assert "--gate 'ttfa_p59 <= 5s': unknown metric 'ttfa_p59'" in run.stderr
     assert "Traceback" not in run.stderr
     assert not list(tmp_path.iterdir())
+
+
+def test_a_gate_failed_beyond_recovery_stops_the_run_early_and_keeps_its_data(
+    tmp_path: Path,
+) -> None:
+    """The host cannot start the Space before +3m (the API is overloaded): `start_delay <= 1m`
+    is lost for good long before the window ends at +15m."""
+    run = simspace(["run", *ARGS, "--gate", "start_delay <= 1m", "--abort-on-fail"], tmp_path)
+    assert run.returncode == 1, run.stderr
+    assert "stopped early: gate cli-1 failed beyond recovery: start_delay" in run.stdout
+    assert "FAILED start_delay: observed" in run.stderr
+    assert "Traceback" not in run.stderr
+    result = run.result()
+    assert result["status"] == "aborted"
+    assert result["stopped_early"].startswith("gate cli-1 failed beyond recovery")
+    assert result["observed_until"] < result["plan"]["t_end"] - 180  # minutes of event time saved
+    [run_dir] = run.run_dirs()
+    for name in ("junit.xml", "report.html", "gates.json", "timeline.json", "comparison.json"):
+        assert (run_dir / name).is_file(), name
+    assert "Stopped early" in (run_dir / "report.html").read_text()
+
+
+def test_without_abort_on_fail_the_same_gate_lets_the_run_finish(tmp_path: Path) -> None:
+    run = simspace(["run", *ARGS, "--duration", "8s", "--gate", "start_delay <= 1m"], tmp_path)
+    assert run.returncode == 1, run.stderr
+    assert run.result()["status"] == "completed"
+    assert "stopped early" not in run.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--allow-remote"], "--allow-remote and --allow-attack apply to --target only"),
+        (["--start-at", "+1m"], "--start-at applies to a real target (--target) only"),
+        (["--target", "http://127.0.0.1:9/x.m3u8", "--speedup", "4"], "--speedup must be 1"),
+        (["--target", "http://127.0.0.1:9/x.m3u8", "--start-at", "+2h"], "outside the scenario"),
+    ],
+)
+def test_target_options_misused_exit_2_before_anything_runs(
+    args: list[str], message: str, tmp_path: Path
+) -> None:
+    run = simspace(["run", str(SMALL), *args], tmp_path)
+    assert run.returncode == 2, run.stdout + run.stderr
+    assert message in run.stderr
+    assert "Traceback" not in run.stderr
+    assert not list(tmp_path.iterdir())

@@ -16,7 +16,9 @@ from simspace.scenario.variants import apply_overrides
 from simspace.scenario.yaml_positions import MAX_DEPTH, MAX_NODES, parse_yaml
 
 ROOT = Path(__file__).parents[2]
-REFERENCE_SCENARIOS = sorted((ROOT / "scenarios").glob("*.yaml"))
+SCENARIOS = sorted((ROOT / "scenarios").glob("*.yaml"))
+# Incident scenarios (facts and hypotheses); ci_smoke.yaml is a synthetic gate scenario.
+REFERENCE_SCENARIOS = [p for p in SCENARIOS if p.stem != "ci_smoke"]
 MINIMAL = Path(__file__).parent / "data" / "minimal.yaml"
 MINIMAL_TEXT = MINIMAL.read_text(encoding="utf-8")
 DDOS = """variants:
@@ -52,6 +54,14 @@ def problems(path: Path) -> list[str]:
 
 def test_there_are_reference_scenarios() -> None:
     assert [p.name for p in REFERENCE_SCENARIOS] == ["desantis_launch.yaml", "trump_space.yaml"]
+
+
+def test_the_ci_smoke_scenario_loads_with_gates_and_no_facts() -> None:
+    scenario = load_scenario(ROOT / "scenarios" / "ci_smoke.yaml").scenario
+    assert check_scenario(scenario) == []
+    assert scenario.facts == []
+    assert scenario.gates.expect == "survive"
+    assert len(scenario.gates.checks) >= 3
 
 
 @pytest.mark.parametrize("path", REFERENCE_SCENARIOS, ids=lambda p: p.stem)
@@ -308,7 +318,7 @@ def test_clock_times_stay_text_in_yaml() -> None:
 def test_json_schema_accepts_the_reference_scenarios() -> None:
     jsonschema = pytest.importorskip("jsonschema")
     validator = jsonschema.Draft202012Validator(scenario_schema())
-    for path in [*REFERENCE_SCENARIOS, MINIMAL]:
+    for path in [*SCENARIOS, MINIMAL]:
         data, _, _ = parse_yaml(path.read_text(encoding="utf-8"))
         as_json = json.loads(json.dumps(data, default=str))  # dates as YYYY-MM-DD, like editors
         errors = [f"{list(e.absolute_path)}: {e.message}" for e in validator.iter_errors(as_json)]

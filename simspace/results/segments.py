@@ -1,0 +1,67 @@
+"""Segment downloads against a real target: how long each took, against how long it plays.
+
+The load processes write one aggregate line per time bucket (`{"k": "seg", ...}`, see
+simspace/load/recorder.py) with log-spaced histograms (5% wide bins), so percentiles here are
+accurate to within a bin, whatever the number of downloads.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from simspace.load.recorder import segment_bin_value
+from simspace.results.model import SegmentStats
+
+
+@dataclass
+class SegmentTally:
+    """Accumulates the `seg` lines of every load process."""
+
+    downloads: int = 0
+    failed: int = 0
+    slow: int = 0
+    download_sum_s: float = 0.0
+    download_bins: dict[int, int] = field(default_factory=lambda: defaultdict(int))
+    ratio_bins: dict[int, int] = field(default_factory=lambda: defaultdict(int))
+
+    def add(self, record: dict[str, Any]) -> None:
+        self.downloads += int(record.get("n", 0))
+        self.failed += int(record.get("fail_n", 0))
+        self.slow += int(record.get("slow_n", 0))
+        self.download_sum_s += float(record.get("dl_sum", 0.0))
+        for key, bins in (("dl_bins", self.download_bins), ("ratio_bins", self.ratio_bins)):
+            for b, count in (record.get(key) or {}).items():
+                bins[int(b)] += int(count)
+
+    def stats(self) -> SegmentStats | None:
+        if not (self.downloads or self.failed):
+            return None
+        download = _percentiles(self.download_bins)
+        download["mean"] = self.download_sum_s / self.downloads if self.downloads else None
+        return SegmentStats(
+            downloads=self.downloads,
+            failed=self.failed,
+            slow=self.slow,
+            slow_ratio=self.slow / self.downloads if self.downloads else None,
+            download_s=download,
+            ratio=_percentiles(self.ratio_bins),
+        )
+
+
+def _percentiles(bins: dict[int, int]) -> dict[str, float | None]:
+    total = sum(bins.values())
+    out: dict[str, float | None] = {"p50": None, "p95": None, "p99": None, "max": None}
+    if not total:
+        return out
+    ordered = sorted(bins.items())
+    for name, q in (("p50", 0.50), ("p95", 0.95), ("p99", 0.99)):
+        rank, seen = q * total, 0
+        for b, count in ordered:
+            seen += count
+            if seen >= rank:
+                out[name] = segment_bin_value(b)
+                break
+    out["max"] = segment_bin_value(ordered[-1][0])
+    return out
