@@ -61,6 +61,8 @@ def reported_text(verdict: FactVerdict, calendar: EventCalendar | None = None) -
 def summary_line(comparison: Comparison) -> str:
     """`fit 0.33: 3 of 9 scored facts reproduced, 1 not observable; 2 claims not scored`."""
     c = comparison
+    if not c.scored and not c.claims:
+        return "no reported facts to compare (the scenario has none)"
     text = f"fit {c.fit_score:.2f}: {c.reproduced} of {c.scored} scored facts reproduced"
     if c.not_observable:
         text += f", {c.not_observable} not observable"

@@ -59,14 +59,22 @@ class ResultSummary:
         if r.stopped_early:
             table.add_row("stopped early", r.stopped_early)
         if r.target is None:
-            delay = "never started" if m.start_delay_s is None else format_offset_s(m.start_delay_s)
+            delay = (
+                "never started"
+                if m.start_delay_s is None
+                else format_offset_s(round(m.start_delay_s))
+            )
             table.add_row("start delay", delay)
         for space in r.spaces:
-            live = "never live" if space.running_at is None else format_offset_s(space.running_at)
+            live = (
+                "never live"
+                if space.running_at is None
+                else format_offset_s(round(space.running_at))
+            )
             ended = (
                 ""
                 if space.ended_at is None
-                else (f", {space.end_state} at {format_offset_s(space.ended_at)}")
+                else (f", {space.end_state} at {format_offset_s(round(space.ended_at))}")
             )
             table.add_row(
                 f"space {space.ordinal} ({space.host})",
