@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -123,27 +123,20 @@ _plan_options = [
 ]
 
 
-def _with_plan_options(function: Callable[..., None]) -> Callable[..., None]:
-    for decorate in reversed(_plan_options):
-        function = decorate(function)
-    return function
+def _with(
+    options: Sequence[Callable[[Callable[..., None]], Callable[..., None]]],
+) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    """One decorator applying a list of click options, in the order they are listed."""
+
+    def decorate(function: Callable[..., None]) -> Callable[..., None]:
+        for option in reversed(options):
+            function = option(function)
+        return function
+
+    return decorate
 
 
-@cli.command()
-@_with_plan_options
-def plan(
-    scenario: str,
-    variant: str | None,
-    budget_rps: str | None,
-    speedup: float | None,
-    scale: str | None,
-    duration: str | None,
-    seed: int | None,
-) -> None:
-    """Show how a run would fit this machine: scale, speedup, weights, schedule."""
-    loaded = load_scenario(scenario, variant)
-    options = _run_options(budget_rps, speedup, scale, duration, seed)
-    console.print(PlanView(plan_for(loaded, options)))
+_with_plan_options = _with(_plan_options)
 
 
 def _with_run_options(function: Callable[..., None]) -> Callable[..., None]:
@@ -236,10 +229,7 @@ _target_options = [
 ]  # fmt: skip
 
 
-def _with_target_options(function: Callable[..., None]) -> Callable[..., None]:
-    for decorate in reversed(_target_options):
-        function = decorate(function)
-    return function
+_with_target_options = _with(_target_options)
 
 
 @cli.command()
@@ -284,6 +274,33 @@ def run(
         abort_on_fail=abort_on_fail,
     )
     _require(_execute(loaded, options)[1])
+
+
+@cli.command()
+@_with_plan_options
+@_with_target_options
+def plan(
+    scenario: str,
+    variant: str | None,
+    budget_rps: str | None,
+    speedup: float | None,
+    scale: str | None,
+    duration: str | None,
+    seed: int | None,
+    target_url: str | None,
+    allow_remote: bool,
+    allow_attack: bool,
+    start_at: str | None,
+) -> None:
+    """Show how a run would fit this machine (or a real --target): scale, speedup, weights,
+    schedule. Sends nothing."""
+    loaded = load_scenario(scenario, variant)
+    options = dataclasses.replace(
+        _run_options(budget_rps, speedup, scale, duration, seed),
+        target=_target(loaded, target_url, allow_remote, allow_attack),
+        start_at=_event_time(start_at, loaded, "--start-at"),
+    )
+    console.print(PlanView(plan_for(loaded, options)))
 
 
 def _show_run(report: RunReport) -> tuple[RunReport, Outcome]:

@@ -81,3 +81,45 @@ def test_session_timeout_covers_the_coalesced_ping_cadence() -> None:
     assert slow.session_timeout_s == scenario.platform.ping_timeout
     assert fast.session_timeout_s >= 2 * fast.ping.wall_interval_s * fast.speedup
     assert any("expire" in reason for reason in fast.reasons)
+
+
+def test_a_real_target_runs_in_real_time_at_the_clients_own_cadence() -> None:
+    scenario = load_scenario("scenarios/trump_space.yaml").scenario
+    client = scenario.audience.client
+    plan = make_plan(scenario, real_time=True, start_at=2400.0, duration_s=300.0)
+    assert plan.mode == "target"
+    assert (plan.speedup, plan.t_begin, plan.t_end, plan.wall_duration_s) == (
+        1.0,
+        2400.0,
+        2700.0,
+        300.0,
+    )
+    # no coalescing: every request is one real request, standing for 1/scale event requests
+    for cadence in (plan.metadata_poll, plan.playlist_poll, plan.ping):
+        assert cadence.weight == pytest.approx(plan.listener_weight)
+        assert cadence.wall_interval_s == cadence.event_interval_s
+    assert plan.metadata_poll.wall_interval_s == client.metadata_poll_interval
+    assert plan.expected_peak_rps == pytest.approx(plan.budget_rps, rel=1e-6)
+    assert all(2400.0 <= t < 2700.0 for t in plan.arrivals)
+    assert any("real time" in r for r in plan.reasons)
+
+
+def test_a_real_target_without_duration_takes_max_wall_from_the_window_start() -> None:
+    scenario = small_scenario()
+    plan = make_plan(scenario, real_time=True)
+    assert plan.t_begin == scenario.window.start
+    assert plan.t_end == scenario.window.start + scenario.simulation.max_wall
+    assert make_plan(scenario).mode == "stub"
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ({"real_time": True, "speedup": 2.0}, "must be 1"),
+        ({"real_time": True, "start_at": 86_400.0}, "outside the scenario's window"),
+        ({"start_at": 0.0}, "applies to a real target"),
+    ],
+)
+def test_real_time_options_are_checked(options: dict[str, float], message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        make_plan(small_scenario(), **options)  # type: ignore[arg-type]

@@ -49,7 +49,7 @@ import math
 from collections.abc import Sequence
 
 # The evaluator's own horizon, so both agree on whether a window was cut short.
-from simspace.gates.evaluate import GateVerdict, _observed_until
+from simspace.gates.evaluate import GateVerdict, holds, observed_until
 from simspace.report.verdicts import Unit, format_value
 from simspace.results.model import RunResult
 from simspace.scenario.facts import GATE_UNITS, Gate
@@ -80,7 +80,7 @@ def beyond_recovery(
     window = gate.window
     start, end = (window.start, window.end) if window else (result.plan.t_begin, result.plan.t_end)
     closes_at = _closes_at(gate.metric, result, end)
-    if closes_at + settle_s > now_t or _observed_until(result) < end:
+    if closes_at + settle_s > now_t or observed_until(result) < end:
         return None
     if gate.metric in _COHORT:
         return _cohort(gate, verdict, result, start, end)
@@ -107,15 +107,6 @@ def first_beyond_recovery(
     return None
 
 
-def _holds(value: float, op: str, threshold: float) -> bool:
-    return {
-        "<": value < threshold,
-        "<=": value <= threshold,
-        ">": value > threshold,
-        ">=": value >= threshold,
-    }[op]
-
-
 def _when(t: float) -> str:
     return format_value("event_time", t)
 
@@ -137,7 +128,7 @@ def _start_delay(gate: Gate, verdict: GateVerdict, observed: float, settled_t: f
         return None  # not live yet: the delay can still grow past the threshold
     # Not live by the result's horizon; trust only what has settled.
     sure = min(observed, settled_t)
-    if _holds(sure, gate.op, gate.value):
+    if holds(sure, gate.op, gate.value):
         return None
     return _say(gate, verdict, f"the first Space was still not live at {_when(sure)}")
 
@@ -176,23 +167,23 @@ def _cohort(
     metric, upper = gate.metric, gate.op in _UPPER
     if metric == "join_success_ratio" and not upper:
         best = heard_max / arrived
-        if _holds(best, gate.op, gate.value):
+        if holds(best, gate.op, gate.value):
             return None
         what = f"at most {_show(gate, best)} even if everyone still waiting hears audio"
         return _say(gate, verdict, what)
     if metric == "join_success_ratio":
         ratio = heard / arrived
-        if _holds(ratio, gate.op, gate.value):
+        if holds(ratio, gate.op, gate.value):
             return None
         return _say(gate, verdict, f"already {_show(gate, ratio)}, and it only grows")
     if metric == "gave_up_ratio" and upper:
         ratio = gave_up / arrived
-        if _holds(ratio, gate.op, gate.value):
+        if holds(ratio, gate.op, gate.value):
             return None
         return _say(gate, verdict, f"already {_show(gate, ratio)}, and give-ups only grow")
     if metric == "stall_ratio" and upper and heard_max > 0:
         least = stalls / heard_max
-        if _holds(least, gate.op, gate.value):
+        if holds(least, gate.op, gate.value):
             return None
         what = f"at least {_show(gate, least)} even if everyone still waiting hears audio"
         return _say(gate, verdict, f"{what} without a stall")

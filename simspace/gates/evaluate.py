@@ -73,7 +73,7 @@ def evaluate_gates(
     return [_verdict(gate, result, begin, end) for gate in gates]
 
 
-def _observed_until(result: RunResult) -> float:
+def observed_until(result: RunResult) -> float:
     end = result.plan.t_end
     if result.status != "completed" and result.observed_until is not None:
         end = min(end, result.observed_until)
@@ -89,7 +89,7 @@ def _verdict(gate: Gate, result: RunResult, begin: float, end: float) -> GateVer
     elif seen.at_least:
         status = _judge_lower_bound(gate, seen.value)
     else:
-        status = "passed" if _holds(seen.value, gate.op, gate.value) else "failed"
+        status = "passed" if holds(seen.value, gate.op, gate.value) else "failed"
     scope = _scope_text(gate, begin, end)
     return GateVerdict(
         id=gate.id,
@@ -110,7 +110,7 @@ def _verdict(gate: Gate, result: RunResult, begin: float, end: float) -> GateVer
     )
 
 
-def _holds(value: float, op: str, threshold: float) -> bool:
+def holds(value: float, op: str, threshold: float) -> bool:
     return {
         "<": value < threshold,
         "<=": value <= threshold,
@@ -122,8 +122,8 @@ def _holds(value: float, op: str, threshold: float) -> bool:
 def _judge_lower_bound(gate: Gate, value: float) -> GateStatus:
     """The true value is `value` or more: decided only when every such value agrees."""
     if gate.op in (">", ">="):
-        return "passed" if _holds(value, gate.op, gate.value) else "not_observable"
-    return "not_observable" if _holds(value, gate.op, gate.value) else "failed"
+        return "passed" if holds(value, gate.op, gate.value) else "not_observable"
+    return "not_observable" if holds(value, gate.op, gate.value) else "failed"
 
 
 def _when(t: float) -> str:
@@ -165,7 +165,7 @@ def _clip(gate: Gate, result: RunResult) -> tuple[EventWindow | None, str]:
     window = gate.window
     if window is None:
         return None, ""
-    begin, until = result.plan.t_begin, _observed_until(result)
+    begin, until = result.plan.t_begin, observed_until(result)
     start, end = max(window.start, begin), min(window.end, until)
     if end <= start:
         return None, (
@@ -195,7 +195,7 @@ def _start_delay(result: RunResult) -> _Seen:
     delay = result.metrics.start_delay_s
     if delay is not None:
         return _Seen(delay)
-    until = _observed_until(result)
+    until = observed_until(result)
     if not result.spaces:
         if result.observed_until is None:  # no timeline either: the server's records are missing
             return _Seen(None, "the server recorded no Space")
