@@ -519,3 +519,27 @@ def test_build_result_records_each_space_series_and_how_far_the_timeline_got() -
     assert result.listeners.t[:4] == [0.0, 60.0, 120.0, 180.0]
     assert [s.listeners[:4] for s in result.spaces] == [[10, 20, 0, 0], [0, 5, 7, 0]]
     assert result.listeners.concurrent[:3] == [10.0, 25.0, 7.0]
+
+
+# real targets (--target): only what our listeners saw applies
+
+
+def test_against_a_real_target_platform_facts_do_not_apply() -> None:
+    from simspace.report.observe import NOT_FOR_TARGETS  # noqa: PLC0415
+    from simspace.target import Target  # noqa: PLC0415
+
+    target = Target(url="http://127.0.0.1:8080/live.m3u8", origin="http://127.0.0.1:8080",
+                    playlist_url="http://127.0.0.1:8080/live.m3u8", join_api="none",
+                    addresses=["127.0.0.1"], loopback=True, allow_remote=False,
+                    allow_attack=False, attacks=False)  # fmt: skip
+    stub = b.result(
+        start_delay_s=41.5 * MIN,
+        spaces=[b.space(1, running_at=41.5 * MIN)],
+        errors_seen={"Details not available": 10.0},
+    )
+    real = stub.model_copy(update={"target": target})
+    seen = {"id": "e", "metric": "error_message_seen", "message": "Details not available"}
+    assert verdict(delay_fact(), stub).verdict == "reproduced"
+    late = verdict(delay_fact(), real)
+    assert (late.verdict, late.reason) == ("not_observable", NOT_FOR_TARGETS)
+    assert verdict(seen, real).verdict == "reproduced"  # what our listeners were shown
