@@ -6,7 +6,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from simspace.gates.abort import first_beyond_recovery
-
 from simspace.gates.evaluate import evaluate_gates
 from simspace.results.model import RunResult
 from simspace.scenario.facts import Gate
