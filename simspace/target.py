@@ -15,7 +15,7 @@ import ipaddress
 import socket
 from collections.abc import Callable, Sequence
 from typing import Literal
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import SplitResult, urljoin, urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -71,10 +71,9 @@ def resolve_target(
         raise UsageError(
             f"--target {url!r}: expected an http(s) URL, e.g. http://127.0.0.1:8080/live.m3u8"
         )
-    try:
-        port = parts.port or (443 if parts.scheme == "https" else 80)
-    except ValueError:
-        raise UsageError(f"--target {url!r}: bad port") from None
+    origin = _origin(parts)
+    if origin is None:
+        raise UsageError(f"--target {url!r}: bad port")
     host = parts.hostname
     try:
         addresses = sorted(set(resolver(host)))
@@ -94,8 +93,6 @@ def resolve_target(
             f"--target {url!r}: the scenario has attacks and {host} is not loopback; attack "
             "traffic against another machine needs --allow-attack as well as --allow-remote"
         )
-    netloc = f"[{host}]" if ":" in host else host
-    origin = f"{parts.scheme}://{netloc}:{port}"
     playlist_url: str | None = None
     if shape.join_api == "none":
         if parts.path.endswith(".m3u8"):
@@ -124,16 +121,20 @@ def url_allowed(target: Target, url: str) -> bool:
     """May a listener follow `url` (found in a playlist or an API answer)? No DNS here: a host
     name on another origin counts as remote unless it is `localhost`."""
     parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
+    origin = _origin(parts) if parts.scheme in ("http", "https") else None
+    if origin is None or not parts.hostname:
         return False
+    if origin == target.origin or target.allow_remote:
+        return True
+    return parts.hostname == "localhost" or _is_loopback(parts.hostname)
+
+
+def _origin(parts: SplitResult) -> str | None:
+    """`scheme://host:port` with the default port filled in; None for a bad port."""
     try:
         port = parts.port or (443 if parts.scheme == "https" else 80)
     except ValueError:
-        return False
-    host = parts.hostname
+        return None
+    host = parts.hostname or ""
     netloc = f"[{host}]" if ":" in host else host
-    if f"{parts.scheme}://{netloc}:{port}" == target.origin:
-        return True
-    if target.allow_remote:
-        return True
-    return host == "localhost" or _is_loopback(host)
+    return f"{parts.scheme}://{netloc}:{port}"
