@@ -24,6 +24,7 @@ from simspace.load.config import LoadConfig
 from simspace.load.listener import Listener
 from simspace.load.recorder import JsonlRecorder
 from simspace.load.target_listener import TargetListener
+from simspace.scenario.platform import Flood
 from simspace.target import Target, url_allowed
 
 CONFIG = LoadConfig.from_env()
@@ -113,23 +114,18 @@ def _listener_script(slot: int, target: Target | None) -> Script:
     ).script()  # fmt: skip
 
 
-def _attack_urls(target: Target) -> list[str]:
+def _attack_url(flood: Flood, target: Target) -> str:
+    """What a flood requests: its own path, else the live playlist (cdn) or the live-Space API."""
+    if flood.path:
+        return target.origin + flood.path
     live = target.origin + "/api/spaces/live"
-    return [
-        target.origin + flood.path
-        if flood.path
-        else (target.playlist_url or live)
-        if flood.tier == "cdn"
-        else live
-        for flood in CONFIG.attacks
-    ]
+    return (target.playlist_url or live) if flood.tier == "cdn" else live
 
 
-ATTACKERS: list[FloodShare] = (
-    flood_shares(CONFIG.attacks, PLAN.population_scale, _attack_urls(TARGET))
-    if TARGET is not None
-    else []
-)
+ATTACKERS: list[FloodShare] = []
+if TARGET is not None:
+    urls = [_attack_url(flood, TARGET) for flood in CONFIG.attacks]
+    ATTACKERS = flood_shares(CONFIG.attacks, PLAN.population_scale, urls)
 
 
 class ListenerUser(FastHttpUser):

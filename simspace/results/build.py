@@ -214,6 +214,8 @@ def build_result(
         )
     if observations.bad_lines:
         warnings.append(f"{observations.bad_lines} unreadable observation lines were skipped")
+    if observed_until is None and resample.t:
+        observed_until = resample.t[-1] + resample.bucket_s
     if not timeline and target is None:
         warnings.append("the server timeline could not be read: server-side series are empty")
 
@@ -280,11 +282,5 @@ def build_result(
         target=target,
         segments=observations.segments.stats(),
         stopped_early=stopped_early,
-        observed_until=(
-            observed_until
-            if observed_until is not None
-            else resample.t[-1] + resample.bucket_s
-            if resample.t
-            else None
-        ),
+        observed_until=observed_until,
     )

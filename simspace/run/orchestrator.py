@@ -111,20 +111,16 @@ async def execute_run(
     finally:
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.remove_signal_handler(sig)
-    status: RunStatus = (
-        "interrupted"
-        if session.interrupted
-        else "failed"
-        if failure
-        else "aborted"
-        if session.stopped_early
-        else "completed"
-    )
+    status: RunStatus = "completed"
+    if session.interrupted:
+        status = "interrupted"
+    elif failure:
+        status = "failed"
+    elif session.stopped_early:
+        status = "aborted"
     if session.stopped_early:
         console.print(f"[red]stopped early[/red]: {session.stopped_early}", soft_wrap=True)
-    result = session.result(
-        status, failure, time.time() - (clock.wall0 - STARTUP_MARGIN_S), final=True
-    )
+    result = session.result(status, failure, time.time() - (clock.wall0 - STARTUP_MARGIN_S))
     write_json(rundir.path("result.json"), result)
     try:
         report = RunReport(rundir.work, loaded.scenario, result, compare(loaded.scenario, result))
@@ -163,13 +159,21 @@ class _RunSession:
         self.stop.set()
 
     def result(
-        self, status: RunStatus, failure: str | None, wall_s: float, final: bool
+        self,
+        status: RunStatus,
+        failure: str | None,
+        wall_s: float,
+        ground_truth: tuple[dict[str, Any], dict[str, Any]] | None = None,
     ) -> RunResult:
-        """What the run observed so far (final: at its end, with the dumps the server left)."""
-        timeline, ledger = self.timeline, self.ledger
-        if final and self.target is None:
-            timeline = timeline or _read_dump(self.rundir.path("timeline.json"))
-            ledger = ledger or _read_dump(self.rundir.path("ledger.json"))
+        """What the run observed: at its end (the server's last answer, else the dumps it left),
+        or mid-run with the `ground_truth` (timeline, ledger) fetched just now."""
+        if ground_truth is not None:
+            timeline, ledger = ground_truth
+        elif self.target is None:
+            timeline = self.timeline or _read_dump(self.rundir.path("timeline.json"))
+            ledger = self.ledger or _read_dump(self.rundir.path("ledger.json"))
+        else:
+            timeline, ledger = {}, {}
         return build_result(
             scenario=self.loaded.scenario,
             variant=self.loaded.variant,
@@ -287,10 +291,13 @@ class _RunSession:
 
     async def _check_gates(self, session: aiohttp.ClientSession, early: EarlyStop) -> str | None:
         """Has a gate failed beyond recovery on what was observed so far?"""
-        if self.target is None:
-            self.timeline = await _get_json(session, self.url + "/_sim/timeline")
-            self.ledger = await _get_json(session, self.url + "/_sim/ledger")
-        partial = self.result("running", None, 0.0, final=False)
+        ground_truth: tuple[dict[str, Any], dict[str, Any]] = ({}, {})
+        if self.target is None:  # kept apart: the final result must not use a stale copy
+            ground_truth = (
+                await _get_json(session, self.url + "/_sim/timeline"),
+                await _get_json(session, self.url + "/_sim/ledger"),
+            )
+        partial = self.result("running", None, 0.0, ground_truth)
         return early.reason(partial, partial.observed_until or self.clock.now())
 
 
