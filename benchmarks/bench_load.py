@@ -26,9 +26,9 @@ import psutil
 
 from simspace.clock import EventClock
 from simspace.load import LOCUSTFILE
-from simspace.load.config import CONFIG_ENV, LoadConfig
 from simspace.plan import make_plan
 from simspace.scenario.loader import load_scenario
+from simspace.wire.load_config import CONFIG_ENV, LoadConfig
 
 HERE = Path(__file__).resolve().parent
 SCENARIO = HERE / "data" / "bench_space.yaml"

@@ -4,6 +4,6 @@ from __future__ import annotations
 
 import sys
 
-from simspace.cli import main
+from simspace.cli.main import main
 
 sys.exit(main())

@@ -173,6 +173,15 @@ def format_count(count: float) -> str:
     return format(Decimal(repr(count)), "f")  # never an exponent, which counts do not accept
 
 
+def format_approx_count(count: float) -> str:
+    """A count for reading, to three significant digits: `972k`, `1.3M`, `18.6k`, `42`, `0.5`."""
+    rounded = float(f"{count:.3g}")
+    for suffix, factor in (("B", 1e9), ("M", 1e6), ("k", 1e3)):
+        if abs(rounded) >= factor:
+            return f"{rounded / factor:g}{suffix}"
+    return f"{rounded:g}"
+
+
 def parse_ratio(value: object) -> float:
     """`2.5%` or a plain fraction like 0.025 -> a fraction in [0, 1]."""
     number = _plain_number(value)

@@ -9,8 +9,8 @@ from typing import Any
 
 import yaml
 
-from simspace.gates import parse_gates
-from simspace.gates.parse import GateContext
+from simspace.judge.gates import parse_gates
+from simspace.judge.gates.parse import GateContext
 from simspace.scenario.loader import load_scenario
 
 ROOT = Path(__file__).resolve().parents[1]

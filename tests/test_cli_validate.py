@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from simspace import __version__
-from simspace.cli import main
+from simspace.cli.main import main
 
 ROOT = Path(__file__).parents[1]
 TRUMP = ROOT / "scenarios" / "trump_space.yaml"

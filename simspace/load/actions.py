@@ -12,7 +12,7 @@ from collections.abc import Generator
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-Tier = Literal["api", "cdn", "attack"]
+from simspace.wire.observations import RequestTier as Tier
 
 
 @dataclass(frozen=True)

@@ -13,11 +13,10 @@ import math
 from dataclasses import dataclass
 
 from simspace.clock import Clock
-from simspace.load.actions import Call, Script, Tier, Wait
+from simspace.load.actions import Call, Script, Wait
 from simspace.scenario.platform import Flood
+from simspace.wire.observations import ATTACK_TIER
 
-ATTACK_TIER: Tier = "attack"
-"""Recorder tier of attack requests: kept apart from the listeners' own error ratios."""
 MAX_USERS_PER_FLOOD = 50
 RATE_PER_USER_RPS = 20.0
 

@@ -12,13 +12,14 @@ import random
 import re
 from collections.abc import Generator
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Protocol, Unpack
 
 from simspace.clock import Clock
 from simspace.load.actions import Call, Reply, Script, Wait
 from simspace.load.policy import backoff_s, retryable
 from simspace.plan import Plan
 from simspace.scenario.audience import ClientPolicy
+from simspace.wire.observations import ListenerState, RequestTier, SpeakerState, StateDetails
 
 _MEDIA_SEQUENCE = re.compile(rb"#EXT-X-MEDIA-SEQUENCE:(\d+)")
 
@@ -26,9 +27,16 @@ _MEDIA_SEQUENCE = re.compile(rb"#EXT-X-MEDIA-SEQUENCE:(\d+)")
 class Recorder(Protocol):
     """Where observations go (a file per load process in a run; a list in tests)."""
 
-    def state(self, t: float, listener: int, kind: str, weight: float, **extra: object) -> None: ...
+    def state(
+        self,
+        t: float,
+        listener: int,
+        kind: ListenerState | SpeakerState,
+        weight: float,
+        details: StateDetails | None = None,
+    ) -> None: ...
 
-    def failure(self, t: float, tier: str, message: str, weight: float) -> None: ...
+    def failure(self, t: float, tier: RequestTier, message: str, weight: float) -> None: ...
 
 
 @dataclass
@@ -222,8 +230,8 @@ class Listener:
             yield Wait(self.clock.now() + backoff_s(policy, attempt, self.rng))
         return reply
 
-    def _state(self, kind: str, **extra: object) -> None:
-        self.recorder.state(self.clock.now(), self.ident, kind, self.plan.listener_weight, **extra)
+    def _state(self, kind: ListenerState, **details: Unpack[StateDetails]) -> None:
+        self.recorder.state(self.clock.now(), self.ident, kind, self.plan.listener_weight, details)
 
 
 def _metadata(reply: Reply) -> dict[str, object]:

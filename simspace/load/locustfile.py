@@ -20,12 +20,12 @@ from locust import FastHttpUser, LoadTestShape, events, task
 from simspace.audience_math import sample_listening_s
 from simspace.load.actions import Call, Reply, Script, Wait
 from simspace.load.attacker import FloodShare, flood_shares
-from simspace.load.config import LoadConfig
 from simspace.load.listener import Listener
 from simspace.load.recorder import JsonlRecorder
 from simspace.load.target_listener import TargetListener
 from simspace.scenario.platform import Flood
 from simspace.target import Target, url_allowed
+from simspace.wire.load_config import LoadConfig
 
 CONFIG = LoadConfig.from_env()
 CLOCK = CONFIG.clock

@@ -1,41 +1,28 @@
-"""Observations written by a load process as they happen: one JSON line per listener state change,
-and failures and requests aggregated per event-time bucket (bounded, never one line per request).
-
-Line kinds: {"k": "state", "t", "id", "kind", "w", ...extra}, {"k": "fail", "t", "tier", "msg",
-"n", "w"}, {"k": "req", "t", "tier", "ok_n", "fail_n", "ok_w", "fail_w"}, and against a real
-target {"k": "seg", "t", "n", "fail_n", "slow_n", "dl_sum", "dl_bins", "ratio_bins"}: segment
-downloads (n ok, fail_n failed, slow_n ok but slower than the audio they carry, dl_sum the ok
-downloads' seconds) with histograms {"<bin>": count} of ok downloads' seconds and of download
-seconds per second of audio, in the log-spaced bins of `segment_bin`.
-"""
+"""Observations written by a load process as they happen, in the line format of
+`simspace.wire.observations`: a line per listener state change, and failures, requests and
+segment downloads aggregated per event-time bucket (bounded, never one line per request)."""
 
 from __future__ import annotations
 
-import json
 import math
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
-SEGMENT_BIN_FLOOR = 1e-4
-"""Values at or below this share bin 0: 0.1 ms, or 10,000 times faster than real time."""
-SEGMENT_BIN_GROWTH = 1.05
-"""Each bin is 5% wider than the one below: percentiles read from bins are within 5%."""
-_SEGMENT_BIN_CEILING = 1e6  # keeps a runaway (or infinite) value in a finite bin
-
-
-def segment_bin(value: float) -> int:
-    """The log-spaced histogram bin of a download time (s) or a download/duration ratio."""
-    if not value > SEGMENT_BIN_FLOOR:  # also NaN
-        return 0
-    scaled = min(value, _SEGMENT_BIN_CEILING) / SEGMENT_BIN_FLOOR
-    return math.floor(math.log(scaled) / math.log(SEGMENT_BIN_GROWTH))
-
-
-def segment_bin_value(index: int) -> float:
-    """A bin's representative value: its geometric middle (lower edge * sqrt(growth))."""
-    return SEGMENT_BIN_FLOOR * SEGMENT_BIN_GROWTH**index * math.sqrt(SEGMENT_BIN_GROWTH)
+from simspace.wire.observations import (
+    FailureLine,
+    ListenerState,
+    RequestLine,
+    RequestTier,
+    SegmentLine,
+    SpeakerState,
+    StateDetails,
+    StateLine,
+    encode_line,
+    observation_file,
+    segment_bin,
+)
 
 
 @dataclass
@@ -47,17 +34,16 @@ class _SegmentBucket:
     download_bins: dict[int, int] = field(default_factory=dict)
     ratio_bins: dict[int, int] = field(default_factory=dict)
 
-    def line(self, t: float) -> dict[str, object]:
-        return {
-            "k": "seg",
-            "t": t,
-            "n": self.ok_n,
-            "fail_n": self.fail_n,
-            "slow_n": self.slow_n,
-            "dl_sum": self.download_sum_s,
-            "dl_bins": {str(b): n for b, n in sorted(self.download_bins.items())},
-            "ratio_bins": {str(b): n for b, n in sorted(self.ratio_bins.items())},
-        }
+    def line(self, t: float) -> SegmentLine:
+        return SegmentLine(
+            t=t,
+            n=self.ok_n,
+            fail_n=self.fail_n,
+            slow_n=self.slow_n,
+            dl_sum=self.download_sum_s,
+            dl_bins=dict(sorted(self.download_bins.items())),
+            ratio_bins=dict(sorted(self.ratio_bins.items())),
+        )
 
 
 class JsonlRecorder:
@@ -70,8 +56,8 @@ class JsonlRecorder:
         self._pid = -1
         self._file: IO[str] | None = None
         self._bucket_s = bucket_s
-        self._failures: dict[tuple[float, str, str], list[float]] = {}
-        self._requests: dict[tuple[float, str], list[float]] = {}
+        self._failures: dict[tuple[float, RequestTier, str], list[float]] = {}
+        self._requests: dict[tuple[float, RequestTier], list[float]] = {}
         self._segments: dict[float, _SegmentBucket] = {}
 
     def _out(self) -> IO[str]:
@@ -79,24 +65,31 @@ class JsonlRecorder:
             self._pid = os.getpid()
             # a fork's copy belongs to the parent
             self._failures, self._requests, self._segments = {}, {}, {}
-            path = self._directory / f"observations-{self._pid}.jsonl"
+            path = observation_file(self._directory, self._pid)
             self._file = path.open("a", encoding="utf-8", buffering=1)
         return self._file
 
     def _bucket(self, t: float) -> float:
         return math.floor(t / self._bucket_s) * self._bucket_s
 
-    def state(self, t: float, listener: int, kind: str, weight: float, **extra: object) -> None:
-        line = {"k": "state", "t": round(t, 3), "id": listener, "kind": kind, "w": weight}
-        self._out().write(json.dumps({**line, **extra}) + "\n")
+    def state(
+        self,
+        t: float,
+        listener: int,
+        kind: ListenerState | SpeakerState,
+        weight: float,
+        details: StateDetails | None = None,
+    ) -> None:
+        line = StateLine(t=round(t, 3), id=listener, kind=kind, w=weight, **(details or {}))
+        self._out().write(encode_line(line))
 
-    def failure(self, t: float, tier: str, message: str, weight: float) -> None:
+    def failure(self, t: float, tier: RequestTier, message: str, weight: float) -> None:
         self._out()
         entry = self._failures.setdefault((self._bucket(t), tier, message[:200]), [0.0, 0.0])
         entry[0] += 1
         entry[1] += weight
 
-    def request(self, t: float, tier: str, ok: bool, weight: float) -> None:
+    def request(self, t: float, tier: RequestTier, ok: bool, weight: float) -> None:
         self._out()
         entry = self._requests.setdefault((self._bucket(t), tier), [0.0, 0.0, 0.0, 0.0])
         entry[0 if ok else 1] += 1
@@ -123,14 +116,12 @@ class JsonlRecorder:
     def flush(self) -> None:
         out = self._out()
         for (t, tier, msg), (n, w) in self._failures.items():
-            line = {"k": "fail", "t": t, "tier": tier, "msg": msg, "n": n, "w": w}
-            out.write(json.dumps(line) + "\n")
+            out.write(encode_line(FailureLine(t=t, tier=tier, msg=msg, n=n, w=w)))
         for (t, tier), (ok_n, fail_n, ok_w, fail_w) in self._requests.items():
-            line = {"k": "req", "t": t, "tier": tier, "ok_n": ok_n, "fail_n": fail_n,
-                    "ok_w": ok_w, "fail_w": fail_w}  # fmt: skip
-            out.write(json.dumps(line) + "\n")
+            line = RequestLine(t=t, tier=tier, ok_n=ok_n, fail_n=fail_n, ok_w=ok_w, fail_w=fail_w)
+            out.write(encode_line(line))
         for t, bucket in self._segments.items():
-            out.write(json.dumps(bucket.line(t)) + "\n")
+            out.write(encode_line(bucket.line(t)))
         self._failures.clear()
         self._requests.clear()
         self._segments.clear()

@@ -11,6 +11,7 @@ from simspace.load.actions import Call, Script, Wait
 from simspace.load.listener import Recorder
 from simspace.load.policy import backoff_s
 from simspace.scenario.audience import ClientPolicy
+from simspace.wire.observations import StateDetails
 
 SPEAKER_WEIGHT = 1.0  # one person, one request
 MIN_WALL_RETRY_S = 0.25
@@ -45,8 +46,8 @@ class Speaker:
                 ok = reply is not None and reply.ok
                 if ok:
                     published.add(space_id)
-                    self.recorder.state(self.clock.now(), -1, "published", 0.0,
-                                        speaker=self.ident, space=space_id)  # fmt: skip
+                    details: StateDetails = {"speaker": self.ident, "space": space_id}
+                    self.recorder.state(self.clock.now(), -1, "published", 0.0, details)
                 elif reply is not None:
                     self.recorder.failure(self.clock.now(), "api", reply.error_message(), 1.0)
             failures = 0 if ok else failures + 1

@@ -3,12 +3,12 @@ console table, a JUnit file and a self-contained offline HTML report."""
 
 from __future__ import annotations
 
-from simspace.report.compare import compare
+from simspace.judge.facts.compare import compare
+from simspace.judge.verdicts import Comparison, FactVerdict
 from simspace.report.console import VerdictTable
-from simspace.report.html import render_report
+from simspace.report.html.page import render_report
 from simspace.report.junit import junit_xml
 from simspace.report.outputs import RunReport, load_run, write_run_reports
-from simspace.report.verdicts import Comparison, FactVerdict
 
 __all__ = [
     "Comparison",

@@ -1,22 +1,19 @@
 """Gates as the reporter shows them: a console table, JUnit test cases (`classname="gates"`) and
-the HTML report's "Gates" section. The verdicts themselves come from `simspace.gates`."""
+the HTML report's "Gates" section. The verdicts themselves come from `simspace.judge.gates`."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from html import escape
-from typing import TYPE_CHECKING
 
 from rich import box
 from rich.console import Console, ConsoleOptions, RenderResult
 from rich.table import Table
 from rich.text import Text
 
+from simspace.judge.gates import GateVerdict, Outcome
+from simspace.judge.verdicts import format_value
 from simspace.report.junit import JUnitCase
-from simspace.report.verdicts import format_value
-
-if TYPE_CHECKING:  # simspace.gates imports the reporter's formatting: no import cycle at runtime
-    from simspace.gates import GateVerdict, Outcome
 
 GATE_STYLE = {"passed": "green", "failed": "red", "not_observable": "yellow"}
 GATE_LABEL = {"passed": "passed", "failed": "failed", "not_observable": "not observable"}

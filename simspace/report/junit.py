@@ -18,8 +18,8 @@ import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from simspace.report.console import summary_line, verdict_line
-from simspace.report.verdicts import Comparison, FactVerdict, format_value
+from simspace.judge.verdicts import Comparison, FactVerdict, format_value
+from simspace.judge.wording import summary_line, verdict_line
 
 
 @dataclass(frozen=True)

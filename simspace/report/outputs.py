@@ -6,23 +6,20 @@ from __future__ import annotations
 import shlex
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 
 from simspace import units
 from simspace.errors import UsageError
-from simspace.report.compare import compare
+from simspace.fileio import write_atomic, write_json
+from simspace.judge.facts.compare import compare
+from simspace.judge.gates import Outcome, judge_outcome
+from simspace.judge.verdicts import Comparison
 from simspace.report.gates_view import gate_case
-from simspace.report.html import render_report
+from simspace.report.html.page import render_report
 from simspace.report.junit import junit_xml
-from simspace.report.verdicts import Comparison
 from simspace.results.model import RunResult
-from simspace.run.rundir import write_atomic, write_json
 from simspace.scenario.model import Scenario
-
-if TYPE_CHECKING:
-    from simspace.gates import Outcome
 
 REPORT_FILES = ("comparison.json", "gates.json", "report.html", "junit.xml")
 
@@ -38,10 +35,6 @@ class RunReport:
 
     def outcome(self) -> Outcome:
         """The scenario's gates on this run, and whether it met its expectation."""
-        # Imported here: simspace.gates uses the reporter's formatting, and this module is
-        # loaded by simspace.report's __init__, so a module-level import would be a cycle.
-        from simspace.gates import judge_outcome  # noqa: PLC0415
-
         s = self.scenario
         return judge_outcome(s.gates, self.result, self.comparison, bounds=s.window)
 

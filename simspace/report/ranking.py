@@ -13,9 +13,9 @@ from pydantic import BaseModel, ConfigDict
 from rich.console import Console, ConsoleOptions, RenderResult
 from rich.table import Table
 
-from simspace.report.html import CSS
+from simspace.judge.verdicts import Verdict
+from simspace.report.html.page import CSS
 from simspace.report.outputs import RunReport
-from simspace.report.verdicts import Verdict
 
 _STYLE = {
     "reproduced": "green",

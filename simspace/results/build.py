@@ -8,7 +8,6 @@ import math
 import statistics
 from typing import Any
 
-from simspace.load.attacker import ATTACK_TIER
 from simspace.plan import Plan
 from simspace.results.model import (
     MAX_TTFA_SAMPLES,
@@ -28,6 +27,7 @@ from simspace.results.model import (
 from simspace.results.observations import Observations
 from simspace.scenario.model import Scenario
 from simspace.target import Target
+from simspace.wire.observations import ATTACK_TIER
 
 MAX_POINTS = 600
 CPU_WARNING_PERCENT = 75.0

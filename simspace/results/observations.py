@@ -6,16 +6,24 @@ errors seen, request outcomes per tier. Merging several processes' files is just
 from __future__ import annotations
 
 import bisect
-import json
 import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from simspace.results.segments import SegmentTally
+from simspace.wire.observations import (
+    FILE_GLOB,
+    FailureLine,
+    ListenerState,
+    RequestLine,
+    RequestTier,
+    StateLine,
+    decode_line,
+)
 
 # Which series a listener counts in after each recorded state.
-_PRESENCE = {
+_PRESENCE: dict[ListenerState, str] = {
     "arrived": "waiting",
     "waiting": "waiting",
     "joining": "waiting",
@@ -49,10 +57,10 @@ class Observations:
     waited_s: list[float] = field(default_factory=list)
     stall_s: list[float] = field(default_factory=list)
     counts: dict[str, float] = field(default_factory=lambda: defaultdict(float))  # weighted
-    failures: dict[tuple[float, str, str], float] = field(
+    failures: dict[tuple[float, RequestTier, str], float] = field(
         default_factory=lambda: defaultdict(float)
     )
-    requests: dict[tuple[float, str], list[float]] = field(default_factory=dict)
+    requests: dict[tuple[float, RequestTier], list[float]] = field(default_factory=dict)
     published: list[tuple[float, str, str]] = field(default_factory=list)  # (t, speaker, space)
     timed: dict[str, list[tuple[float, float]]] = field(
         default_factory=lambda: defaultdict(list)
@@ -60,35 +68,30 @@ class Observations:
     segments: SegmentTally = field(default_factory=SegmentTally)
     bad_lines: int = 0
 
-    def add_line(self, line: str) -> None:
+    def add_line(self, line: str | bytes) -> None:
         try:
-            record = json.loads(line)
-            kind = record["k"]
-            t = float(record["t"])
-        except (ValueError, KeyError, TypeError):
+            record = decode_line(line)
+        except ValueError:
             self.bad_lines += 1
             return
-        if kind == "state":
-            self._state(t, record)
-        elif kind == "fail":
-            self.failures[(t, str(record["tier"]), str(record["msg"]))] += float(record["w"])
-        elif kind == "req":
-            entry = self.requests.setdefault((t, str(record["tier"])), [0.0, 0.0, 0.0, 0.0])
-            for i, key in enumerate(("ok_n", "fail_n", "ok_w", "fail_w")):
-                entry[i] += float(record.get(key, 0.0))
-        elif kind == "seg":
+        if isinstance(record, StateLine):
+            self._state(record)
+        elif isinstance(record, FailureLine):
+            self.failures[(record.t, record.tier, record.msg)] += record.w
+        elif isinstance(record, RequestLine):
+            entry = self.requests.setdefault((record.t, record.tier), [0.0, 0.0, 0.0, 0.0])
+            for i, value in enumerate((record.ok_n, record.fail_n, record.ok_w, record.fail_w)):
+                entry[i] += value
+        else:
             self.segments.add(record)
 
-    def _state(self, t: float, record: dict[str, object]) -> None:
-        state = str(record.get("kind"))
-        weight = float(record.get("w", 0.0))  # type: ignore[arg-type]
+    def _state(self, record: StateLine) -> None:
+        t, state, weight = record.t, record.kind, record.w
         if state == "published":
-            self.published.append((t, str(record.get("speaker")), str(record.get("space"))))
+            self.published.append((t, str(record.speaker), str(record.space)))
             return
-        ident = int(record.get("id", -1))  # type: ignore[call-overload]
-        track = self.listeners.setdefault(ident, ListenerTrack(weight))
-        if state in _PRESENCE:
-            track.changes.append((t, _PRESENCE[state]))
+        track = self.listeners.setdefault(record.id, ListenerTrack(weight))
+        track.changes.append((t, _PRESENCE[state]))
         if state == "arrived" and track.arrived_at is None:
             track.arrived_at = t
         elif state == "gave_up":
@@ -99,10 +102,10 @@ class Observations:
         if state in ("gave_up", "booted", "left", "space_ended"):
             self.timed[state].append((t, weight))
         if state == "playing":
-            self.ttfa_s.append((t, float(record.get("ttfa_s", 0.0))))  # type: ignore[arg-type]
-            self.waited_s.append(float(record.get("waited_s", 0.0)))  # type: ignore[arg-type]
+            self.ttfa_s.append((t, record.ttfa_s or 0.0))
+            self.waited_s.append(record.waited_s or 0.0)
         elif state == "stall":
-            self.stall_s.append(float(record.get("stall_s", 0.0)))  # type: ignore[arg-type]
+            self.stall_s.append(record.stall_s or 0.0)
 
     def heard_audio(self) -> float:
         """Event-scale listeners who heard any audio (each simulated listener once)."""
@@ -172,7 +175,7 @@ class ObservationReader:
         self._offsets: dict[Path, int] = {}
 
     def poll(self) -> Observations:
-        for path in sorted(self.directory.glob("observations-*.jsonl")):
+        for path in sorted(self.directory.glob(FILE_GLOB)):
             offset = self._offsets.get(path, 0)
             with path.open("rb") as handle:
                 handle.seek(offset)
@@ -180,6 +183,6 @@ class ObservationReader:
             end = chunk.rfind(b"\n") + 1
             for raw in chunk[:end].splitlines():
                 if raw.strip():
-                    self.observations.add_line(raw.decode("utf-8", "replace"))
+                    self.observations.add_line(raw)
             self._offsets[path] = offset + end
         return self.observations

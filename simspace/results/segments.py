@@ -1,7 +1,7 @@
 """Segment downloads against a real target: how long each took, against how long it plays.
 
-The load processes write one aggregate line per time bucket (`{"k": "seg", ...}`, see
-simspace/load/recorder.py) with log-spaced histograms (5% wide bins), so percentiles here are
+The load processes write one aggregate line per time bucket (`SegmentLine` of
+`simspace.wire.observations`) with log-spaced histograms (5% wide bins), so percentiles here are
 accurate to within a bin, whatever the number of downloads.
 """
 
@@ -9,10 +9,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any
 
-from simspace.load.recorder import segment_bin_value
 from simspace.results.model import SegmentStats
+from simspace.wire.observations import SegmentLine, segment_bin_value
 
 
 @dataclass
@@ -26,14 +25,15 @@ class SegmentTally:
     download_bins: dict[int, int] = field(default_factory=lambda: defaultdict(int))
     ratio_bins: dict[int, int] = field(default_factory=lambda: defaultdict(int))
 
-    def add(self, record: dict[str, Any]) -> None:
-        self.downloads += int(record.get("n", 0))
-        self.failed += int(record.get("fail_n", 0))
-        self.slow += int(record.get("slow_n", 0))
-        self.download_sum_s += float(record.get("dl_sum", 0.0))
-        for key, bins in (("dl_bins", self.download_bins), ("ratio_bins", self.ratio_bins)):
-            for b, count in (record.get(key) or {}).items():
-                bins[int(b)] += int(count)
+    def add(self, record: SegmentLine) -> None:
+        self.downloads += record.n
+        self.failed += record.fail_n
+        self.slow += record.slow_n
+        self.download_sum_s += record.dl_sum
+        for b, count in record.dl_bins.items():
+            self.download_bins[b] += count
+        for b, count in record.ratio_bins.items():
+            self.ratio_bins[b] += count
 
     def stats(self) -> SegmentStats | None:
         if not (self.downloads or self.failed):

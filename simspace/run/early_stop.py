@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from simspace.gates.abort import first_beyond_recovery
-from simspace.gates.evaluate import evaluate_gates
+from simspace.judge.gates.abort import first_beyond_recovery
+from simspace.judge.gates.evaluate import evaluate_gates
 from simspace.results.model import RunResult
 from simspace.scenario.facts import Gate
 from simspace.scenario.model import Scenario

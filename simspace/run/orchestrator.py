@@ -23,10 +23,10 @@ from rich.live import Live
 
 from simspace.clock import EventClock
 from simspace.errors import RunError, SimspaceError, UsageError
+from simspace.fileio import write_json
+from simspace.judge.facts.compare import compare
 from simspace.load import LOCUSTFILE
-from simspace.load.config import CONFIG_ENV, LoadConfig
 from simspace.plan import Plan, make_plan
-from simspace.report.compare import compare
 from simspace.report.outputs import RunReport, write_run_reports
 from simspace.results.build import build_result
 from simspace.results.model import RunResult, RunStatus
@@ -35,10 +35,11 @@ from simspace.run.early_stop import CHECK_EVERY_WALL_S, EarlyStop
 from simspace.run.monitor import CpuMonitor
 from simspace.run.processes import Child, start_child, wait_for_ready_file
 from simspace.run.progress import ProgressView
-from simspace.run.rundir import RunDirectory, write_json
+from simspace.run.rundir import RunDirectory
 from simspace.run.speakers import run_speakers
 from simspace.scenario.loader import LoadedScenario
 from simspace.target import Target
+from simspace.wire.load_config import CONFIG_ENV, LoadConfig
 
 log = logging.getLogger(__name__)
 STARTUP_MARGIN_S = 4.0  # wall seconds for the server and Locust to start before t_begin

@@ -11,7 +11,7 @@ from rich.console import Console, ConsoleOptions, RenderResult
 from rich.table import Table
 
 from simspace.scenario.model import Scenario
-from simspace.units import format_count, format_offset_s
+from simspace.units import format_approx_count, format_offset_s
 
 
 def event_clock_text(scenario: Scenario, t: float) -> str:
@@ -20,15 +20,6 @@ def event_clock_text(scenario: Scenario, t: float) -> str:
     start = datetime.combine(event.date, event.scheduled_start, tzinfo=ZoneInfo(event.time_zone))
     at = start + timedelta(seconds=t)
     return f"{at:%H:%M:%S %Z} ({format_offset_s(round(t))})"
-
-
-def approx_count(value: float) -> str:
-    """Counts rounded for display: 971758 -> 972k."""
-    if value >= 1e6:
-        return f"{value / 1e6:.2f}M"
-    if value >= 1e4:
-        return f"{value / 1e3:.0f}k"
-    return format_count(round(value))
 
 
 @dataclass
@@ -70,8 +61,8 @@ class ProgressView:
                 rejected = sum(reasons.values()) if isinstance(reasons, dict) else 0.0
                 timeouts = float(tier.get("timeouts", 0.0) or 0.0)
                 parts.append(
-                    f"{name} {util:.0%} util, {approx_count(rejected)} rejected, "
-                    f"{approx_count(timeouts)} timed out"
+                    f"{name} {util:.0%} util, {format_approx_count(rejected)} rejected, "
+                    f"{format_approx_count(timeouts)} timed out"
                 )
         return "; ".join(parts) or "?"
 
@@ -79,9 +70,9 @@ class ProgressView:
         """One plain line for logs and non-terminal consoles."""
         return (
             f"{event_clock_text(self.scenario, self.t)} | space {self._spaces()} | "
-            f"waiting {approx_count(self.presence.get('waiting', 0.0))} "
-            f"listening {approx_count(self.presence.get('listening', 0.0))} "
-            f"gave up {approx_count(self.counts.get('gave_up', 0.0))} | "
+            f"waiting {format_approx_count(self.presence.get('waiting', 0.0))} "
+            f"listening {format_approx_count(self.presence.get('listening', 0.0))} "
+            f"gave up {format_approx_count(self.counts.get('gave_up', 0.0))} | "
             f"{self.requests_per_s:.0f} req/s | {self._tiers()}"
         )
 
@@ -96,10 +87,10 @@ class ProgressView:
         table.add_row("space", self._spaces())
         table.add_row(
             "listeners",
-            f"waiting {approx_count(self.presence.get('waiting', 0.0))}, "
-            f"listening {approx_count(self.presence.get('listening', 0.0))}, "
-            f"gave up {approx_count(self.counts.get('gave_up', 0.0))}, "
-            f"booted {approx_count(self.counts.get('booted', 0.0))}",
+            f"waiting {format_approx_count(self.presence.get('waiting', 0.0))}, "
+            f"listening {format_approx_count(self.presence.get('listening', 0.0))}, "
+            f"gave up {format_approx_count(self.counts.get('gave_up', 0.0))}, "
+            f"booted {format_approx_count(self.counts.get('booted', 0.0))}",
         )
         table.add_row(
             "load",

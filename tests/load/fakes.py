@@ -8,19 +8,27 @@ from dataclasses import dataclass, field
 
 from simspace.clock import FakeClock
 from simspace.load.actions import Call, Reply, Script, Wait
+from simspace.wire.observations import ListenerState, RequestTier, SpeakerState, StateDetails
 
 Responder = Callable[[Call, float], Reply]
 
 
 @dataclass
 class ListRecorder:
-    states: list[tuple[float, int, str, dict[str, object]]] = field(default_factory=list)
+    states: list[tuple[float, int, str, StateDetails]] = field(default_factory=list)
     failures: list[tuple[float, str, str, float]] = field(default_factory=list)
 
-    def state(self, t: float, listener: int, kind: str, weight: float, **extra: object) -> None:
-        self.states.append((t, listener, kind, extra))
+    def state(
+        self,
+        t: float,
+        listener: int,
+        kind: ListenerState | SpeakerState,
+        weight: float,
+        details: StateDetails | None = None,
+    ) -> None:
+        self.states.append((t, listener, kind, details or {}))
 
-    def failure(self, t: float, tier: str, message: str, weight: float) -> None:
+    def failure(self, t: float, tier: RequestTier, message: str, weight: float) -> None:
         self.failures.append((t, tier, message, weight))
 
     def kinds(self) -> list[str]:

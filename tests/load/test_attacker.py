@@ -8,8 +8,9 @@ import pytest
 
 from simspace.clock import FakeClock
 from simspace.load.actions import Call, Reply, Wait
-from simspace.load.attacker import ATTACK_TIER, MAX_USERS_PER_FLOOD, flood_shares, flood_users
+from simspace.load.attacker import MAX_USERS_PER_FLOOD, flood_shares, flood_users
 from simspace.scenario.platform import Flood
+from simspace.wire.observations import ATTACK_TIER
 
 URL = "http://127.0.0.1:8080/live.m3u8"
 

@@ -45,7 +45,7 @@ def test_waits_for_the_space_then_plays_and_leaves(plan: Plan) -> None:
     assert "playing" in kinds
     playing = next(s for s in recorder.states if s[2] == "playing")
     assert playing[0] >= 0.0, "no audio before the Space is live"
-    assert float(playing[3]["waited_s"]) >= 300.0  # type: ignore[arg-type]
+    assert float(playing[3]["waited_s"] or 0.0) >= 300.0
     left = recorder.states[-1][0]
     assert left == pytest.approx(playing[0] + 600.0, abs=plan.playlist_poll.wall_interval_s * 11)
     metadata_polls = [c for c in calls if c.name == "api: space metadata"]
@@ -59,7 +59,7 @@ def test_gives_up_after_patience_when_the_space_never_starts(plan: Plan) -> None
     client = ClientPolicy(patience=900.0)
     drive(_listener(plan, client, clock, recorder, 600.0).script(), clock, FakeSpaces(1e8))
     assert recorder.kinds()[-1] == "gave_up"
-    waited = float(recorder.states[-1][3]["waited_s"])  # type: ignore[arg-type]
+    waited = float(recorder.states[-1][3]["waited_s"] or 0.0)
     assert 900.0 <= waited <= 900.0 + plan.metadata_poll.wall_interval_s * 10 * 1.3
 
 
@@ -135,7 +135,7 @@ def test_stalls_only_when_audio_fails_for_longer_than_the_holdback(plan: Plan) -
           FakeSpaces(0.0, fail=cdn_outage))  # fmt: skip
     stalls = [s for s in recorder.states if s[2] == "stall"]
     assert len(stalls) == 1
-    stall_s = float(stalls[0][3]["stall_s"])  # type: ignore[arg-type]
+    stall_s = float(stalls[0][3]["stall_s"] or 0.0)
     assert 300.0 - 9.0 - 30.0 <= stall_s <= 300.0 + 30.0
     assert recorder.kinds()[-1] == "left"
 

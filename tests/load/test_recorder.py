@@ -9,15 +9,16 @@ from pathlib import Path
 
 import pytest
 
-from simspace.load.recorder import JsonlRecorder, segment_bin, segment_bin_value
+from simspace.load.recorder import JsonlRecorder
 from simspace.results.observations import ObservationReader
+from simspace.wire.observations import segment_bin, segment_bin_value
 
 
 def test_states_failures_and_requests_round_trip(tmp_path: Path) -> None:
     recorder = JsonlRecorder(tmp_path, bucket_s=10.0)
     recorder.state(1.0, 3, "arrived", 50.0)
     recorder.state(2.0, 3, "waiting", 50.0)
-    recorder.state(31.0, 3, "playing", 50.0, ttfa_s=1.5, waited_s=29.0)
+    recorder.state(31.0, 3, "playing", 50.0, {"ttfa_s": 1.5, "waited_s": 29.0})
     for t in (3.0, 4.0, 15.0):
         recorder.failure(t, "api", "Details not available", 50.0)
         recorder.request(t, "api", False, 50.0)

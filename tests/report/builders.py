@@ -6,9 +6,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from simspace.judge.facts.compare import compare
+from simspace.judge.verdicts import Comparison
 from simspace.plan import Cadence, Plan
-from simspace.report.compare import compare
-from simspace.report.verdicts import Comparison
 from simspace.results.model import (
     Generator,
     ListenerSeries,

@@ -7,8 +7,9 @@ import io
 import pytest
 from rich.console import Console
 
-from simspace.report.console import VerdictTable, verdict_line, verdict_lines
-from simspace.report.verdicts import Unit, format_value
+from simspace.judge.verdicts import Unit, format_value
+from simspace.judge.wording import verdict_line, verdict_lines
+from simspace.report.console import VerdictTable
 from tests.report import builders as b
 
 EXPECTED_TABLE = """\

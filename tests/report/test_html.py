@@ -12,12 +12,13 @@ from typing import Any
 import pytest
 import yaml
 
-from simspace.report.charts import Line, Mark, TimeAxis, approx_count, nice_ticks, time_chart
-from simspace.report.figures import smooth
-from simspace.report.html import render_report
-from simspace.report.verdicts import Comparison, FactVerdict
+from simspace.judge.verdicts import Comparison, FactVerdict
+from simspace.report.html.charts import Line, Mark, TimeAxis, nice_ticks, time_chart
+from simspace.report.html.figures import smooth
+from simspace.report.html.page import render_report
 from simspace.results.model import ErrorCount, Percentiles, RunResult
 from simspace.scenario import Scenario, load_scenario
+from simspace.units import format_approx_count
 
 DATA = Path(__file__).parent / "data"
 SMALL_SPACE = Path(__file__).parent.parent / "data" / "small_space.yaml"
@@ -330,8 +331,8 @@ def test_a_run_with_nothing_in_it_still_renders(tmp_path: Path) -> None:
     ("value", "text"),
     [(0.0, "0"), (18_600.0, "18.6k"), (1_300_000.0, "1.3M"), (999_950.0, "1M"), (0.5, "0.5")],
 )
-def test_approx_count(value: float, text: str) -> None:
-    assert approx_count(value) == text
+def test_format_approx_count(value: float, text: str) -> None:
+    assert format_approx_count(value) == text
 
 
 def test_nice_ticks_cover_the_top() -> None:

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from simspace.report.html import render_report
+from simspace.report.html.page import render_report
 from tests.report.test_html import (
     COMMAND,
     SCORED_FACTS,

@@ -6,7 +6,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from simspace.report.compare import compare
+from simspace.judge.facts.compare import compare
 from simspace.report.junit import JUnitCase, junit_xml
 from tests.report import builders as b
 

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from simspace.errors import UsageError
-from simspace.gates import GateContext, parse_gate, parse_gates, with_cli_gates
+from simspace.judge.gates import GateContext, parse_gate, parse_gates, with_cli_gates
 from simspace.scenario.facts import Gate, Gates
 from tests.report import builders as b
 

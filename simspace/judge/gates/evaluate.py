@@ -20,7 +20,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from simspace.report.verdicts import Unit, format_value
+from simspace.judge.verdicts import Unit, format_value
 from simspace.results.model import RunResult
 from simspace.scenario.facts import GATE_UNITS, EventWindow, Gate
 

@@ -1,22 +1,17 @@
 """The self-contained offline HTML report of one run: what happened against what was reported.
 
 One file, no external URL, font, image or script: CSS is inline, charts are inline SVG built in
-`simspace.report.charts`. Every piece of scenario or run text is escaped.
+`simspace.report.html.charts`. Every piece of scenario or run text is escaped.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from html import escape
-from typing import TYPE_CHECKING
 
 from simspace import __version__
-from simspace.report.charts import approx_count, offset_label
-from simspace.report.figures import Figures
-from simspace.report.gates_view import gates_section
-from simspace.report.target_view import target_section
-from simspace.report.timeline import Timeline, duration_text
-from simspace.report.verdicts import (
+from simspace.judge.gates import Outcome
+from simspace.judge.verdicts import (
     Comparison,
     EventCalendar,
     FactVerdict,
@@ -26,11 +21,14 @@ from simspace.report.verdicts import (
     format_tolerance,
     format_value,
 )
+from simspace.report.gates_view import gates_section
+from simspace.report.html.charts import offset_label
+from simspace.report.html.figures import Figures
+from simspace.report.html.story import Timeline, duration_text
+from simspace.report.target_view import target_section
 from simspace.results.model import RunResult
 from simspace.scenario.model import Scenario
-
-if TYPE_CHECKING:
-    from simspace.gates import Outcome
+from simspace.units import format_approx_count
 
 VERDICT_TEXT = {
     "reproduced": "reproduced",
@@ -171,12 +169,12 @@ def _header(scenario: Scenario, result: RunResult, comparison: Comparison) -> st
                 "start delay",
                 "did not start" if m.start_delay_s is None else duration_text(m.start_delay_s),
             ),
-            ("peak listeners" + peak_at, approx_count(m.peak_listeners)),
-            ("arrived", approx_count(m.arrived)),
-            ("heard audio", approx_count(m.unique_listeners)),
+            ("peak listeners" + peak_at, format_approx_count(m.peak_listeners)),
+            ("arrived", format_approx_count(m.arrived)),
+            ("heard audio", format_approx_count(m.unique_listeners)),
             ("join success", _pct(m.join_success_ratio)),
-            ("gave up", f"{approx_count(m.gave_up)} ({_pct(m.gave_up_ratio)})"),
-            ("booted", approx_count(m.booted)),
+            ("gave up", f"{format_approx_count(m.gave_up)} ({_pct(m.gave_up_ratio)})"),
+            ("booted", format_approx_count(m.booted)),
             ("stalls per listener", _pct(m.stall_ratio)),
             ("error ratio", _pct(m.error_ratio)),
             (
@@ -293,7 +291,7 @@ def _spaces(timeline: Timeline) -> str:
             escape(timeline.when(s.running_at)) if s.running_at is not None else "never",
             escape(timeline.when(s.ended_at)) if s.ended_at is not None else "—",
             escape(s.end_state or "running at the end"),
-            escape(approx_count(s.peak_listeners))
+            escape(format_approx_count(s.peak_listeners))
             + (
                 f"<br><small>at {escape(timeline.when(s.peak_listeners_at))}</small>"
                 if s.peak_listeners_at is not None
@@ -323,12 +321,12 @@ def _plan(result: RunResult) -> str:
     facts = [
         ("population scale", f"1/{1 / plan.population_scale:.4g}"),
         ("simulated listeners", f"{plan.simulated_listeners:,}"),
-        ("event listeners per simulated one", approx_count(plan.listener_weight)),
+        ("event listeners per simulated one", format_approx_count(plan.listener_weight)),
         ("speedup", f"{plan.speedup:.3g}×"),
         ("window", f"{offset_label(plan.t_begin)} .. {offset_label(plan.t_end)}"),
         ("wall time planned", duration_text(plan.wall_duration_s)),
         ("budget", f"{plan.budget_rps:g} req/s"),
-        ("expected peak listeners", approx_count(plan.expected_peak_present)),
+        ("expected peak listeners", format_approx_count(plan.expected_peak_present)),
         ("expected peak load", f"{plan.expected_peak_rps:.0f} req/s"),
         ("session timeout", duration_text(plan.session_timeout_s)),
         ("seed", str(plan.seed)),
@@ -338,7 +336,7 @@ def _plan(result: RunResult) -> str:
             escape(name),
             duration_text(c.event_interval_s),
             duration_text(c.wall_interval_s),
-            escape(approx_count(c.weight)),
+            escape(format_approx_count(c.weight)),
         ]
         for name, c in (
             ("metadata poll", plan.metadata_poll),

@@ -7,8 +7,8 @@ import xml.etree.ElementTree as ET
 
 from rich.console import Console
 
-from simspace.gates import GateContext, Outcome, judge_outcome, judge_runs, parse_gates
-from simspace.report.compare import compare
+from simspace.judge.facts.compare import compare
+from simspace.judge.gates import GateContext, Outcome, judge_outcome, judge_runs, parse_gates
 from simspace.report.gates_view import GateTable, gate_case, gates_section
 from simspace.report.junit import junit_xml
 from simspace.results.model import Percentiles, RunResult

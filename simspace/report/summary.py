@@ -9,15 +9,7 @@ from rich.table import Table
 
 from simspace.report.target_view import target_rows
 from simspace.results.model import Percentiles, RunResult
-from simspace.units import format_duration_s, format_offset_s
-
-
-def _count(value: float) -> str:
-    if value >= 1e6:
-        return f"{value / 1e6:.2f}M"
-    if value >= 1e4:
-        return f"{value / 1e3:.0f}k"
-    return f"{value:.0f}"
+from simspace.units import format_approx_count, format_duration_s, format_offset_s
 
 
 def _ratio(value: float | None) -> str:
@@ -78,17 +70,18 @@ class ResultSummary:
             )
             table.add_row(
                 f"space {space.ordinal} ({space.host})",
-                f"live {live}{ended}, peak {_count(space.peak_listeners)} listeners",
+                f"live {live}{ended}, peak {format_approx_count(space.peak_listeners)} listeners",
             )
         peak_at = (
             "" if m.peak_listeners_at is None else f" at {format_offset_s(m.peak_listeners_at)}"
         )
-        table.add_row("peak listeners", f"{_count(m.peak_listeners)}{peak_at}")
+        table.add_row("peak listeners", f"{format_approx_count(m.peak_listeners)}{peak_at}")
         table.add_row(
             "listeners",
-            f"{_count(m.arrived)} arrived, {_count(m.unique_listeners)} heard audio "
-            f"({_ratio(m.join_success_ratio)}), {_count(m.gave_up)} gave up, "
-            f"{_count(m.booted)} booted",
+            f"{format_approx_count(m.arrived)} arrived, "
+            f"{format_approx_count(m.unique_listeners)} heard audio "
+            f"({_ratio(m.join_success_ratio)}), {format_approx_count(m.gave_up)} gave up, "
+            f"{format_approx_count(m.booted)} booted",
         )
         table.add_row("time to first audio", _seconds(m.ttfa_s))
         table.add_row("wait before audio", _seconds(m.wait_s))
@@ -96,7 +89,7 @@ class ResultSummary:
         by_tier = ", ".join(f"{t} {_ratio(v)}" for t, v in m.error_ratio_by_tier.items())
         table.add_row("error ratio", f"{_ratio(m.error_ratio)} ({by_tier or 'no requests'})")
         for message, weight in list(m.errors_seen.items())[:5]:
-            table.add_row("  error seen", f"{message!r} x {_count(weight)}")
+            table.add_row("  error seen", f"{message!r} x {format_approx_count(weight)}")
         yield table
         for warning in r.warnings:
             yield f"[yellow]warning:[/yellow] {warning}"

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 
 from simspace.errors import UsageError
-from simspace.report.compare import compare, deviation, fit_score
-from simspace.report.verdicts import Comparison, FactVerdict
+from simspace.judge.facts.compare import compare, deviation, fit_score
+from simspace.judge.verdicts import Comparison, FactVerdict
 from simspace.results.build import build_result
 from simspace.results.model import RunResult
 from simspace.results.observations import Observations
@@ -525,7 +525,7 @@ def test_build_result_records_each_space_series_and_how_far_the_timeline_got() -
 
 
 def test_against_a_real_target_platform_facts_do_not_apply() -> None:
-    from simspace.report.observe import NOT_FOR_TARGETS  # noqa: PLC0415
+    from simspace.judge.facts.observe import NOT_FOR_TARGETS  # noqa: PLC0415
     from simspace.target import Target  # noqa: PLC0415
 
     target = Target(url="http://127.0.0.1:8080/live.m3u8", origin="http://127.0.0.1:8080",

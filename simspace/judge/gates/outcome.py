@@ -10,9 +10,9 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from simspace.gates.evaluate import GateVerdict, evaluate_gates
-from simspace.report.console import verdict_line
-from simspace.report.verdicts import Comparison
+from simspace.judge.gates.evaluate import GateVerdict, evaluate_gates
+from simspace.judge.verdicts import Comparison
+from simspace.judge.wording import verdict_line
 from simspace.results.model import RunResult
 from simspace.scenario.facts import EventWindow, Gates
 

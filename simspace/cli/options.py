@@ -11,7 +11,7 @@ import click
 
 from simspace import units
 from simspace.errors import UsageError
-from simspace.gates import Expectation, with_cli_gates
+from simspace.judge.gates import Expectation, with_cli_gates
 from simspace.run.orchestrator import RunOptions
 from simspace.scenario.loader import LoadedScenario
 from simspace.target import Target, resolve_target

@@ -9,7 +9,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from html import escape
 
-from simspace.units import format_offset_s
+from simspace.units import format_approx_count, format_offset_s
 
 W = 640.0
 LEFT, RIGHT, TOP, BOTTOM = 58.0, 30.0, 36.0, 52.0
@@ -26,15 +26,6 @@ HALO = 'paint-order="stroke" stroke="#fff" stroke-width="3" stroke-linejoin="rou
 BLUE, ORANGE, GREEN = "#0072b2", "#e69f00", "#009e73"
 VERMILION, PINK, SKY = "#d55e00", "#cc79a7", "#56b4e9"
 DARK, GREY, PURPLE, RED, DARK_GREEN = "#24292f", "#57606a", "#8250df", "#cf222e", "#1a7f37"
-
-
-def approx_count(n: float) -> str:
-    """A count to three significant digits: `18.6k`, `1.3M`, `0.5`."""
-    r = float(f"{n:.3g}")
-    for suffix, factor in (("B", 1e9), ("M", 1e6), ("k", 1e3)):
-        if abs(r) >= factor:
-            return f"{r / factor:g}{suffix}"
-    return f"{r:g}"
 
 
 def offset_label(t: float) -> str:
@@ -330,7 +321,7 @@ def _stack(frame: _Frame, stack: Stack) -> list[str]:
             rects.append(
                 f'<rect x="{_n(x0 + 0.5)}" y="{_n(y1)}" width="{_n(max(x1 - x0 - 1, 1))}" '
                 f'height="{_n(max(y0 - y1, 0.5))}"><title>{escape(offset_label(t))}: '
-                f"{escape(name)} {approx_count(v)}</title></rect>"
+                f"{escape(name)} {format_approx_count(v)}</title></rect>"
             )
         out.append(f'<g fill="{colour}">{"".join(rects)}</g>')
     return out
@@ -345,7 +336,7 @@ def time_chart(
     marks: Sequence[Mark] = (),
     bands: Sequence[Band] = (),
     ranges: Sequence[RangeBar] = (),
-    y_format: Callable[[float], str] = approx_count,
+    y_format: Callable[[float], str] = format_approx_count,
     height: float = 260.0,
 ) -> str:
     """A chart on the event clock: lines and/or stacked bars, with marks, bands and ranges."""
@@ -367,7 +358,7 @@ def time_chart(
         peak = max(line.y, default=0.0)
         dash = ' stroke-dasharray="6 4"' if line.dashed else ""
         body.append(
-            f"<g><title>{escape(line.name)}: peak {approx_count(peak)}</title>"
+            f"<g><title>{escape(line.name)}: peak {format_approx_count(peak)}</title>"
             + _polyline(points, f'stroke="{line.colour}" stroke-width="2"{dash}')
             + "</g>"
         )

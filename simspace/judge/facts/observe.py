@@ -12,7 +12,7 @@ import bisect
 from dataclasses import dataclass
 from typing import TypeAlias
 
-from simspace.report.verdicts import format_value
+from simspace.judge.verdicts import format_value
 from simspace.results.model import RunResult, SpaceRecord
 from simspace.scenario.facts import (
     ErrorRatioFact,

@@ -1,6 +1,6 @@
 """The report's figures: a run's series and the reported facts turned into inline SVG charts
-(`simspace.report.charts`) with HTML legends, all on the event clock, marked with the moments of
-the run's `Timeline`."""
+(`simspace.report.html.charts`) with HTML legends, all on the event clock, marked with the
+moments of the run's `Timeline`."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 from html import escape
 
-from simspace.report.charts import (
+from simspace.judge.verdicts import FactVerdict, format_observed, format_reported
+from simspace.report.html.charts import (
     BLUE,
     DARK,
     DARK_GREEN,
@@ -27,15 +28,13 @@ from simspace.report.charts import (
     Stack,
     StripRow,
     TimeAxis,
-    approx_count,
     percentile_chart,
     strip_chart,
     time_chart,
 )
-from simspace.report.timeline import Timeline, duration_text, number
-from simspace.report.verdicts import FactVerdict, format_observed, format_reported
+from simspace.report.html.story import Timeline, duration_text, number
 from simspace.results.model import Percentiles
-from simspace.units import format_count
+from simspace.units import format_approx_count, format_count
 
 VERDICT_COLOUR = {
     "reproduced": DARK_GREEN,
@@ -184,7 +183,7 @@ class Figures:
         m = self.result.metrics
         stall = "n/a" if m.stall_ratio is None else f"{m.stall_ratio * 100:.1f}%"
         note = (
-            f"{approx_count(m.gave_up)} gave up, {approx_count(m.booted)} booted; "
+            f"{format_approx_count(m.gave_up)} gave up, {format_approx_count(m.booted)} booted; "
             f"stalls per listener who heard audio: {stall}"
         )
         return (
@@ -227,7 +226,7 @@ class Figures:
             items = [(ln.name, ln.colour, "dash" if ln.dashed else "line") for ln in lines]
             note = (
                 f"peak utilisation {max(tier.utilisation, default=0.0) * 100:.0f}%, "
-                f"peak backlog {approx_count(max(tier.backlog, default=0.0))} requests; "
+                f"peak backlog {format_approx_count(max(tier.backlog, default=0.0))} requests; "
                 f"rates averaged over {duration_text(window_s)}"
             )
             caption = f"{name}: offered load vs capacity (event requests/s)"
@@ -280,7 +279,7 @@ class Figures:
         )
         legend = _legend([(f"“{msg}”", colour, "box") for msg, colour, _ in stack.layers])
         rows = "".join(
-            f"<tr><td>{escape(msg)}</td><td>{escape(approx_count(n))}</td></tr>"
+            f"<tr><td>{escape(msg)}</td><td>{escape(format_approx_count(n))}</td></tr>"
             for msg, n in sorted(m.errors_seen.items(), key=lambda kv: -kv[1])
         )
         table = (
@@ -327,7 +326,7 @@ def smooth(t: Sequence[float], values: Sequence[float], window_s: float) -> list
 
 
 def _range(
-    low: float | None, high: float | None, show: Callable[[float], str] = approx_count
+    low: float | None, high: float | None, show: Callable[[float], str] = format_approx_count
 ) -> str:
     if low is not None and high is not None:
         return show(low) if low == high else f"{show(low)} – {show(high)}"

@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from simspace.gates import GateContext, GateVerdict, evaluate_gates, parse_gate
-from simspace.gates.abort import beyond_recovery, first_beyond_recovery
+from simspace.judge.gates import GateContext, GateVerdict, evaluate_gates, parse_gate
+from simspace.judge.gates.abort import beyond_recovery, first_beyond_recovery
 from simspace.results.model import Cohort, Percentiles, RunResult, TtfaSamples
 from simspace.scenario.facts import Gate
 from simspace.scenario.model import Scenario

@@ -17,7 +17,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from simspace import __version__
-from simspace.cli_options import (
+from simspace.cli.options import (
     event_time,
     expectation,
     gated,
@@ -36,15 +36,15 @@ from simspace.errors import (
     SimspaceError,
     UsageError,
 )
-from simspace.gates import Outcome, judge_runs, with_cli_gates
+from simspace.fileio import write_atomic, write_json
+from simspace.judge.gates import Outcome, judge_runs, with_cli_gates
 from simspace.report.console import VerdictTable
 from simspace.report.gates_view import GateTable
 from simspace.report.outputs import RunReport, load_run, write_run_reports
+from simspace.report.plan_view import PlanView
 from simspace.report.ranking import RankingTable, rank, ranking_html
-from simspace.results.summary import ResultSummary
+from simspace.report.summary import ResultSummary
 from simspace.run.orchestrator import RunOptions, execute_run, plan_for
-from simspace.run.plan_view import PlanView
-from simspace.run.rundir import write_atomic, write_json
 from simspace.scenario.loader import LoadedScenario, load_scenario
 from simspace.scenario.schema import schema_json
 from simspace.scenario.summary import ScenarioSummary

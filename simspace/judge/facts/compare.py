@@ -25,8 +25,8 @@ short run cannot score well by observing little, and a run that observes nothing
 from __future__ import annotations
 
 from simspace.errors import UsageError
-from simspace.report.observe import EPSILON, Fact, Observation, observe, run_span
-from simspace.report.verdicts import (
+from simspace.judge.facts.observe import EPSILON, Fact, Observation, observe, run_span
+from simspace.judge.verdicts import (
     Comparison,
     EventCalendar,
     FactVerdict,

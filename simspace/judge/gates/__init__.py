@@ -6,9 +6,9 @@
 
 from __future__ import annotations
 
-from simspace.gates.evaluate import GateStatus, GateVerdict, evaluate_gates
-from simspace.gates.outcome import Expectation, Outcome, judge_outcome, judge_runs, outcome_of
-from simspace.gates.parse import GateContext, parse_gate, parse_gates, with_cli_gates
+from simspace.judge.gates.evaluate import GateStatus, GateVerdict, evaluate_gates
+from simspace.judge.gates.outcome import Expectation, Outcome, judge_outcome, judge_runs, outcome_of
+from simspace.judge.gates.parse import GateContext, parse_gate, parse_gates, with_cli_gates
 
 __all__ = [
     "Expectation",

@@ -7,21 +7,26 @@ from __future__ import annotations
 from dataclasses import dataclass
 from html import escape
 
-from simspace.report.charts import (
+from simspace.judge.verdicts import Comparison, EventCalendar
+from simspace.report.html.charts import (
     BLUE,
     DARK,
     DARK_GREEN,
     PURPLE,
     RED,
     Mark,
-    approx_count,
     offset_label,
 )
-from simspace.report.verdicts import Comparison, EventCalendar
 from simspace.results.model import RunResult
 from simspace.scenario.model import Scenario
 from simspace.scenario.platform import CapListeners, RateLimit, RestartSpace, SetCapacity
-from simspace.units import format_clock_time, format_count, format_duration_s, offset_to_clock_time
+from simspace.units import (
+    format_approx_count,
+    format_clock_time,
+    format_count,
+    format_duration_s,
+    offset_to_clock_time,
+)
 
 LEDGER_COLUMNS = ("t", "first_t", "last_t", "kind", "reason", "tier", "count", "weight")
 
@@ -162,7 +167,7 @@ class Timeline:
                     escape(what),
                     escape(str(entry.get("tier") or "")),
                     "" if count is None else escape(f"{count:g}"),
-                    "" if weight is None else escape(approx_count(weight)),
+                    "" if weight is None else escape(format_approx_count(weight)),
                     f"<small>{escape(details)}</small>",
                 ]
             )
@@ -173,7 +178,7 @@ def _detail(key: str, value: object) -> str:
     n = number(value)
     if n is None:
         return str(value)
-    return offset_label(round(n)) if key.endswith(("_at", "_t")) else approx_count(n)
+    return offset_label(round(n)) if key.endswith(("_at", "_t")) else format_approx_count(n)
 
 
 def _action_text(action: object) -> str:

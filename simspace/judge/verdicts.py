@@ -2,8 +2,8 @@
 observed value, the reported value or range, the tolerance and the deviation, on the event clock
 and at event scale. Claims are shown with what the run says, never scored.
 
-This module is the data model and how its values print; `simspace.report.compare` fills it from a
-RunResult.
+This module is the data model and how its values print; `simspace.judge.facts.compare` fills
+it from a RunResult.
 """
 
 from __future__ import annotations
@@ -117,7 +117,7 @@ def format_value(
         text = units.format_offset_s(_round_s(value))
         return f"{text} ({clock_time(value, calendar)})" if calendar else text
     if unit == "count":
-        return units.format_count(float(round(value)) if abs(value) < 1000 else _significant(value))
+        return units.format_approx_count(round(value) if abs(value) < 1000 else value)
     percent = value * 100
     if 0 < abs(percent) < 0.01:
         return "<0.01%"

@@ -8,8 +8,7 @@ from rich.console import Console, ConsoleOptions, RenderResult
 from rich.table import Table
 
 from simspace.plan import Plan
-from simspace.run.progress import approx_count
-from simspace.units import format_duration_s, format_offset_s
+from simspace.units import format_approx_count, format_duration_s, format_offset_s
 
 
 @dataclass(frozen=True)
@@ -35,7 +34,7 @@ class PlanView:
         )
         table.add_row(
             "expected peak",
-            f"~{approx_count(p.expected_peak_present)} listeners, "
+            f"~{format_approx_count(p.expected_peak_present)} listeners, "
             f"~{p.expected_peak_rps:.0f} real req/s (budget {p.budget_rps:.0f})",
         )
         for label, cadence in (

@@ -49,8 +49,8 @@ import math
 from collections.abc import Sequence
 
 # The evaluator's own horizon, so both agree on whether a window was cut short.
-from simspace.gates.evaluate import GateVerdict, holds, observed_until
-from simspace.report.verdicts import Unit, format_value
+from simspace.judge.gates.evaluate import GateVerdict, holds, observed_until
+from simspace.judge.verdicts import Unit, format_value
 from simspace.results.model import RunResult
 from simspace.scenario.facts import GATE_UNITS, Gate
 

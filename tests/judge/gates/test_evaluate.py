@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from simspace.gates import GateContext, GateVerdict, evaluate_gates, parse_gate
+from simspace.judge.gates import GateContext, GateVerdict, evaluate_gates, parse_gate
 from simspace.results.model import Cohort, ErrorCount, Percentiles, RunResult, TtfaSamples
 from simspace.scenario.model import Scenario
 from tests.report import builders as b
