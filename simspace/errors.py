@@ -4,6 +4,7 @@ SimspaceError
 ├── ScenarioError            bad scenario input (exit 2); carries every problem found
 ├── UsageError               bad command-line usage or option value (exit 2)
 ├── UnsafeTargetError        a non-loopback target without the explicit opt-in (exit 2)
+├── PlanError                the scenario cannot be planned with these settings (exit 2)
 ├── ExpectationFailed        the run's expectation failed: a gate, or a fact not reproduced (exit 1)
 ├── RunError                 the run itself failed: server died, Locust crashed (exit 3)
 └── RunInterrupted           Ctrl-C or SIGTERM; partial results kept (exit 130)
@@ -47,6 +48,11 @@ class UsageError(SimspaceError):
 
 class UnsafeTargetError(SimspaceError):
     """Traffic to a non-loopback address was asked for without the explicit opt-in."""
+
+
+class PlanError(SimspaceError):
+    """The scenario cannot be fitted into a plan with the settings given (speedup, budget,
+    population scale, start): the message speaks of the plan, not of how it was asked for."""
 
 
 class ExpectationFailed(SimspaceError):
