@@ -11,6 +11,16 @@ import time
 from dataclasses import dataclass
 from typing import Protocol
 
+MAX_SPEEDUP = 10_000.0
+"""Event seconds per wall second at the most: beyond it a wall millisecond is 10 event seconds."""
+
+
+def speedup_problem(speedup: float) -> str | None:
+    """Why a speedup cannot be used, or None."""
+    if 0 < speedup <= MAX_SPEEDUP:
+        return None
+    return f"speedup must be in (0, {MAX_SPEEDUP:g}] (got {speedup:g})"
+
 
 class Clock(Protocol):
     """Anything that tells the current event time."""
@@ -44,21 +54,6 @@ class EventClock:
     def wall_time_at(self, t: float) -> float:
         """The wall (epoch) time at which the event clock reads `t`."""
         return self.wall0 + (t - self.t_begin) / self.speedup
-
-    def to_env(self) -> dict[str, str]:
-        return {
-            "SIMSPACE_WALL0": repr(self.wall0),
-            "SIMSPACE_T_BEGIN": repr(self.t_begin),
-            "SIMSPACE_SPEEDUP": repr(self.speedup),
-        }
-
-    @classmethod
-    def from_env(cls, env: dict[str, str]) -> EventClock:
-        return cls(
-            float(env["SIMSPACE_WALL0"]),
-            float(env["SIMSPACE_T_BEGIN"]),
-            float(env["SIMSPACE_SPEEDUP"]),
-        )
 
 
 @dataclass

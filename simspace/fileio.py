@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -12,15 +13,24 @@ from pydantic import BaseModel
 
 def write_atomic(path: Path, data: bytes | str) -> None:
     """Write a file so that readers see the old content or the new, never half."""
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
-    os.replace(tmp, path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data.encode("utf-8") if isinstance(data, str) else data)
+        os.chmod(tmp, 0o644)  # mkstemp makes it private; these are plain results
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
 
 
-def write_json(path: Path, value: BaseModel | dict[str, Any] | list[Any]) -> None:
+def write_json(
+    path: Path, value: BaseModel | dict[str, Any] | list[Any], indent: int | None = 2
+) -> None:
+    """JSON of a model or plain data; `indent=None` for large machine-read files."""
     text = (
-        value.model_dump_json(indent=2)
+        value.model_dump_json(indent=indent)
         if isinstance(value, BaseModel)
-        else json.dumps(value, indent=2)
+        else json.dumps(value, indent=indent)
     )
     write_atomic(path, text + "\n")

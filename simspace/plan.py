@@ -9,6 +9,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from simspace.audience_math import CumulativeArrivals, arrival_times, expected_present
+from simspace.scenario.audience import ClientPolicy
 from simspace.scenario.model import Scenario
 from simspace.units import format_count, format_duration_s, format_offset_s
 
@@ -213,3 +214,9 @@ def make_plan(
 def simulated_weight_ok(weight: float) -> bool:
     """Weights the stub accepts (finite, positive, at most 1e7)."""
     return math.isfinite(weight) and 0 < weight <= 1e7
+
+
+def request_timeout_wall_s(client: ClientPolicy, speedup: float) -> float:
+    """Wall seconds a client waits for an answer: the scenario's timeout on the compressed
+    clock, with room for the load generator's own latency, and never under 2 s."""
+    return max(client.request_timeout / speedup * 1.5, 2.0)

@@ -225,3 +225,11 @@ def parse_fraction(value: object) -> float:
     if number is None or not math.isfinite(number) or not 0.0 < number <= 1.0:
         raise ValueError(f"expected a fraction in (0, 1] like 1/5000 (got {value!r})")
     return number
+
+
+def parse_event_time_s(value: object, day: date, scheduled_start: time, time_zone: str) -> float:
+    """An event offset (`+10m`, `-5m`, `0`) or a clock time in the event's zone (`20:30`) ->
+    event seconds from the scheduled start."""
+    if is_clock_time(value):
+        return clock_to_offset_s(parse_clock_time(value), day, scheduled_start, time_zone)
+    return parse_offset_s(value)

@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import sys
-from datetime import UTC, datetime
 from pathlib import Path
 
 import click
@@ -44,7 +43,8 @@ from simspace.report.outputs import RunReport, load_run, write_run_reports
 from simspace.report.plan_view import PlanView
 from simspace.report.ranking import RankingTable, rank, ranking_html
 from simspace.report.summary import ResultSummary
-from simspace.run.orchestrator import RunOptions, execute_run, plan_for
+from simspace.run.rundir import utc_stamp
+from simspace.run.session import RunOptions, execute_run, plan_for
 from simspace.scenario.loader import LoadedScenario, load_scenario
 from simspace.scenario.schema import schema_json
 from simspace.scenario.summary import ScenarioSummary
@@ -264,8 +264,7 @@ def compare(
         console.rule(f"variant {name}")
         reports.append(_execute(loaded, options)[0])
     ranking = rank(reports)
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    out_dir = Path(output) / base.scenario.event.name / f"compare-{stamp}"
+    out_dir = Path(output) / base.scenario.event.name / f"compare-{utc_stamp()}"
     out_dir.mkdir(parents=True, exist_ok=True)
     write_json(out_dir / "ranking.json", ranking)
     write_atomic(out_dir / "ranking.html", ranking_html(ranking, out_dir))

@@ -10,9 +10,10 @@ from pathlib import Path
 import click
 
 from simspace import units
+from simspace.clock import speedup_problem
 from simspace.errors import UsageError
 from simspace.judge.gates import Expectation, with_cli_gates
-from simspace.run.orchestrator import RunOptions
+from simspace.run.session import RunOptions
 from simspace.scenario.loader import LoadedScenario
 from simspace.target import Target, resolve_target
 
@@ -35,8 +36,8 @@ def run_options(
     workers: int = 1,
     output: str = "runs",
 ) -> RunOptions:
-    if speedup is not None and not 0 < speedup <= 10_000:
-        raise UsageError(f"--speedup must be in (0, 10000] (got {speedup:g})")
+    if speedup is not None and (problem := speedup_problem(speedup)):
+        raise UsageError(f"--speedup: {problem}")
     return RunOptions(
         output_root=Path(output),
         budget_rps=parse_option(units.parse_count, budget_rps, "--budget-rps"),
@@ -113,11 +114,7 @@ def event_time(text: str | None, loaded: LoadedScenario, option: str) -> float |
         return None
     event = loaded.scenario.event
     try:
-        if units.is_clock_time(text):
-            clock = units.parse_clock_time(text)
-            return units.clock_to_offset_s(clock, event.date, event.scheduled_start,
-                                           event.time_zone)  # fmt: skip
-        return units.parse_offset_s(text)
+        return units.parse_event_time_s(text, event.date, event.scheduled_start, event.time_zone)
     except ValueError as exc:
         raise UsageError(f"{option}: {exc}") from None
 

@@ -23,6 +23,7 @@ from simspace.load.attacker import FloodShare, flood_shares
 from simspace.load.listener import Listener
 from simspace.load.recorder import JsonlRecorder
 from simspace.load.target_listener import TargetListener
+from simspace.plan import request_timeout_wall_s
 from simspace.scenario.platform import Flood
 from simspace.target import Target, url_allowed
 from simspace.wire.load_config import LoadConfig
@@ -136,7 +137,7 @@ class ListenerUser(FastHttpUser):
     listener is a real-time HLS player (`TargetListener`) and hosts are the target's business."""
 
     weight = 1
-    network_timeout = max(CONFIG.client.request_timeout / PLAN.speedup * 1.5, 2.0)
+    network_timeout = request_timeout_wall_s(CONFIG.client, PLAN.speedup)
     connection_timeout = network_timeout
     max_retries = 0
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from simspace.wire.ground_truth import FailureTotal, LedgerDump, LedgerEvent, SpaceSnapshot
+
 __all__ = ["MAX_EVENTS", "FailureAggregate", "Ledger"]
 
 MAX_EVENTS = 10_000
@@ -59,10 +61,13 @@ class Ledger:
     def events(self, kind: str | None = None) -> list[dict[str, Any]]:
         return [e for e in self._events if kind is None or e["kind"] == kind]
 
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "version": 1,
-            "failures": [asdict(f) for f in self.failures()],
-            "events": list(self._events),
-            "events_dropped": self.events_dropped,
-        }
+    def dump(
+        self, now: float | None = None, spaces: list[SpaceSnapshot] | None = None
+    ) -> LedgerDump:
+        return LedgerDump(
+            now=now,
+            failures=[FailureTotal(**asdict(f)) for f in self.failures()],
+            events=[LedgerEvent(**event) for event in self._events],
+            events_dropped=self.events_dropped,
+            spaces=spaces or [],
+        )

@@ -9,7 +9,6 @@ from __future__ import annotations
 import math
 import random
 from datetime import datetime
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from simspace.clock import Clock
@@ -32,6 +31,7 @@ from simspace.scenario.platform import (
     RestartSpace,
     SetCapacity,
 )
+from simspace.wire.ground_truth import LedgerDump, PlatformState, TierState, TimelineDump
 
 __all__ = ["PlatformModel", "event_epoch_unix_s"]
 
@@ -314,37 +314,33 @@ class PlatformModel:
 
     # --- JSON views -----------------------------------------------------------------------
 
-    def summary_json(self) -> dict[str, Any]:
+    def state(self) -> PlatformState:
         """A compact live view: event time, each Space, each tier's state and totals so far."""
         t = self.sync()
         tiers = {}
         for name, tier in self.tiers.items():
             totals = self.timeline.totals(name)
-            tiers[name] = {
-                "capacity_rps": tier.capacity_rps,
-                "utilisation": tier.utilisation(t),
-                "backlog": tier.backlog,
-                "rate_limit_rps": tier.rate_limit_rps,
-                "attack_rps": tier.attack_rps,
+            tiers[name] = TierState(
+                capacity_rps=tier.capacity_rps,
+                utilisation=tier.utilisation(t),
+                backlog=tier.backlog,
+                rate_limit_rps=tier.rate_limit_rps,
+                attack_rps=tier.attack_rps,
                 **{key: totals[key] for key in SUMS},
-                "rejected": {reason: totals[reason] for reason in REASONS},
-            }
-        return {
-            "t": t,
-            "sessions": len(self.sessions),
-            "listener_cap": self.listener_cap,
-            "spaces": [space.to_json() for space in self.spaces],
-            "tiers": tiers,
-        }
+                rejected={reason: totals[reason] for reason in REASONS},
+            )
+        return PlatformState(
+            t=t,
+            sessions=len(self.sessions),
+            listener_cap=self.listener_cap,
+            spaces=[space.snapshot() for space in self.spaces],
+            tiers=tiers,
+        )
 
-    def timeline_json(self) -> dict[str, Any]:
+    def timeline_dump(self) -> TimelineDump:
         self.sync()
-        return {"now": self.t, **self.timeline.to_json()}
+        return self.timeline.dump(now=self.t)
 
-    def ledger_json(self) -> dict[str, Any]:
+    def ledger_dump(self) -> LedgerDump:
         self.sync()
-        return {
-            "now": self.t,
-            **self.ledger.to_json(),
-            "spaces": [space.to_json() for space in self.spaces],
-        }
+        return self.ledger.dump(now=self.t, spaces=[space.snapshot() for space in self.spaces])

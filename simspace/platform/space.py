@@ -6,9 +6,9 @@ import random
 import string
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
 
 from simspace.platform.stream import SpaceStream
+from simspace.wire.ground_truth import SpaceSnapshot
 
 __all__ = ["STATE_CODES", "SpaceRecord", "SpaceState", "new_media_key", "new_space_id"]
 
@@ -67,18 +67,18 @@ class SpaceRecord:
             self.listeners = 0.0  # no float residue once everyone left
         self.peak_listeners = max(self.peak_listeners, self.listeners)
 
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "index": self.index,
-            "space_id": self.space_id,
-            "media_key": self.media_key,
-            "host": self.host,
-            "state": self.state.value,
-            "created_at": self.created_t,
-            "running_at": self.running_t,
-            "ended_at": self.ended_t,
-            "end_cause": self.end_cause,
-            "listeners": self.listeners,
-            "sessions": self.sessions,
-            "peak_listeners": self.peak_listeners,
-        }
+    def snapshot(self) -> SpaceSnapshot:
+        return SpaceSnapshot(
+            index=self.index,
+            space_id=self.space_id,
+            media_key=self.media_key,
+            host=self.host,
+            state=self.state.value,
+            created_at=self.created_t,
+            running_at=self.running_t,
+            ended_at=self.ended_t,
+            end_cause=self.end_cause,
+            listeners=self.listeners,
+            sessions=self.sessions,
+            peak_listeners=self.peak_listeners,
+        )

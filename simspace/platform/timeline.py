@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import math
 from array import array
-from typing import Any
 
 from simspace.platform.space import STATE_CODES, SpaceState
+from simspace.wire.ground_truth import SpaceColumns, TierColumns, TimelineDump
 
 __all__ = ["MAX_BUCKETS", "REASONS", "SUMS", "Timeline"]
 
@@ -220,35 +220,36 @@ class Timeline:
                 codes[i] = code
         return [None if code == _NO_STATE else STATE_CODES[code].value for code in codes]
 
-    def to_json(self) -> dict[str, Any]:
+    def dump(self, now: float | None = None) -> TimelineDump:
         """Columns up to the newest bucket touched; `t` holds each bucket's start."""
         self._flush()
         n = self._last_index + 1
-        tiers: dict[str, Any] = {}
+        tiers: dict[str, TierColumns] = {}
         for name, columns in self._tiers.items():
             series = {
                 key: col[:n].tolist() for key, col in zip(_SLOTS, columns.columns, strict=True)
             }
-            tier: dict[str, Any] = {key: series[key] for key in SUMS}
-            tier["rejected"] = {key: series[key] for key in REASONS}
-            tier.update({key: col[:n].tolist() for key, col in columns.peaks.items()})
-            tier["capacity"] = columns.capacity[:n].tolist()
-            tiers[name] = tier
-        return {
-            "version": 1,
-            "origin_t": self.origin_t,
-            "bucket_s": self.bucket_s,
-            "buckets": n,
-            "t": [self.origin_t + i * self.bucket_s for i in range(n)],
-            "tiers": tiers,
-            "spaces": [
-                {
-                    "index": s.index,
-                    "space_id": s.space_id,
-                    "host": s.host,
-                    "listeners": s.listeners[:n].tolist(),
-                    "state": self._states(s, n),
-                }
+            tiers[name] = TierColumns(
+                **{key: series[key] for key in SUMS},
+                rejected={key: series[key] for key in REASONS},
+                **{key: col[:n].tolist() for key, col in columns.peaks.items()},
+                capacity=columns.capacity[:n].tolist(),
+            )
+        return TimelineDump(
+            now=now,
+            origin_t=self.origin_t,
+            bucket_s=self.bucket_s,
+            buckets=n,
+            t=[self.origin_t + i * self.bucket_s for i in range(n)],
+            tiers=tiers,
+            spaces=[
+                SpaceColumns(
+                    index=s.index,
+                    space_id=s.space_id,
+                    host=s.host,
+                    listeners=s.listeners[:n].tolist(),
+                    state=self._states(s, n),
+                )
                 for s in self._spaces
             ],
-        }
+        )

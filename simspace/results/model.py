@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from simspace.plan import Plan
 from simspace.target import Target
@@ -147,6 +147,31 @@ class Generator(Frozen):
     overloaded: bool = Field(description="above 75%: the load side may have been the limit")
 
 
+class Observer(Frozen):
+    """What observed the run: the engine, and whether the platform's own ground truth (the
+    stub's timeline and ledger) was recorded beside the listeners' view."""
+
+    engine: str = Field("stub", description="stub: embedded stub + Locust; target: a real service")
+    platform_observed: bool = Field(
+        True, description="the platform's timeline and ledger were recorded"
+    )
+    unobserved_reason: str | None = Field(
+        None, description="why platform-side facts and gates cannot be judged, when they cannot"
+    )
+    served_by: str = Field(
+        "the modelled platform", description="who served the listeners, in words for verdicts"
+    )
+
+
+STUB_OBSERVER = Observer()
+TARGET_OBSERVER = Observer(
+    engine="target",
+    platform_observed=False,
+    unobserved_reason="not applicable to a real target",
+    served_by="the target (our listeners)",
+)
+
+
 class RunResult(Frozen):
     version: Literal[1] = RESULT_VERSION
     scenario: str
@@ -188,3 +213,14 @@ class RunResult(Frozen):
         description="event time the server's timeline reached (end of its last bucket); short "
         "of plan.t_end when the run was interrupted or failed; null if unknown",
     )
+    observer: Observer = Field(
+        STUB_OBSERVER, description="what observed the run; older results: derived from `target`"
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _observer_of_older_results(cls, data: object) -> object:
+        """Results written before `observer` existed: a `target` means a real target."""
+        if isinstance(data, dict) and "observer" not in data and data.get("target") is not None:
+            return {**data, "observer": TARGET_OBSERVER}
+        return data

@@ -5,18 +5,18 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import logging
 import os
 import signal
 import sys
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import AsyncIterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import IO
 
 from simspace.errors import RunError
+from simspace.wire.server_args import ReadyFile
 
 log = logging.getLogger(__name__)
 
@@ -70,15 +70,26 @@ async def start_child(
     return Child(name, process, log_file)
 
 
-async def wait_for_ready_file(child: Child, path: Path, timeout_s: float) -> dict[str, Any]:
-    """Wait until a child writes its ready file (JSON); fail fast if it dies first."""
+@contextlib.asynccontextmanager
+async def child_process(
+    name: str, args: Sequence[str], log_path: Path, env: Mapping[str, str] | None = None
+) -> AsyncIterator[Child]:
+    """A child for the duration of the block: stopped (SIGTERM, then SIGKILL) on the way out,
+    whatever happened inside."""
+    child = await start_child(name, args, log_path, env)
+    try:
+        yield child
+    finally:
+        await child.stop()
+
+
+async def wait_for_ready_file(child: Child, path: Path, timeout_s: float) -> ReadyFile:
+    """Wait until a child writes its ready file; fail fast if it dies first."""
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         if path.exists():
-            with contextlib.suppress(ValueError):
-                data = json.loads(path.read_text(encoding="utf-8"))
-                if isinstance(data, dict):
-                    return data
+            with contextlib.suppress(OSError, ValueError):
+                return ReadyFile.model_validate_json(path.read_bytes())
         if not child.alive:
             raise RunError(f"{child.name} exited with code {child.process.returncode} at start")
         await asyncio.sleep(0.05)

@@ -1,10 +1,11 @@
-"""The live console line of a run: event clock, Space state, listeners by state, load and errors."""
+"""The live console view of a run: event clock, Space state, listeners by state, load and
+platform, refreshed from the backend once a second."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from rich.console import Console, ConsoleOptions, RenderResult
@@ -12,6 +13,10 @@ from rich.table import Table
 
 from simspace.scenario.model import Scenario
 from simspace.units import format_approx_count, format_offset_s
+from simspace.wire.ground_truth import PlatformState
+
+if TYPE_CHECKING:  # only for the annotation: backends import nothing from here
+    from simspace.run.backends import Backend
 
 
 def event_clock_text(scenario: Scenario, t: float) -> str:
@@ -31,39 +36,38 @@ class ProgressView:
     t_end: float = 0.0
     presence: dict[str, float] = field(default_factory=dict)
     counts: dict[str, float] = field(default_factory=dict)
-    server: dict[str, Any] = field(default_factory=dict)
+    platform: PlatformState | None = None
     requests_per_s: float = 0.0
     generator_cpu_percent: float = 0.0
-    target: str = ""  # a real target's URL: no stub to ask about Spaces and tiers
+    platform_note: str = "?"
+    """Shown for Spaces and tiers while the backend gives no live platform state."""
     t_begin: float | None = None
+    _requests_total: float = 0.0
+
+    async def update(self, t: float, backend: Backend) -> None:
+        observations = backend.observations()
+        self.t = t
+        self.presence = observations.presence_at(t)
+        self.counts = dict(observations.counts)
+        total = sum(v[0] + v[1] for v in observations.requests.values())
+        self.requests_per_s, self._requests_total = total - self._requests_total, total
+        self.generator_cpu_percent = backend.sample_cpu()
+        self.platform = await backend.live_state()
 
     def _spaces(self) -> str:
-        if self.target:
-            return f"(real target {self.target})"
-        spaces = self.server.get("spaces")
-        if not isinstance(spaces, list) or not spaces:
-            return "?"
-        return ", ".join(
-            f"{s.get('host', '?')}: {s.get('state', '?')}" for s in spaces if isinstance(s, dict)
-        )
+        if self.platform is None or not self.platform.spaces:
+            return self.platform_note
+        return ", ".join(f"{s.host}: {s.state}" for s in self.platform.spaces)
 
     def _tiers(self) -> str:
-        if self.target:
-            return "(real target: seen from the listeners only)"
-        tiers = self.server.get("tiers")
-        if not isinstance(tiers, dict):
-            return "?"
-        parts = []
-        for name, tier in tiers.items():
-            if isinstance(tier, dict):
-                util = float(tier.get("utilisation", 0.0) or 0.0)
-                reasons = tier.get("rejected")
-                rejected = sum(reasons.values()) if isinstance(reasons, dict) else 0.0
-                timeouts = float(tier.get("timeouts", 0.0) or 0.0)
-                parts.append(
-                    f"{name} {util:.0%} util, {format_approx_count(rejected)} rejected, "
-                    f"{format_approx_count(timeouts)} timed out"
-                )
+        if self.platform is None:
+            return self.platform_note
+        parts = [
+            f"{name} {tier.utilisation:.0%} util, "
+            f"{format_approx_count(sum(tier.rejected.values()))} rejected, "
+            f"{format_approx_count(tier.timeouts)} timed out"
+            for name, tier in self.platform.tiers.items()
+        ]
         return "; ".join(parts) or "?"
 
     def line(self) -> str:

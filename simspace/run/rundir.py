@@ -13,6 +13,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 
+def utc_stamp() -> str:
+    """Now, in UTC, as run and compare directories are named: `20240812T234500Z`."""
+    return datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+
+
 @dataclass
 class RunDirectory:
     """A run's output directory while it is being written (`work`) and once final (`final`)."""
@@ -22,7 +27,7 @@ class RunDirectory:
 
     @classmethod
     def create(cls, root: Path, scenario: str, variant: str | None) -> RunDirectory:
-        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+        stamp = utc_stamp()
         label = re.sub(r"[^a-z0-9_-]", "_", variant or "base")
         parent = root / scenario
         parent.mkdir(parents=True, exist_ok=True)

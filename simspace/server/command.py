@@ -8,7 +8,7 @@ import click
 from rich.console import Console
 
 from simspace import units
-from simspace.clock import EventClock
+from simspace.clock import EventClock, speedup_problem
 from simspace.errors import UsageError
 from simspace.hls import PLAYLIST_NAME
 from simspace.scenario.loader import load_scenario
@@ -24,13 +24,9 @@ console = Console(highlight=False)
 
 def parse_start_at(value: str, scenario: Scenario) -> float:
     """`-5m`, `+1h`, `0` or a clock time like `20:30` in the event's zone -> event seconds."""
+    event = scenario.event
     try:
-        if units.is_clock_time(value):
-            event = scenario.event
-            return units.clock_to_offset_s(
-                units.parse_clock_time(value), event.date, event.scheduled_start, event.time_zone
-            )
-        return units.parse_offset_s(value)
+        return units.parse_event_time_s(value, event.date, event.scheduled_start, event.time_zone)
     except ValueError as exc:
         raise UsageError(f"--start-at: {exc}") from None
 
@@ -57,8 +53,8 @@ def serve(
     """Run the stub Spaces platform for SCENARIO until Ctrl-C."""
     loaded = load_scenario(scenario, variant)
     model_scenario = loaded.scenario
-    if not 0 < speedup <= 10_000:
-        raise UsageError(f"--speedup must be in (0, 10000] (got {speedup:g})")
+    if problem := speedup_problem(speedup):
+        raise UsageError(f"--speedup: {problem}")
     t_begin = (
         model_scenario.window.start
         if start_at is None

@@ -10,6 +10,7 @@ import json
 from typing import Any
 
 from aiohttp import web
+from pydantic import BaseModel
 
 from simspace.server import keys
 from simspace.server.metrics import CONTENT_TYPE, render_metrics
@@ -19,12 +20,13 @@ __all__ = ["clock", "health", "ledger", "metrics", "state", "timeline"]
 _JSON = "application/json"
 
 
-def _json(data: dict[str, Any]) -> web.Response:
-    return web.Response(body=json.dumps(data).encode(), content_type=_JSON)
+def _json(data: dict[str, Any] | BaseModel) -> web.Response:
+    body = data.model_dump_json() if isinstance(data, BaseModel) else json.dumps(data)
+    return web.Response(body=body.encode(), content_type=_JSON)
 
 
-async def _big_json(data: dict[str, Any]) -> web.Response:
-    body = await asyncio.get_running_loop().run_in_executor(None, json.dumps, data)
+async def _big_json(data: BaseModel) -> web.Response:
+    body = await asyncio.get_running_loop().run_in_executor(None, data.model_dump_json)
     return web.Response(body=body.encode(), content_type=_JSON)
 
 
@@ -45,15 +47,15 @@ async def clock(request: web.Request) -> web.Response:
 
 
 async def state(request: web.Request) -> web.Response:
-    return _json(request.app[keys.MODEL_KEY].summary_json())
+    return _json(request.app[keys.MODEL_KEY].state())
 
 
 async def timeline(request: web.Request) -> web.Response:
-    return await _big_json(request.app[keys.MODEL_KEY].timeline_json())
+    return await _big_json(request.app[keys.MODEL_KEY].timeline_dump())
 
 
 async def ledger(request: web.Request) -> web.Response:
-    return await _big_json(request.app[keys.MODEL_KEY].ledger_json())
+    return await _big_json(request.app[keys.MODEL_KEY].ledger_dump())
 
 
 async def metrics(request: web.Request) -> web.Response:

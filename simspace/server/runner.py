@@ -4,21 +4,21 @@ from __future__ import annotations
 
 import asyncio
 import ipaddress
-import json
 import logging
 import os
 import signal
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 from aiohttp import web
 
 from simspace.errors import UnsafeTargetError
+from simspace.fileio import write_json
 from simspace.server.keys import MODEL_KEY
+from simspace.wire.ground_truth import LEDGER_FILE, TIMELINE_FILE
+from simspace.wire.server_args import ReadyFile
 
-__all__ = ["LISTEN_BACKLOG", "check_host", "run_server", "write_json_atomically"]
+__all__ = ["LISTEN_BACKLOG", "check_host", "run_server"]
 
 logger = logging.getLogger(__name__)
 
@@ -41,24 +41,11 @@ def check_host(host: str, *, allow_remote: bool = False) -> None:
         )
 
 
-def write_json_atomically(path: Path, data: Any) -> None:
-    """Write JSON to a temporary file beside `path`, then rename it into place."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(data, handle)
-        os.chmod(tmp, 0o644)  # mkstemp makes it private; these are plain results
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def _dump(app: web.Application, dump_dir: Path) -> None:
     model = app[MODEL_KEY]
-    write_json_atomically(dump_dir / "timeline.json", model.timeline_json())
-    write_json_atomically(dump_dir / "ledger.json", model.ledger_json())
+    dump_dir.mkdir(parents=True, exist_ok=True)
+    write_json(dump_dir / TIMELINE_FILE, model.timeline_dump(), indent=None)
+    write_json(dump_dir / LEDGER_FILE, model.ledger_dump(), indent=None)
     logger.info("wrote timeline.json and ledger.json to %s", dump_dir)
 
 
@@ -93,7 +80,7 @@ async def run_server(
             loop.add_signal_handler(sig, stop.set)
             handled.append(sig)
         if ready_file is not None:
-            write_json_atomically(ready_file, {"url": url, "port": bound_port, "pid": os.getpid()})
+            write_json(ready_file, ReadyFile(url=url, port=bound_port, pid=os.getpid()))
         logger.info("stub platform listening on %s", url)
         if on_ready is not None:
             on_ready(url, bound_port)

@@ -43,7 +43,10 @@ class LoadConfig(BaseModel):
         observations_dir: Path,
         workers: int,
         target: Target | None = None,
+        attacks: list[Flood] | None = None,
     ) -> LoadConfig:
+        """`attacks`: floods the load side sends itself (against the stub they are modelled
+        inside the platform instead)."""
         return cls(
             plan=plan,
             client=scenario.audience.client,
@@ -54,7 +57,7 @@ class LoadConfig(BaseModel):
             observations_dir=str(observations_dir),
             workers=workers,
             target=target,
-            attacks=list(scenario.attacks) if target is not None else [],
+            attacks=list(attacks or []),
         )
 
     @property

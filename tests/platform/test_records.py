@@ -19,7 +19,7 @@ def test_requests_land_in_their_event_second(api: PlatformApi, clock: FakeClock)
     api.space_metadata("1unknown", weight=2)
     clock.t = -588.0
     api.space_metadata(space.space_id, weight=5)
-    timeline = api.model.timeline_json()
+    timeline = api.model.timeline_dump().model_dump()
     assert timeline["origin_t"] == -600
     assert timeline["bucket_s"] == 1
     assert timeline["buckets"] == len(timeline["t"]) == 13
@@ -42,7 +42,7 @@ def test_listeners_and_states_are_sampled_each_second(api: PlatformApi, clock: F
     api.start_watching(space.space_id, weight=40)
     clock.t = -590.0
     api.model.advance()
-    series = api.model.timeline_json()["spaces"][0]
+    series = api.model.timeline_dump().model_dump()["spaces"][0]
     # a bucket [k, k+1) holds the reading of the tick at k+1, taken before requests at k+1
     assert series["state"][:7] == ["NotStarted"] * 5 + ["Running"] * 2
     assert series["listeners"][4:10] == [0.0] + [40.0] * 5
@@ -53,7 +53,7 @@ def test_requests_outside_the_window_count_only_in_totals() -> None:
     api = PlatformApi(PlatformModel(make_scenario(), clock))
     api.live_space(weight=3)
     assert api.model.timeline.totals("api")["offered"] == 3
-    assert api.model.timeline_json()["buckets"] == 0
+    assert api.model.timeline_dump().model_dump()["buckets"] == 0
 
 
 def test_a_long_window_merges_buckets_under_the_bound() -> None:
@@ -67,7 +67,7 @@ def test_a_long_window_merges_buckets_under_the_bound() -> None:
     timeline.add_request("api", 5.9, 3.0, None, None)
     timeline.sample_tier("api", 1.0, 0.5, 10.0, 100.0)
     timeline.sample_tier("api", 2.0, 0.9, 5.0, 200.0)
-    data = timeline.to_json()
+    data = timeline.dump().model_dump()
     i = 3600 // 6
     assert data["tiers"]["api"]["offered"][i] == 5.0
     assert data["tiers"]["api"]["utilisation"][i] == 0.9  # the peak within the bucket
@@ -91,14 +91,14 @@ def test_timeline_and_ledger_stay_bounded_under_many_requests(clock: FakeClock) 
         api.start_watching(space.space_id)
         api.ping_watching(space.space_id, f"nope{i}")
         api.chunk(space.media_key, f"chunk_{i}_0_a.aac")
-    timeline = api.model.timeline_json()
+    timeline = api.model.timeline_dump().model_dump()
     assert timeline["buckets"] == 1200
     assert all(
         len(series) == 1200
         for series in timeline["tiers"]["api"].values()
         if isinstance(series, list)
     )
-    ledger = api.model.ledger_json()
+    ledger = api.model.ledger_dump().model_dump()
     assert len(ledger["failures"]) <= 10
     assert len(ledger["events"]) <= 5
     assert len(api.model.sessions) <= 50
@@ -110,7 +110,7 @@ def test_ledger_events_are_capped_and_counted() -> None:
     for i in range(MAX_EVENTS + 123):
         ledger.event(float(i), "boot", sessions=1)
         ledger.failure("boot", "rule", "api", float(i), 1.0)
-    data = ledger.to_json()
+    data = ledger.dump().model_dump()
     assert len(data["events"]) == MAX_EVENTS
     assert data["events_dropped"] == 123
     (failure,) = data["failures"]
@@ -134,7 +134,7 @@ def test_ledger_lists_every_space_incarnation(clock: FakeClock) -> None:
     clock.t = -450.0
     api.model.advance()
     api.publish(api.model.current.space_id, "relauncher")
-    ledger = json.loads(json.dumps(api.model.ledger_json()))
+    ledger = json.loads(json.dumps(api.model.ledger_dump().model_dump()))
     first, second = ledger["spaces"]
     assert (first["running_at"], first["ended_at"], first["end_cause"]) == (
         -600.0,
@@ -165,7 +165,7 @@ def test_ended_spaces_keep_their_final_state_without_sampling(clock: FakeClock) 
     api.publish(api.model.current.space_id, "host")
     clock.t = -580.0
     api.model.advance()
-    first, second = api.model.timeline_json()["spaces"]
+    first, second = api.model.timeline_dump().model_dump()["spaces"]
     # the restart at -590 is read at the tick of -590, which closes bucket 9 ([-591, -590))
     assert first["state"] == ["Running"] * 9 + ["Ended"] * 11
     assert second["state"] == [None] * 9 + ["NotStarted"] * 11

@@ -160,7 +160,7 @@ def test_attacks_load_the_tier_and_are_counted_apart() -> None:
     assert api.model.tiers["api"].utilisation(20.0) == pytest.approx(3.0, rel=1e-3)
     clock.t = 50.0
     assert api.space_metadata(space.space_id).code is None
-    timeline = api.model.timeline_json()["tiers"]["api"]
+    timeline = api.model.timeline_dump().model_dump()["tiers"]["api"]
     assert sum(timeline["attack_offered"]) == pytest.approx(90_000)
     assert sum(timeline["attack_rejected"]) == pytest.approx(90_000 - 30_000 - 5000)
     assert sum(timeline["offered"]) == 2.0  # the clients' own two requests
@@ -186,7 +186,9 @@ def _scripted_run(seed: int) -> str:
     clock.t = 50.0
     api.publish(api.model.current.space_id, "relauncher")
     ids += [api.start_watching(api.model.current.space_id).data for _ in range(5)]
-    return json.dumps([ids, api.model.timeline_json(), api.model.ledger_json()])
+    return json.dumps(
+        [ids, api.model.timeline_dump().model_dump(), api.model.ledger_dump().model_dump()]
+    )
 
 
 def test_the_model_is_deterministic_given_seed_and_requests() -> None:

@@ -11,9 +11,7 @@ import pytest
 from simspace.errors import UsageError
 from simspace.judge.facts.compare import compare, deviation, fit_score
 from simspace.judge.verdicts import Comparison, FactVerdict
-from simspace.results.build import build_result
 from simspace.results.model import RunResult
-from simspace.results.observations import Observations
 from tests.report import builders as b
 
 MIN = 60.0
@@ -490,35 +488,6 @@ def test_results_written_before_the_reporter_still_load() -> None:
     del data["requests"], data["observed_until"], data["spaces"][0]["listeners"]
     old = RunResult.model_validate(data)
     assert (old.requests, old.observed_until, old.spaces[0].listeners) == ([], None, [])
-
-
-def test_build_result_records_each_space_series_and_how_far_the_timeline_got() -> None:
-    scenario = b.scenario(window=(0.0, 600.0))
-    timeline = {
-        "bucket_s": 60.0,
-        "t": [0.0, 60.0, 120.0],
-        "spaces": [
-            {"index": 1, "listeners": [10.0, 20.0, 0.0]},
-            {"index": 2, "listeners": [0.0, 5.0, 7.0]},
-        ],
-    }
-    ledger = {"spaces": [{"index": 1, "running_at": 0.0}, {"index": 2, "running_at": 60.0}]}
-    result = build_result(
-        scenario=scenario,
-        variant=None,
-        plan=b.plan(0.0, 600.0),
-        observations=Observations(),
-        timeline=timeline,
-        ledger=ledger,
-        status="interrupted",
-        failure=None,
-        wall_s=3.0,
-        generator_cpu=[],
-    )
-    assert result.observed_until == 180.0
-    assert result.listeners.t[:4] == [0.0, 60.0, 120.0, 180.0]
-    assert [s.listeners[:4] for s in result.spaces] == [[10, 20, 0, 0], [0, 5, 7, 0]]
-    assert result.listeners.concurrent[:3] == [10.0, 25.0, 7.0]
 
 
 # real targets (--target): only what our listeners saw applies

@@ -1,0 +1,76 @@
+"""The Locust side of a backend: `python -m locust -f simspace/load/locustfile.py` as a child
+process, handed its load configuration (`simspace.wire.load_config`) through a file, writing
+observations that are read back incrementally."""
+
+from __future__ import annotations
+
+from contextlib import AsyncExitStack
+
+from simspace.errors import RunError
+from simspace.fileio import write_json
+from simspace.load import LOCUSTFILE
+from simspace.results.observations import ObservationReader, Observations
+from simspace.run.backends.base import STARTUP_MARGIN_S, RunContext
+from simspace.run.monitor import CpuMonitor
+from simspace.run.processes import Child, child_process
+from simspace.scenario.platform import Flood
+from simspace.target import Target
+from simspace.wire.load_config import CONFIG_ENV, LoadConfig
+
+RUN_TIME_MARGIN_S = 60
+"""Locust's own --run-time exceeds the plan by this much: the session stops it first."""
+
+
+class LocustLoad:
+    """Locust against `url`, with its observations and CPU."""
+
+    def __init__(self, context: RunContext) -> None:
+        self.context = context
+        self.monitor = CpuMonitor()
+        observations_dir = context.rundir.path("observations")
+        observations_dir.mkdir(exist_ok=True)
+        self.reader = ObservationReader(observations_dir)
+        self._child: Child | None = None
+
+    async def start(
+        self,
+        stack: AsyncExitStack,
+        url: str,
+        target: Target | None = None,
+        attacks: list[Flood] | None = None,
+    ) -> None:
+        ctx = self.context
+        config = LoadConfig.build(
+            ctx.loaded.scenario,
+            ctx.plan,
+            ctx.clock,
+            self.reader.directory,
+            ctx.workers,
+            target,
+            attacks or [],
+        )
+        config_path = ctx.rundir.path("load-config.json")
+        write_json(config_path, config)
+        run_time_s = int(ctx.plan.wall_duration_s + STARTUP_MARGIN_S + RUN_TIME_MARGIN_S)
+        args = ["-m", "locust", "-f", str(LOCUSTFILE), "--headless", "--host", url]
+        args += ["--csv", str(ctx.rundir.path("locust")), "--loglevel", "WARNING"]
+        args += ["--run-time", f"{run_time_s}s", "--stop-timeout", "1"]
+        if ctx.workers > 1:
+            args += ["--processes", str(ctx.workers)]
+        self._child = await stack.enter_async_context(
+            child_process(
+                "locust", args, ctx.rundir.path("locust.log"), env={CONFIG_ENV: str(config_path)}
+            )
+        )
+
+    def failure(self) -> RunError | None:
+        child = self._child
+        if child is not None and not child.alive:
+            return RunError(f"{child.name} exited with code {child.process.returncode}")
+        return None
+
+    def observations(self) -> Observations:
+        return self.reader.poll()
+
+    def sample_cpu(self) -> float:
+        return self.monitor.sample(self._child.process.pid) if self._child else 0.0
