@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from simspace.platform.api import ERROR_CODES, PlatformApi, Reply
+from simspace.platform.api import ERROR_CODES, ApiAnswer, PlatformApi
 from simspace.platform.ledger import FailureAggregate, Ledger
 from simspace.platform.listeners import MAX_SESSIONS, Session, SessionTable
 from simspace.platform.model import PlatformModel, event_epoch_unix_s
-from simspace.platform.space import SpaceRecord, SpaceState
+from simspace.platform.space import SpaceIncarnation, SpaceState
 from simspace.platform.stream import SpaceStream
 from simspace.platform.tier import Admission, SlidingRate, TierModel
-from simspace.platform.timeline import MAX_BUCKETS, REASONS, Timeline
+from simspace.platform.timeline import MAX_BUCKETS, REASONS, TimelineRecorder
 
 __all__ = [
     "ERROR_CODES",
@@ -17,18 +17,18 @@ __all__ = [
     "MAX_SESSIONS",
     "REASONS",
     "Admission",
+    "ApiAnswer",
     "FailureAggregate",
     "Ledger",
     "PlatformApi",
     "PlatformModel",
-    "Reply",
     "Session",
     "SessionTable",
     "SlidingRate",
-    "SpaceRecord",
+    "SpaceIncarnation",
     "SpaceState",
     "SpaceStream",
     "TierModel",
-    "Timeline",
+    "TimelineRecorder",
     "event_epoch_unix_s",
 ]

@@ -1,6 +1,6 @@
 """The stub platform's endpoint operations: each charges its tier, then answers like Spaces would.
 
-Every operation returns a `Reply`: a code (None for success), the modelled latency in event
+Every operation returns a `ApiAnswer`: a code (None for success), the modelled latency in event
 seconds the client should wait for it, and the JSON data or bytes to send. No I/O here.
 """
 
@@ -11,10 +11,10 @@ from typing import Any
 
 from simspace.hls import PLAYLIST_NAME
 from simspace.platform.model import PlatformModel
-from simspace.platform.space import SpaceRecord, SpaceState
+from simspace.platform.space import SpaceIncarnation, SpaceState
 from simspace.platform.tier import Admission
 
-__all__ = ["ERROR_CODES", "PlatformApi", "Reply"]
+__all__ = ["ERROR_CODES", "ApiAnswer", "PlatformApi"]
 
 # Failure codes an operation may answer with, each shown with one of the scenario's texts.
 ERROR_CODES = (
@@ -30,7 +30,7 @@ ERROR_CODES = (
 
 
 @dataclass(slots=True)  # not frozen: one is made per request, frozen init is 2x slower
-class Reply:
+class ApiAnswer:
     """An operation's answer; `latency_s` is event time, to be waited in wall time / speedup."""
 
     code: str | None
@@ -73,11 +73,11 @@ class PlatformApi:
 
     def _admit_space(
         self, space_id: str, weight: float, speaker: str | None
-    ) -> tuple[float, Admission, SpaceRecord] | Reply:
+    ) -> tuple[float, Admission, SpaceIncarnation] | ApiAnswer:
         """An API call about one Space: the tier's answer, or `not_found`, or the Space."""
         t, admission = self._admit("api", weight, speaker)
         if admission.code is not None:
-            return Reply(admission.code, admission.latency_s)
+            return ApiAnswer(admission.code, admission.latency_s)
         space = self.model.space(space_id)
         if space is None:
             return self._refuse("api", t, weight, admission, "not_found")
@@ -92,11 +92,11 @@ class PlatformApi:
         code: str,
         *,
         reason: str | None = None,
-    ) -> Reply:
+    ) -> ApiAnswer:
         """The tier served the request and the answer is no."""
         self.model.timeline.add_request(tier, t, weight, None, reason or code)
         self.model.ledger.failure("rejection", reason or code, tier, t, weight)
-        return Reply(code, admission.latency_s)
+        return ApiAnswer(code, admission.latency_s)
 
     def _ok(
         self,
@@ -107,17 +107,17 @@ class PlatformApi:
         *,
         data: dict[str, Any] | None = None,
         body: bytes | None = None,
-    ) -> Reply:
+    ) -> ApiAnswer:
         self.model.timeline.add_request(tier, t, weight, None, None)
-        return Reply(None, admission.latency_s, data, body)
+        return ApiAnswer(None, admission.latency_s, data, body)
 
     # --- listener API ---------------------------------------------------------------------
 
-    def live_space(self, weight: float = 1.0, speaker: str | None = None) -> Reply:
+    def live_space(self, weight: float = 1.0, speaker: str | None = None) -> ApiAnswer:
         """The newest Space: how a listener (or a relaunch's host) finds the one to join."""
         t, admission = self._admit("api", weight, speaker)
         if admission.code is not None:
-            return Reply(admission.code, admission.latency_s)
+            return ApiAnswer(admission.code, admission.latency_s)
         space = self.model.current
         data = {
             "space_id": space.space_id,
@@ -129,10 +129,10 @@ class PlatformApi:
 
     def space_metadata(
         self, space_id: str, weight: float = 1.0, speaker: str | None = None
-    ) -> Reply:
+    ) -> ApiAnswer:
         """Like GraphQL AudioSpaceById: state, media key, listeners."""
         admitted = self._admit_space(space_id, weight, speaker)
-        if isinstance(admitted, Reply):
+        if isinstance(admitted, ApiAnswer):
             return admitted
         t, admission, space = admitted
         metadata = {
@@ -150,11 +150,11 @@ class PlatformApi:
 
     def stream_status(
         self, media_key: str, weight: float = 1.0, speaker: str | None = None
-    ) -> Reply:
+    ) -> ApiAnswer:
         """Like live_video_stream/status/<media_key>: where the live playlist is."""
         t, admission = self._admit("api", weight, speaker)
         if admission.code is not None:
-            return Reply(admission.code, admission.latency_s)
+            return ApiAnswer(admission.code, admission.latency_s)
         space = self.model.space_by_media_key(media_key)
         if space is None:
             return self._refuse("api", t, weight, admission, "not_found")
@@ -166,11 +166,11 @@ class PlatformApi:
 
     def start_watching(
         self, space_id: str, weight: float = 1.0, speaker: str | None = None
-    ) -> Reply:
+    ) -> ApiAnswer:
         """Register a listener session of `weight` event listeners on a Running Space."""
         model = self.model
         admitted = self._admit_space(space_id, weight, speaker)
-        if isinstance(admitted, Reply):
+        if isinstance(admitted, ApiAnswer):
             return admitted
         t, admission, space = admitted
         if space.state is not SpaceState.RUNNING:
@@ -186,11 +186,11 @@ class PlatformApi:
 
     def ping_watching(
         self, space_id: str, session_id: str, weight: float = 1.0, speaker: str | None = None
-    ) -> Reply:
+    ) -> ApiAnswer:
         """Keep a session alive; `booted` if it was booted, expired or its Space ended."""
         model = self.model
         admitted = self._admit_space(space_id, weight, speaker)
-        if isinstance(admitted, Reply):
+        if isinstance(admitted, ApiAnswer):
             return admitted
         t, admission, space = admitted
         if not model.sessions.ping(session_id, space.index, t):
@@ -199,11 +199,11 @@ class PlatformApi:
 
     def stop_watching(
         self, space_id: str, session_id: str, weight: float = 1.0, speaker: str | None = None
-    ) -> Reply:
+    ) -> ApiAnswer:
         """Leave; idempotent (stopping an unknown session is fine)."""
         model = self.model
         admitted = self._admit_space(space_id, weight, speaker)
-        if isinstance(admitted, Reply):
+        if isinstance(admitted, ApiAnswer):
             return admitted
         t, admission, space = admitted
         session = model.sessions.stop(session_id, space.index)
@@ -213,11 +213,11 @@ class PlatformApi:
 
     # --- host API -------------------------------------------------------------------------
 
-    def publish(self, space_id: str, speaker: str | None, weight: float = 1.0) -> Reply:
+    def publish(self, space_id: str, speaker: str | None, weight: float = 1.0) -> ApiAnswer:
         """The host's publish makes its Space Running; other speakers may join a Running one."""
         model = self.model
         admitted = self._admit_space(space_id, weight, speaker)
-        if isinstance(admitted, Reply):
+        if isinstance(admitted, ApiAnswer):
             return admitted
         t, admission, space = admitted
         if not model.is_speaker(speaker):
@@ -228,11 +228,11 @@ class PlatformApi:
             return self._refuse("api", t, weight, admission, "not_running")
         return self._ok("api", t, weight, admission, data={"ok": True, "state": space.state.value})
 
-    def end(self, space_id: str, speaker: str | None, weight: float = 1.0) -> Reply:
+    def end(self, space_id: str, speaker: str | None, weight: float = 1.0) -> ApiAnswer:
         """The host ends its Space."""
         model = self.model
         admitted = self._admit_space(space_id, weight, speaker)
-        if isinstance(admitted, Reply):
+        if isinstance(admitted, ApiAnswer):
             return admitted
         t, admission, space = admitted
         if speaker is None or space.host != speaker:
@@ -243,21 +243,21 @@ class PlatformApi:
 
     # --- CDN ------------------------------------------------------------------------------
 
-    def playlist(self, media_key: str, weight: float = 1.0) -> Reply:
+    def playlist(self, media_key: str, weight: float = 1.0) -> ApiAnswer:
         """The live media playlist bytes (EXT-X-ENDLIST once the Space ended)."""
         t, admission = self._admit("cdn", weight)
         if admission.code is not None:
-            return Reply(admission.code, admission.latency_s)
+            return ApiAnswer(admission.code, admission.latency_s)
         space = self.model.space_by_media_key(media_key)
         if space is None or space.stream is None:
             return self._refuse("cdn", t, weight, admission, "not_found")
         return self._ok("cdn", t, weight, admission, body=space.stream.playlist(t))
 
-    def chunk(self, media_key: str, name: str, weight: float = 1.0) -> Reply:
+    def chunk(self, media_key: str, name: str, weight: float = 1.0) -> ApiAnswer:
         """One audio chunk's bytes; malformed, unknown or unpublished names are `not_found`."""
         t, admission = self._admit("cdn", weight)
         if admission.code is not None:
-            return Reply(admission.code, admission.latency_s)
+            return ApiAnswer(admission.code, admission.latency_s)
         space = self.model.space_by_media_key(media_key)
         body = None if space is None or space.stream is None else space.stream.chunk(name, t)
         if body is None:

@@ -15,10 +15,10 @@ from simspace.clock import Clock
 from simspace.platform.ledger import Ledger
 from simspace.platform.listeners import MAX_SESSIONS, Session, SessionTable
 from simspace.platform.schedule import AttackEdge, RuleWatch, Schedule, Timed
-from simspace.platform.space import SpaceRecord, SpaceState, new_media_key, new_space_id
+from simspace.platform.space import SpaceIncarnation, SpaceState, new_media_key, new_space_id
 from simspace.platform.stream import SpaceStream
 from simspace.platform.tier import TierModel
-from simspace.platform.timeline import REASONS, SUMS, Timeline
+from simspace.platform.timeline import REASONS, SUMS, TimelineRecorder
 from simspace.scenario.model import Scenario
 from simspace.scenario.platform import (
     BootListeners,
@@ -69,14 +69,16 @@ class PlatformModel:
             name: TierModel(name, spec, t, random.Random(self._rng.getrandbits(64)))
             for name, spec in scenario.platform.tiers.items()
         }
-        self.timeline = Timeline(scenario.window.start, scenario.window.end, list(self.tiers))
+        self.timeline = TimelineRecorder(
+            scenario.window.start, scenario.window.end, list(self.tiers)
+        )
         self.ledger = Ledger()
         self.sessions = SessionTable(random.Random(self._rng.getrandbits(64)), max_sessions)
         self.listener_cap = scenario.platform.listener_cap
-        self.spaces: list[SpaceRecord] = []
-        self._live_spaces: list[SpaceRecord] = []  # not over yet: sampled at every tick
-        self._by_id: dict[str, SpaceRecord] = {}
-        self._by_media_key: dict[str, SpaceRecord] = {}
+        self.spaces: list[SpaceIncarnation] = []
+        self._live_spaces: list[SpaceIncarnation] = []  # not over yet: sampled at every tick
+        self._by_id: dict[str, SpaceIncarnation] = {}
+        self._by_media_key: dict[str, SpaceIncarnation] = {}
         self._speakers = {s.id: s for s in scenario.speakers}
         self._schedule = Schedule(list(scenario.operator_actions), list(scenario.attacks))
         self._floods: dict[str, list[Flood]] = {name: [] for name in self.tiers}
@@ -87,14 +89,14 @@ class PlatformModel:
     # --- lookups --------------------------------------------------------------------------
 
     @property
-    def current(self) -> SpaceRecord:
+    def current(self) -> SpaceIncarnation:
         """The newest Space incarnation (what `/api/spaces/live` answers)."""
         return self.spaces[-1]
 
-    def space(self, space_id: str) -> SpaceRecord | None:
+    def space(self, space_id: str) -> SpaceIncarnation | None:
         return self._by_id.get(space_id)
 
-    def space_by_media_key(self, media_key: str) -> SpaceRecord | None:
+    def space_by_media_key(self, media_key: str) -> SpaceIncarnation | None:
         return self._by_media_key.get(media_key)
 
     def is_priority(self, speaker_id: str | None) -> bool:
@@ -243,14 +245,14 @@ class PlatformModel:
 
     # --- Spaces and sessions --------------------------------------------------------------
 
-    def _create_space(self, t: float, host: str) -> SpaceRecord:
+    def _create_space(self, t: float, host: str) -> SpaceIncarnation:
         space_id = new_space_id(self._rng)
         while space_id in self._by_id:
             space_id = new_space_id(self._rng)
         media_key = new_media_key(self._rng)
         while media_key in self._by_media_key:
             media_key = new_media_key(self._rng)
-        space = SpaceRecord(
+        space = SpaceIncarnation(
             index=len(self.spaces) + 1,
             space_id=space_id,
             media_key=media_key,
@@ -267,7 +269,11 @@ class PlatformModel:
         return space
 
     def start_space(
-        self, space: SpaceRecord, t: float, stream_start_t: float | None = None, cause: str = "host"
+        self,
+        space: SpaceIncarnation,
+        t: float,
+        stream_start_t: float | None = None,
+        cause: str = "host",
     ) -> None:
         """NotStarted -> Running at t; its audio starts at `stream_start_t` (default t)."""
         space.state = SpaceState.RUNNING
@@ -280,7 +286,7 @@ class PlatformModel:
         )  # fmt: skip
 
     def end_space(
-        self, space: SpaceRecord, t: float, cause: str, state: SpaceState = SpaceState.ENDED
+        self, space: SpaceIncarnation, t: float, cause: str, state: SpaceState = SpaceState.ENDED
     ) -> tuple[int, float]:
         """End a Space, drop its listeners; returns (sessions, listeners) dropped."""
         space.state = state

@@ -10,7 +10,7 @@ from enum import StrEnum
 from simspace.platform.stream import SpaceStream
 from simspace.wire.ground_truth import SpaceSnapshot
 
-__all__ = ["STATE_CODES", "SpaceRecord", "SpaceState", "new_media_key", "new_space_id"]
+__all__ = ["STATE_CODES", "SpaceIncarnation", "SpaceState", "new_media_key", "new_space_id"]
 
 _ID_ALPHABET = string.ascii_letters + string.digits
 
@@ -42,7 +42,7 @@ def new_media_key(rng: random.Random) -> str:
 
 
 @dataclass(slots=True)
-class SpaceRecord:
+class SpaceIncarnation:
     """One Space incarnation (1 = the first, 2 = the first relaunch...)."""
 
     index: int

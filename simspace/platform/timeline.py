@@ -12,7 +12,7 @@ from array import array
 from simspace.platform.space import STATE_CODES, SpaceState
 from simspace.wire.ground_truth import SpaceColumns, TierColumns, TimelineDump
 
-__all__ = ["MAX_BUCKETS", "REASONS", "SUMS", "Timeline"]
+__all__ = ["MAX_BUCKETS", "REASONS", "SUMS", "TimelineRecorder"]
 
 MAX_BUCKETS = 20_000
 SUMS = (
@@ -68,7 +68,7 @@ class _SpaceColumns:
         self.final: tuple[int, int] | None = None  # (from bucket, state code) once it is over
 
 
-class Timeline:
+class TimelineRecorder:
     """Buckets of `bucket_s` event seconds from `origin_t` (a whole second) to the window end.
 
     Requests are summed into the current bucket in plain lists (the hot path) and written to the

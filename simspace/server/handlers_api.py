@@ -6,7 +6,7 @@ from collections.abc import Awaitable, Callable
 
 from aiohttp import web
 
-from simspace.platform import PlatformApi, Reply
+from simspace.platform import ApiAnswer, PlatformApi
 from simspace.server import keys
 from simspace.server.responses import (
     bad_request,
@@ -29,7 +29,9 @@ __all__ = [
 ]
 
 
-async def _answer(request: web.Request, reply: Reply, *, forbidden: bool = False) -> web.Response:
+async def _answer(
+    request: web.Request, reply: ApiAnswer, *, forbidden: bool = False
+) -> web.Response:
     await wait_latency(reply.latency_s, request.app[keys.CLOCK_KEY].speedup)
     if forbidden and reply.code == "bad_request":
         message = "only this Space's host (X-Sim-Speaker) may do this; speakers may publish"
@@ -38,7 +40,7 @@ async def _answer(request: web.Request, reply: Reply, *, forbidden: bool = False
 
 
 Handler = Callable[[web.Request], Awaitable[web.Response]]
-ApiCall = Callable[[PlatformApi, web.Request, float, str | None], "Reply | web.Response"]
+ApiCall = Callable[[PlatformApi, web.Request, float, str | None], "ApiAnswer | web.Response"]
 
 
 def _handler(call: ApiCall, *, forbidden: bool = False) -> Handler:
@@ -61,10 +63,10 @@ def _session_id(request: web.Request) -> str | None:
     return session_id if session_id else None
 
 
-def _with_session(method: Callable[..., Reply]) -> ApiCall:
+def _with_session(method: Callable[..., ApiAnswer]) -> ApiCall:
     def call(
         api: PlatformApi, request: web.Request, weight: float, speaker: str | None
-    ) -> Reply | web.Response:
+    ) -> ApiAnswer | web.Response:
         session_id = _session_id(request)
         if session_id is None:
             return bad_request("session_id query parameter is required")

@@ -9,7 +9,7 @@ from typing import Any
 
 from aiohttp import web
 
-from simspace.platform import PlatformApi, Reply
+from simspace.platform import ApiAnswer, PlatformApi
 
 __all__ = [
     "MAX_WEIGHT",
@@ -103,7 +103,7 @@ class ErrorBodies:
         return error_response(self._bodies[code], code, status)
 
 
-def reply_response(reply: Reply, errors: ErrorBodies) -> web.Response:
+def reply_response(reply: ApiAnswer, errors: ErrorBodies) -> web.Response:
     """A JSON answer, or the error body for the reply's code."""
     if reply.code is not None:
         return errors.response(reply.code)

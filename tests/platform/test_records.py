@@ -7,7 +7,14 @@ import json
 import pytest
 
 from simspace.clock import FakeClock
-from simspace.platform import MAX_BUCKETS, REASONS, Ledger, PlatformApi, PlatformModel, Timeline
+from simspace.platform import (
+    MAX_BUCKETS,
+    REASONS,
+    Ledger,
+    PlatformApi,
+    PlatformModel,
+    TimelineRecorder,
+)
 from simspace.platform.ledger import MAX_EVENTS
 from tests.platform.scenarios import make_scenario
 
@@ -57,7 +64,7 @@ def test_requests_outside_the_window_count_only_in_totals() -> None:
 
 
 def test_a_long_window_merges_buckets_under_the_bound() -> None:
-    timeline = Timeline(-3600, 30 * 3600, ["api", "cdn"])
+    timeline = TimelineRecorder(-3600, 30 * 3600, ["api", "cdn"])
     assert timeline.bucket_s == 6
     assert timeline.n <= MAX_BUCKETS
     assert timeline.index(-3600) == 0
