@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-ASYNCIO_SIDE = ["simspace.cli.main", "simspace.scenario", "simspace.server", "simspace.run"]
+ASYNCIO_SIDE = ["simspace.cli", "simspace.scenario", "simspace.server", "simspace.run"]
 
 
 @pytest.mark.parametrize("module", ASYNCIO_SIDE)

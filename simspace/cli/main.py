@@ -43,8 +43,10 @@ from simspace.report.outputs import RunReport, load_run, write_run_reports
 from simspace.report.plan_view import PlanView
 from simspace.report.ranking import RankingTable, rank, ranking_html
 from simspace.report.summary import ResultSummary
+from simspace.run.backends import plan_for
+from simspace.run.options import RunOptions
 from simspace.run.rundir import utc_stamp
-from simspace.run.session import RunOptions, execute_run, plan_for
+from simspace.run.session import execute_run
 from simspace.scenario.loader import LoadedScenario, load_scenario
 from simspace.scenario.schema import schema_json
 from simspace.scenario.summary import ScenarioSummary

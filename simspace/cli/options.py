@@ -13,7 +13,7 @@ from simspace import units
 from simspace.clock import speedup_problem
 from simspace.errors import UsageError
 from simspace.judge.gates import Expectation, with_cli_gates
-from simspace.run.session import RunOptions
+from simspace.run.options import RunOptions
 from simspace.scenario.loader import LoadedScenario
 from simspace.target import Target, resolve_target
 

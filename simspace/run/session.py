@@ -24,13 +24,14 @@ from simspace.clock import EventClock
 from simspace.errors import RunError, SimspaceError
 from simspace.fileio import write_json
 from simspace.judge.facts.compare import compare
-from simspace.plan import Plan, make_plan
+from simspace.plan import Plan
 from simspace.report.outputs import RunReport, write_run_reports
 from simspace.results.build import RunRecord, build_result
 from simspace.results.model import RunResult, RunStatus
-from simspace.run.backends import Backend, RunContext, backend_for
+from simspace.run.backends import Backend, RunContext, backend_for, plan_for
 from simspace.run.backends.base import STARTUP_MARGIN_S
 from simspace.run.early_stop import CHECK_EVERY_WALL_S, EarlyStop
+from simspace.run.options import RunOptions
 from simspace.run.progress import ProgressView
 from simspace.run.rundir import RunDirectory
 from simspace.scenario.loader import LoadedScenario
@@ -40,20 +41,6 @@ log = logging.getLogger(__name__)
 PLAIN_LINE_EVERY_WALL_S = 10.0
 
 
-@dataclass(frozen=True)
-class RunOptions:
-    output_root: Path = Path("runs")
-    budget_rps: float | None = None
-    speedup: float | None = None
-    population_scale: float | None = None
-    duration_s: float | None = None
-    workers: int = 1
-    seed: int | None = None
-    target: Target | None = None
-    start_at: float | None = None
-    abort_on_fail: bool = False
-
-
 @dataclass
 class RunOutcome:
     directory: Path
@@ -61,27 +48,15 @@ class RunOutcome:
     plan: Plan
 
 
-def plan_for(loaded: LoadedScenario, options: RunOptions) -> Plan:
-    return make_plan(
-        loaded.scenario,
-        loaded.variant,
-        budget_rps=options.budget_rps,
-        speedup=options.speedup,
-        population_scale=options.population_scale,
-        duration_s=options.duration_s,
-        seed=options.seed,
-        real_time=options.target is not None,
-        start_at=options.start_at,
-    )
-
-
 async def execute_run(
     loaded: LoadedScenario,
     options: RunOptions,
     console: Console,
     on_plan: Callable[[Plan], None] | None = None,
+    make_backend: Callable[[RunContext, RunOptions], Backend] | None = None,
 ) -> RunOutcome:
-    """Run the scenario; always writes the run directory, then raises RunError if it failed."""
+    """Run the scenario; always writes the run directory, then raises RunError if it failed.
+    `make_backend`: another engine than `backend_for` chooses (tests use an in-process one)."""
     plan = plan_for(loaded, options)
     if on_plan:
         on_plan(plan)
@@ -92,7 +67,7 @@ async def execute_run(
     context = RunContext(loaded, plan, clock, rundir, options.workers)
     session = RunSession(
         context,
-        backend_for(context, options.target),
+        (make_backend or backend_for)(context, options),
         console,
         options.target,
         EarlyStop.of(loaded.scenario, options.abort_on_fail),

@@ -1,16 +1,35 @@
 """Run backends: what produces a run's observations. The session drives every backend through
-the one `Backend` protocol; `backend_for` is the only place that chooses between them."""
+the one `Backend` protocol; this module is the only place that chooses between them (and so
+between their plans: a real target runs in real time)."""
 
 from __future__ import annotations
 
+from simspace.plan import Plan, make_plan
 from simspace.run.backends.base import Backend, RunContext
 from simspace.run.backends.stub import StubBackend
 from simspace.run.backends.target import TargetBackend
-from simspace.target import Target
+from simspace.run.options import RunOptions
+from simspace.scenario.loader import LoadedScenario
 
-__all__ = ["Backend", "RunContext", "StubBackend", "TargetBackend", "backend_for"]
+__all__ = ["Backend", "RunContext", "StubBackend", "TargetBackend", "backend_for", "plan_for"]
 
 
-def backend_for(context: RunContext, target: Target | None) -> Backend:
+def backend_for(context: RunContext, options: RunOptions) -> Backend:
     """The embedded stub platform, or a real service when a target is given."""
-    return StubBackend(context) if target is None else TargetBackend(context, target)
+    if options.target is None:
+        return StubBackend(context)
+    return TargetBackend(context, options.target)
+
+
+def plan_for(loaded: LoadedScenario, options: RunOptions) -> Plan:
+    return make_plan(
+        loaded.scenario,
+        loaded.variant,
+        budget_rps=options.budget_rps,
+        speedup=options.speedup,
+        population_scale=options.population_scale,
+        duration_s=options.duration_s,
+        seed=options.seed,
+        real_time=options.target is not None,
+        start_at=options.start_at,
+    )

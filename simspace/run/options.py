@@ -1,0 +1,23 @@
+"""What a run is asked to do, as the CLI (or a test) says it: plan overrides, workers, output,
+a real target and early stop."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from simspace.target import Target
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    output_root: Path = Path("runs")
+    budget_rps: float | None = None
+    speedup: float | None = None
+    population_scale: float | None = None
+    duration_s: float | None = None
+    workers: int = 1
+    seed: int | None = None
+    target: Target | None = None
+    start_at: float | None = None
+    abort_on_fail: bool = False
