@@ -114,14 +114,19 @@ def format_value(
     if unit == "duration":
         return units.format_duration_s(_round_s(value))
     if unit == "event_time":
-        text = units.format_offset_s(_round_s(value))
-        return f"{text} ({clock_time(value, calendar)})" if calendar else text
+        return format_when(value, calendar)
     if unit == "count":
         return units.format_approx_count(round(value) if abs(value) < 1000 else value)
     percent = value * 100
     if 0 < abs(percent) < 0.01:
         return "<0.01%"
     return f"{_significant(percent):g}%"
+
+
+def format_when(t: float, calendar: EventCalendar | None = None) -> str:
+    """An event time as the facts and gates say it: `+41m`; with a calendar, `+41m (20:41)`."""
+    text = units.format_offset_s(_round_s(t))
+    return f"{text} ({clock_time(t, calendar)})" if calendar else text
 
 
 def clock_time(t: float, calendar: EventCalendar) -> str:
