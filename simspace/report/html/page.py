@@ -21,49 +21,29 @@ from simspace.judge.verdicts import (
     format_tolerance,
     format_value,
 )
+from simspace.judge.wording import VERDICT_LABEL
 from simspace.report.gates_view import gates_section
 from simspace.report.html.charts import offset_label
 from simspace.report.html.figures import Figures
+from simspace.report.html.shell import page
 from simspace.report.html.story import Timeline, duration_text
 from simspace.report.target_view import target_section
 from simspace.results.model import RunResult
 from simspace.scenario.model import Scenario
 from simspace.units import format_approx_count
 
-VERDICT_TEXT = {
-    "reproduced": "reproduced",
-    "not_reproduced": "not reproduced",
-    "not_observable": "not observable",
-    "claim": "claim",
-}
 STATUS_CLASS = {"completed": "ok", "interrupted": "warn"}  # failed, aborted: bad
 
 CSS = """
-:root{color-scheme:light;--fg:#24292f;--mute:#57606a;--line:#d0d7de;--bg2:#f6f8fa}
-*{box-sizing:border-box}
-body{margin:0;font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:var(--fg)}
-main{max-width:1240px;margin:0 auto;padding:12px 16px 40px}
-h1{font-size:1.5em;margin:.3em 0}h2{font-size:1.2em;margin:1.6em 0 .5em;
-border-bottom:1px solid var(--line);padding-bottom:.2em}h3{font-size:1em;margin:.8em 0 .3em}
 nav{display:flex;flex-wrap:wrap;gap:4px 12px;font-size:.9em;margin:.4em 0}
 nav a{color:#0969da;text-decoration:none}
-small,.mute{color:var(--mute)}
-.badge{display:inline-block;padding:0 .5em;border-radius:1em;font-size:.85em;font-weight:600;
-color:#fff;white-space:nowrap}
-.ok,.reproduced{background:#1a7f37}.bad,.not_reproduced{background:#cf222e}
-.warn{background:#9a6700}.not_observable{background:#6e7781}.claim{background:#8250df}
 .cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(150px,1fr));gap:8px;margin:.8em 0}
 .card{background:var(--bg2);border-radius:6px;padding:6px 10px}
 .card b{display:block;font-size:1.25em}.card span{font-size:.85em;color:var(--mute)}
-.scroll{overflow-x:auto;-webkit-overflow-scrolling:touch}
-table{border-collapse:collapse;width:100%;font-size:.92em}
-th,td{text-align:left;vertical-align:top;padding:5px 8px;border-bottom:1px solid var(--line)}
-th{background:var(--bg2);white-space:nowrap}
-.n{white-space:nowrap}
 .grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(min(100%,520px),1fr));gap:8px 24px}
 figure{margin:0 0 12px}figcaption{font-weight:600;margin:.3em 0}
 svg{display:block;height:auto;max-width:100%}
-@media (max-width:700px){svg{font-size:20px}body{font-size:14px}}
+@media (max-width:700px){svg{font-size:20px}}
 .legend{display:flex;flex-wrap:wrap;gap:2px 14px;list-style:none;padding:0;margin:4px 0;
 font-size:.85em}
 .legend i{display:inline-block;width:18px;height:0;border-top:3px solid;margin-right:5px;
@@ -74,6 +54,7 @@ pre{background:var(--bg2);padding:10px;border-radius:6px;overflow-x:auto;white-s
 word-break:break-all}
 footer{margin-top:2em;font-size:.85em;color:var(--mute)}
 """
+"""The report's own CSS, after the shell's shared CSS: navigation, cards, charts and legends."""
 
 
 def render_report(
@@ -107,15 +88,7 @@ def render_report(
         f"<footer>simspace {escape(__version__)} · result format v{result.version} · "
         "self-contained report: no network access needed</footer>",
     ]
-    return (
-        '<!doctype html><html lang="en"><head><meta charset="utf-8">'
-        '<meta name="viewport" content="width=device-width,initial-scale=1">'
-        '<meta http-equiv="Content-Security-Policy" '
-        "content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:\">"
-        '<link rel="icon" href="data:,">'
-        f"<title>{escape(title)}</title><style>{CSS}</style></head>"
-        f"<body><main>{''.join(body)}</main></body></html>\n"
-    )
+    return page(title, "".join(body), CSS)
 
 
 def _table(head: Iterable[str], rows: Iterable[Iterable[str]], cls: str = "") -> str:
@@ -244,7 +217,7 @@ def _fact_rows(timeline: Timeline, verdicts: list[FactVerdict]) -> list[list[str
         rows.append(
             [
                 f"<b>{escape(v.fact_id)}</b><br><small>{escape(v.metric)}</small>{where}",
-                f'<span class="badge {v.verdict}">{VERDICT_TEXT[v.verdict]}</span>{reason}',
+                f'<span class="badge {v.verdict}">{VERDICT_LABEL[v.verdict]}</span>{reason}',
                 _reported_cell(v, timeline.calendar),
                 _observed_cell(v, timeline.calendar),
                 escape(v.statement),
