@@ -65,7 +65,7 @@ class Line:
 
 
 @dataclass(frozen=True)
-class Mark:
+class ChartMark:
     """A vertical line at an event time, numbered at the top (the number is explained in a list)."""
 
     t: float
@@ -217,10 +217,10 @@ def _y_axis(frame: _Frame, ticks: list[float], fmt: Callable[[float], str]) -> l
     return out
 
 
-def _mark_labels(xs: list[tuple[float, Mark]]) -> list[tuple[float, int, str, str]]:
+def _mark_labels(xs: list[tuple[float, ChartMark]]) -> list[tuple[float, int, str, str]]:
     """Numbers for the marks (x, row, text, colour): marks closer than a label merge into one
     label (`8–10`), and neighbouring labels alternate between two rows."""
-    groups: list[list[tuple[float, Mark]]] = []
+    groups: list[list[tuple[float, ChartMark]]] = []
     for x, mark in xs:
         if groups and x - groups[-1][-1][0] < MARK_MERGE:
             groups[-1].append((x, mark))
@@ -239,7 +239,7 @@ def _mark_labels(xs: list[tuple[float, Mark]]) -> list[tuple[float, int, str, st
     return labels
 
 
-def _marks(frame: _Frame, marks: Sequence[Mark]) -> list[str]:
+def _marks(frame: _Frame, marks: Sequence[ChartMark]) -> list[str]:
     inside = sorted((m for m in marks if frame.inside(m.t)), key=lambda m: m.t)
     xs = [(frame.x(m.t), m) for m in inside]
     bottom = _n(TOP + frame.plot_h)
@@ -333,7 +333,7 @@ def time_chart(
     *,
     lines: Sequence[Line] = (),
     stack: Stack | None = None,
-    marks: Sequence[Mark] = (),
+    marks: Sequence[ChartMark] = (),
     bands: Sequence[Band] = (),
     ranges: Sequence[RangeBar] = (),
     y_format: Callable[[float], str] = format_approx_count,
@@ -367,7 +367,7 @@ def time_chart(
 
 
 def strip_chart(
-    axis: TimeAxis, label: str, rows: Sequence[StripRow], marks: Sequence[Mark] = ()
+    axis: TimeAxis, label: str, rows: Sequence[StripRow], marks: Sequence[ChartMark] = ()
 ) -> str:
     """Reported time ranges (band, lighter with tolerance) against observed times (diamonds)."""
     row_h = 42.0

@@ -1,6 +1,6 @@
 """The report's figures: a run's series and the reported facts turned into inline SVG charts
 (`simspace.report.html.charts`) with HTML legends, all on the event clock, marked with the
-moments of the run's `Timeline`."""
+moments of the run's `Story`."""
 
 from __future__ import annotations
 
@@ -32,7 +32,7 @@ from simspace.report.html.charts import (
     strip_chart,
     time_chart,
 )
-from simspace.report.html.story import Timeline, duration_text, number
+from simspace.report.html.story import Story, duration_text, number
 from simspace.results.model import Percentiles
 from simspace.units import format_approx_count, format_count
 
@@ -66,14 +66,14 @@ def _figure(caption: str, svg: str, legend: str = "", note: str = "") -> str:
 class Figures:
     """Everything the report draws, built once from the scenario, the run and its verdicts."""
 
-    def __init__(self, timeline: Timeline) -> None:
-        self.timeline = timeline
-        self.result, self.comparison = timeline.result, timeline.comparison
-        self.axis = TimeAxis(self.result.plan.t_begin, self.result.plan.t_end, timeline.clock)
-        self.marks = timeline.marks
+    def __init__(self, story: Story) -> None:
+        self.story = story
+        self.result, self.comparison = story.result, story.comparison
+        self.axis = TimeAxis(self.result.plan.t_begin, self.result.plan.t_end, story.clock)
+        self.marks = story.marks
         self.bands = [
             Band(a.start, a.end, RED, f"attack {a.id}: {format_count(a.rate_rps)} req/s", 0.1)
-            for a in timeline.scenario.attacks
+            for a in story.scenario.attacks
         ]
 
     # -- reported vs observed times ----------------------------------------------------------

@@ -26,7 +26,7 @@ from simspace.report.gates_view import gates_section
 from simspace.report.html.charts import offset_label
 from simspace.report.html.figures import Figures
 from simspace.report.html.shell import page
-from simspace.report.html.story import Timeline, duration_text
+from simspace.report.html.story import Story, duration_text
 from simspace.report.target_view import target_section
 from simspace.results.model import RunResult
 from simspace.scenario.model import Scenario
@@ -66,22 +66,22 @@ def render_report(
     outcome: Outcome | None = None,
 ) -> str:
     """The whole report as one HTML document (str), ready to write as `report.html`."""
-    timeline = Timeline(scenario, result, comparison)
-    figures = Figures(timeline)
+    story = Story(scenario, result, comparison)
+    figures = Figures(story)
     title = f"{scenario.event.title} — simspace report"
     body = [
         _header(scenario, result, comparison),
         _nav(),
-        _facts(timeline),
+        _facts(story),
         gates_section(outcome),
         target_section(result),
-        _timeline(timeline, figures),
+        _timeline(story, figures),
         figures.listeners_section(),
         figures.load_section(),
         figures.errors_section(),
         figures.ttfa_section(),
-        _spaces(timeline),
-        _ledger(timeline),
+        _spaces(story),
+        _ledger(story),
         _plan(result),
         _reproduce(command),
         _warnings(result),
@@ -204,12 +204,12 @@ def _observed_cell(v: FactVerdict, calendar: EventCalendar) -> str:
     return text
 
 
-def _fact_rows(timeline: Timeline, verdicts: list[FactVerdict]) -> list[list[str]]:
+def _fact_rows(story: Story, verdicts: list[FactVerdict]) -> list[list[str]]:
     rows = []
     for v in verdicts:
         where = ""
         if v.at is not None:
-            where = f"<br><small>at {escape(timeline.when(v.at))}</small>"
+            where = f"<br><small>at {escape(story.when(v.at))}</small>"
         elif v.window_start is not None and v.window_end is not None:
             span = f"{offset_label(v.window_start)} .. {offset_label(v.window_end)}"
             where = f"<br><small>within {escape(span)}</small>"
@@ -218,68 +218,68 @@ def _fact_rows(timeline: Timeline, verdicts: list[FactVerdict]) -> list[list[str
             [
                 f"<b>{escape(v.fact_id)}</b><br><small>{escape(v.metric)}</small>{where}",
                 f'<span class="badge {v.verdict}">{VERDICT_LABEL[v.verdict]}</span>{reason}',
-                _reported_cell(v, timeline.calendar),
-                _observed_cell(v, timeline.calendar),
+                _reported_cell(v, story.calendar),
+                _observed_cell(v, story.calendar),
                 escape(v.statement),
-                timeline.sources_html(v.sources),
+                story.sources_html(v.sources),
             ]
         )
     return rows
 
 
-def _facts(timeline: Timeline) -> str:
-    verdicts = timeline.comparison.verdicts
+def _facts(story: Story) -> str:
+    verdicts = story.comparison.verdicts
     scored = [v for v in verdicts if v.scored]
     claims = [v for v in verdicts if not v.scored]
     head = ["Fact", "Verdict", "Reported", "Observed", "Statement", "Sources"]
     out = ['<section id="facts"><h2>Reported facts</h2>']
     if scored:
-        out.append(_table(head, _fact_rows(timeline, scored), "facts"))
+        out.append(_table(head, _fact_rows(story, scored), "facts"))
     else:
         out.append('<p class="mute">No scored facts in this scenario.</p>')
     if claims:
         out.append("<h3>Claims (shown with what this run says, not scored)</h3>")
-        out.append(_table(head, _fact_rows(timeline, claims), "claims"))
-    out.append(timeline.sources_list())
+        out.append(_table(head, _fact_rows(story, claims), "claims"))
+    out.append(story.sources_list())
     return "".join(out) + "</section>"
 
 
-def _timeline(timeline: Timeline, figures: Figures) -> str:
+def _timeline(story: Story, figures: Figures) -> str:
     return (
         '<section id="timeline"><h2>Timeline</h2>'
         '<p class="mute">Numbered lines on every chart; x axis: time from the scheduled start '
         "and the event's local clock.</p>"
-        f'<div class="grid"><div>{timeline.moments_html()}</div>{figures.strip_figure()}</div>'
+        f'<div class="grid"><div>{story.moments_html()}</div>{figures.strip_figure()}</div>'
         "</section>"
     )
 
 
-def _spaces(timeline: Timeline) -> str:
+def _spaces(story: Story) -> str:
     rows = [
         [
             str(s.ordinal),
             escape(s.space_id),
-            escape(timeline.speaker_name(s.host)),
-            escape(timeline.when(s.created_at)) if s.created_at is not None else "—",
-            escape(timeline.when(s.running_at)) if s.running_at is not None else "never",
-            escape(timeline.when(s.ended_at)) if s.ended_at is not None else "—",
+            escape(story.speaker_name(s.host)),
+            escape(story.when(s.created_at)) if s.created_at is not None else "—",
+            escape(story.when(s.running_at)) if s.running_at is not None else "never",
+            escape(story.when(s.ended_at)) if s.ended_at is not None else "—",
             escape(s.end_state or "running at the end"),
             escape(format_approx_count(s.peak_listeners))
             + (
-                f"<br><small>at {escape(timeline.when(s.peak_listeners_at))}</small>"
+                f"<br><small>at {escape(story.when(s.peak_listeners_at))}</small>"
                 if s.peak_listeners_at is not None
                 else ""
             ),
         ]
-        for s in timeline.result.spaces
+        for s in story.result.spaces
     ]
     head = ["#", "Space", "Host", "Created", "Live", "Ended", "End state", "Peak listeners"]
     table = _table(head, rows) if rows else '<p class="mute">No Space was created.</p>'
     return f'<section id="spaces"><h2>Spaces</h2>{table}</section>'
 
 
-def _ledger(timeline: Timeline) -> str:
-    rows = timeline.ledger_rows()
+def _ledger(story: Story) -> str:
+    rows = story.ledger_rows()
     if not rows:
         return ""
     head = ["When", "What", "Tier", "Count", "Event-scale weight", "Details"]

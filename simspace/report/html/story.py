@@ -14,7 +14,7 @@ from simspace.report.html.charts import (
     DARK_GREEN,
     PURPLE,
     RED,
-    Mark,
+    ChartMark,
     offset_label,
 )
 from simspace.results.model import RunResult
@@ -57,8 +57,9 @@ class Moment:
     sources: tuple[str, ...] = ()
 
 
-class Timeline:
-    """The event clock of one run, and everything placed on it."""
+class Story:
+    """The event clock of one run, and everything placed on it (the report's Timeline section
+    and the marks on every chart)."""
 
     def __init__(self, scenario: Scenario, result: RunResult, comparison: Comparison) -> None:
         self.scenario, self.result, self.comparison = scenario, result, comparison
@@ -68,7 +69,7 @@ class Timeline:
             date=event.date, scheduled_start=event.scheduled_start, time_zone=event.time_zone
         )
         self.moments = self._moments()
-        self.marks = [Mark(m.t, m.number, m.label, m.colour) for m in self.moments]
+        self.marks = [ChartMark(m.t, m.number, m.label, m.colour) for m in self.moments]
 
     def clock(self, t: float) -> str:
         """The event's local clock time at event time `t`: `20:07:33`."""
