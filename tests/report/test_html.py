@@ -13,8 +13,10 @@ import pytest
 import yaml
 
 from simspace.judge.verdicts import Comparison, FactVerdict
-from simspace.report.html.charts import ChartMark, Line, TimeAxis, nice_ticks, time_chart
+from simspace.report.html.canvas import TimeAxis, nice_ticks
+from simspace.report.html.charts import Line, time_chart
 from simspace.report.html.figures import smooth
+from simspace.report.html.overlays import ChartMark
 from simspace.report.html.page import render_report
 from simspace.results.model import ErrorCount, Percentiles, RunResult
 from simspace.scenario import Scenario, load_scenario

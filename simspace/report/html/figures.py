@@ -9,8 +9,9 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 from html import escape
 
+from simspace.judge.facts.compare import widen
 from simspace.judge.verdicts import FactVerdict, format_observed, format_reported
-from simspace.report.html.charts import (
+from simspace.report.html.canvas import (
     BLUE,
     DARK,
     DARK_GREEN,
@@ -22,16 +23,18 @@ from simspace.report.html.charts import (
     RED,
     SKY,
     VERMILION,
-    Band,
+    TimeAxis,
+)
+from simspace.report.html.charts import (
     Line,
     RangeBar,
     Stack,
     StripRow,
-    TimeAxis,
     percentile_chart,
     strip_chart,
     time_chart,
 )
+from simspace.report.html.overlays import Band
 from simspace.report.html.story import Story, duration_text, number
 from simspace.results.model import Percentiles
 from simspace.units import format_approx_count, format_count
@@ -123,17 +126,18 @@ class Figures:
             if at is None or v.metric == "unique_listeners":
                 continue
             low, high = number(v.reported_min), number(v.reported_max)
+            wide_low, wide_high = widen(low, high, v.tolerance_abs, v.tolerance_rel)
             label = f"{v.fact_id}: reported {format_reported(v)}, observed {format_observed(v)}"
             bars.append(
                 RangeBar(
                     at,
                     low,
                     high,
+                    wide_low,
+                    wide_high,
                     number(v.observed),
                     VERDICT_COLOUR[v.verdict],
                     label,
-                    v.tolerance_abs,
-                    v.tolerance_rel,
                 )
             )
         return bars

@@ -23,7 +23,7 @@ from simspace.judge.verdicts import (
 )
 from simspace.judge.wording import VERDICT_LABEL
 from simspace.report.gates_view import gates_section
-from simspace.report.html.charts import offset_label
+from simspace.report.html.canvas import offset_label
 from simspace.report.html.figures import Figures
 from simspace.report.html.shell import page
 from simspace.report.html.story import Story, duration_text

@@ -8,15 +8,8 @@ from dataclasses import dataclass
 from html import escape
 
 from simspace.judge.verdicts import Comparison, EventCalendar
-from simspace.report.html.charts import (
-    BLUE,
-    DARK,
-    DARK_GREEN,
-    PURPLE,
-    RED,
-    ChartMark,
-    offset_label,
-)
+from simspace.report.html.canvas import BLUE, DARK, DARK_GREEN, PURPLE, RED, offset_label
+from simspace.report.html.overlays import ChartMark
 from simspace.results.model import RunResult
 from simspace.scenario.model import Scenario
 from simspace.scenario.platform import CapListeners, RateLimit, RestartSpace, SetCapacity
