@@ -49,7 +49,7 @@ import math
 from collections.abc import Sequence
 
 # The evaluator's own horizon, so both agree on whether a window was cut short.
-from simspace.judge.gates.evaluate import GateVerdict, holds, observed_until
+from simspace.judge.gates.evaluate import GateVerdict, holds, observed_until, threshold_text
 from simspace.judge.verdicts import Unit, format_value, format_when
 from simspace.results.model import RunResult
 from simspace.scenario.facts import GATE_UNITS, Gate
@@ -107,14 +107,18 @@ def first_beyond_recovery(
     return None
 
 
+def _unit(gate: Gate) -> Unit:
+    return GATE_UNITS[gate.metric]  # type: ignore[return-value]
+
+
 def _show(gate: Gate, value: float) -> str:
-    unit: Unit = GATE_UNITS[gate.metric]  # type: ignore[assignment]
-    return format_value(unit, value)
+    return format_value(_unit(gate), value)
 
 
 def _say(gate: Gate, verdict: GateVerdict, what: str) -> str:
     scope = f", {verdict.scope}" if verdict.scope else ""
-    return f"{gate.metric}: {what} (threshold {gate.op} {_show(gate, gate.value)}{scope})"
+    threshold = threshold_text(gate.op, gate.value, _unit(gate))
+    return f"{gate.metric}: {what} (threshold {threshold}{scope})"
 
 
 def _start_delay(gate: Gate, verdict: GateVerdict, observed: float, settled_t: float) -> str | None:

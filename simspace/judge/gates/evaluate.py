@@ -143,14 +143,23 @@ def _scope_text(gate: Gate, begin: float, end: float) -> str:
     return " ".join(parts)
 
 
+def threshold_text(op: str, threshold: float, unit: Unit) -> str:
+    """A gate's threshold: `<= 5s`, `>= 99%`."""
+    return f"{op} {format_value(unit, threshold)}"
+
+
+def observed_text(observed: float | None, unit: Unit, at_least: bool = False) -> str:
+    """A gate's observed value: `7.2s`, `>= +10m` for a lower bound, `n/a` without one."""
+    text = format_value(unit, observed)
+    return f">= {text}" if at_least and observed is not None else text
+
+
 def _line(gate: Gate, unit: Unit, status: GateStatus, seen: _Seen, scope: str) -> str:
-    threshold = f"threshold {gate.op} {format_value(unit, gate.value)}"
+    threshold = f"threshold {threshold_text(gate.op, gate.value, unit)}"
     suffix = f" ({scope})" if scope else ""
     if seen.value is None:
         return f"{LABEL[status]} {gate.metric}: {seen.reason}; {threshold}{suffix}"
-    observed = format_value(unit, seen.value)
-    if seen.at_least:
-        observed = f">= {observed}"
+    observed = observed_text(seen.value, unit, seen.at_least)
     note = f" [{seen.reason}]" if seen.reason else ""
     return f"{LABEL[status]} {gate.metric}: observed {observed}, {threshold}{suffix}{note}"
 

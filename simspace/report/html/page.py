@@ -15,11 +15,10 @@ from simspace.judge.verdicts import (
     Comparison,
     EventCalendar,
     FactVerdict,
-    Unit,
+    format_deviation,
     format_observed,
     format_reported,
     format_tolerance,
-    format_value,
 )
 from simspace.judge.wording import VERDICT_LABEL
 from simspace.report.gates_view import gates_section
@@ -197,8 +196,7 @@ def _reported_cell(v: FactVerdict, calendar: EventCalendar) -> str:
 def _observed_cell(v: FactVerdict, calendar: EventCalendar) -> str:
     text = escape(_bounds(format_observed(v, calendar)))
     if v.deviation:
-        unit: Unit = "duration" if v.unit == "event_time" else v.unit
-        text += f"<br><small>off by {escape(format_value(unit, v.deviation))}</small>"
+        text += f"<br><small>off by {escape(format_deviation(v))}</small>"
     if v.detail:
         text += f"<br><small>{escape(v.detail)}</small>"
     return text
