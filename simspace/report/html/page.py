@@ -131,11 +131,26 @@ def _header(scenario: Scenario, result: RunResult, comparison: Comparison) -> st
         f"{comparison.scored} scored facts reproduced, {comparison.not_observable} not "
         f"observable; {claims} claim{'s' if claims != 1 else ''} shown, not scored"
     )
+    cards = _header_cards(result)
+    summary = f"<p>{escape(event.summary)}</p>" if event.summary else ""
+    return (
+        f"<header><h1>{escape(event.title)}</h1>"
+        f'<p class="mute">{event.date:%A} {event.date.day} {event.date:%B %Y} · scheduled start '
+        f"{event.scheduled_start:%H:%M} {escape(event.time_zone)} · variant "
+        f"<b>{escape(variant)}</b>{description}</p>"
+        f"<p>{status} · {fit} · wall time {duration_text(result.wall_s)}</p>"
+        f"{summary}{cards}</header>"
+    )
+
+
+def _header_cards(result: RunResult) -> str:
+    """The run at a glance: start delay, peak listeners, arrivals and what became of them,
+    stalls, errors and time to first audio."""
     m = result.metrics
     peak_at = (
         f" at {offset_label(round(m.peak_listeners_at))}" if m.peak_listeners_at is not None else ""
     )
-    cards = _cards(
+    return _cards(
         [
             (
                 "start delay",
@@ -154,15 +169,6 @@ def _header(scenario: Scenario, result: RunResult, comparison: Comparison) -> st
                 "n/a" if m.ttfa_s.p95 is None else duration_text(m.ttfa_s.p95),
             ),
         ]
-    )
-    summary = f"<p>{escape(event.summary)}</p>" if event.summary else ""
-    return (
-        f"<header><h1>{escape(event.title)}</h1>"
-        f'<p class="mute">{event.date:%A} {event.date.day} {event.date:%B %Y} · scheduled start '
-        f"{event.scheduled_start:%H:%M} {escape(event.time_zone)} · variant "
-        f"<b>{escape(variant)}</b>{description}</p>"
-        f"<p>{status} · {fit} · wall time {duration_text(result.wall_s)}</p>"
-        f"{summary}{cards}</header>"
     )
 
 
