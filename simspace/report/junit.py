@@ -1,5 +1,5 @@
-"""`junit.xml`: each reported fact (and, later, each gate) of a run as a JUnit test case, so CI
-systems show what a run reproduced. Not reproduced: a failure; not observable and claims: skipped.
+"""`junit.xml`: each reported fact and each gate of a run as a JUnit test case, so CI systems
+show what a run reproduced. Not reproduced: a failure; not observable and claims: skipped.
 
 Shape (the common Ant/Jenkins/GitLab one):
 
