@@ -37,11 +37,12 @@ from simspace.errors import (
 )
 from simspace.fileio import write_atomic, write_json
 from simspace.judge.gates import Outcome, judge_runs, with_cli_gates
+from simspace.judge.ranking import rank
 from simspace.report.console import VerdictTable
 from simspace.report.gates_view import GateTable
 from simspace.report.outputs import RunReport, load_run, write_run_reports
 from simspace.report.plan_view import PlanView
-from simspace.report.ranking import RankingTable, rank, ranking_html
+from simspace.report.ranking import RankingTable, ranking_html
 from simspace.report.summary import ResultSummary
 from simspace.run.backends import plan_for
 from simspace.run.options import RunOptions

@@ -1,3 +1,2 @@
-"""Judging a run: reported facts (observe what the run shows for each metric, compare it with
-what was reported), gates (parse, evaluate, abort early, the expectation outcome), and verdict
-values with their wording. Pure: no I/O, no rendering."""
+"""Judging, pure (no I/O, no HTML, no console): reported facts against a run (`facts`), gates
+(`gates`), the ranking of several runs (`ranking`), and verdict values with their wording."""

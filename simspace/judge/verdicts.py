@@ -114,14 +114,19 @@ def format_value(
     if unit == "duration":
         return units.format_duration_s(_round_s(value))
     if unit == "event_time":
-        text = units.format_offset_s(_round_s(value))
-        return f"{text} ({clock_time(value, calendar)})" if calendar else text
+        return format_when(value, calendar)
     if unit == "count":
         return units.format_approx_count(round(value) if abs(value) < 1000 else value)
     percent = value * 100
     if 0 < abs(percent) < 0.01:
         return "<0.01%"
     return f"{_significant(percent):g}%"
+
+
+def format_when(t: float, calendar: EventCalendar | None = None) -> str:
+    """An event time as the facts and gates say it: `+41m`; with a calendar, `+41m (20:41)`."""
+    text = units.format_offset_s(_round_s(t))
+    return f"{text} ({clock_time(t, calendar)})" if calendar else text
 
 
 def clock_time(t: float, calendar: EventCalendar) -> str:
@@ -149,12 +154,16 @@ def format_reported(verdict: FactVerdict, calendar: EventCalendar | None = None)
     return f"<= {format_value(unit, high, calendar)}"
 
 
+def _distance_unit(unit: Unit) -> Unit:
+    # A distance between two event times (a tolerance, a deviation) is a duration: `5m`, not `+5m`.
+    return "duration" if unit == "event_time" else unit
+
+
 def format_tolerance(verdict: FactVerdict) -> str:
     """`5m`, `15%`, `50k + 10%`, or "" when there is none."""
     parts = []
     if verdict.tolerance_abs:
-        unit: Unit = "duration" if verdict.unit == "event_time" else verdict.unit
-        parts.append(format_value(unit, verdict.tolerance_abs))
+        parts.append(format_value(_distance_unit(verdict.unit), verdict.tolerance_abs))
     if verdict.tolerance_rel:
         parts.append(format_value("ratio", verdict.tolerance_rel))
     return " + ".join(parts)
@@ -166,3 +175,8 @@ def format_observed(verdict: FactVerdict, calendar: EventCalendar | None = None)
     if not verdict.observed_at_least or verdict.observed is None:
         return text
     return f"{text} yet" if verdict.unit == "seen" else f">= {text}"
+
+
+def format_deviation(verdict: FactVerdict) -> str:
+    """How far outside the reported range the observation is: `8.4k`, `3m`; `n/a` without one."""
+    return format_value(_distance_unit(verdict.unit), verdict.deviation)

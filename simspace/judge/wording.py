@@ -8,11 +8,10 @@ from simspace.judge.verdicts import (
     EventCalendar,
     FactVerdict,
     Verdict,
-    clock_time,
     format_observed,
     format_reported,
     format_tolerance,
-    format_value,
+    format_when,
 )
 
 VERDICT_LABEL: dict[Verdict, str] = {
@@ -23,18 +22,13 @@ VERDICT_LABEL: dict[Verdict, str] = {
 }
 
 
-def _when(t: float, calendar: EventCalendar | None) -> str:
-    text = format_value("event_time", t)
-    return f"{text} ({clock_time(t, calendar)})" if calendar else text
-
-
 def fact_where(verdict: FactVerdict, calendar: EventCalendar | None = None) -> str:
     """When a fact is about, if it names a moment or a window: `at +40m`, `in 0s..+30m`."""
     if verdict.window_start is not None and verdict.window_end is not None:
         start, end = verdict.window_start, verdict.window_end
-        return f"in {format_value('event_time', start)}..{format_value('event_time', end)}"
+        return f"in {format_when(start)}..{format_when(end)}"
     at_metric = verdict.metric in ("waiting_listeners_at", "concurrent_listeners_at")
-    return f"at {_when(verdict.at, calendar)}" if at_metric and verdict.at is not None else ""
+    return f"at {format_when(verdict.at, calendar)}" if at_metric and verdict.at is not None else ""
 
 
 def reported_text(verdict: FactVerdict, calendar: EventCalendar | None = None) -> str:

@@ -12,7 +12,7 @@ from rich.table import Table
 from rich.text import Text
 
 from simspace.judge.gates import GateVerdict, Outcome
-from simspace.judge.verdicts import format_value
+from simspace.judge.gates.evaluate import observed_text, threshold_text
 from simspace.report.junit import JUnitCase
 
 GATE_STYLE = {"passed": "green", "failed": "red", "not_observable": "yellow"}
@@ -21,12 +21,11 @@ _HTML_CLASS = {"passed": "ok", "failed": "bad", "not_observable": "not_observabl
 
 
 def _observed(v: GateVerdict) -> str:
-    text = format_value(v.unit, v.observed)
-    return f">= {text}" if v.observed_at_least and v.observed is not None else text
+    return observed_text(v.observed, v.unit, v.observed_at_least)
 
 
 def _threshold(v: GateVerdict) -> str:
-    return f"{v.op} {format_value(v.unit, v.threshold)}"
+    return threshold_text(v.op, v.threshold, v.unit)
 
 
 @dataclass(frozen=True)

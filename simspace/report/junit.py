@@ -1,5 +1,5 @@
-"""`junit.xml`: each reported fact (and, later, each gate) of a run as a JUnit test case, so CI
-systems show what a run reproduced. Not reproduced: a failure; not observable and claims: skipped.
+"""`junit.xml`: each reported fact and each gate of a run as a JUnit test case, so CI systems
+show what a run reproduced. Not reproduced: a failure; not observable and claims: skipped.
 
 Shape (the common Ant/Jenkins/GitLab one):
 
@@ -18,7 +18,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from simspace.judge.verdicts import Comparison, FactVerdict, format_value
+from simspace.judge.verdicts import Comparison, FactVerdict, format_deviation
 from simspace.judge.wording import summary_line, verdict_line
 
 
@@ -46,9 +46,8 @@ def fact_case(verdict: FactVerdict, comparison: Comparison | None = None) -> JUn
     if verdict.verdict == "not_reproduced":
         text = f"{line}\nreported: {verdict.statement} (sources: {', '.join(verdict.sources)})"
         if verdict.deviation is not None and verdict.unit != "seen":
-            unit = "duration" if verdict.unit == "event_time" else verdict.unit
             by = "by at least" if verdict.observed_at_least else "by"
-            text += f"\noutside the reported range {by} {format_value(unit, verdict.deviation)}"
+            text += f"\noutside the reported range {by} {format_deviation(verdict)}"
         return JUnitCase(
             "facts", verdict.fact_id, failure=line, failure_type="not_reproduced", text=text
         )

@@ -8,7 +8,7 @@ from rich.console import Console, ConsoleOptions, RenderResult
 from rich.table import Table
 
 from simspace.report.target_view import target_rows
-from simspace.results.model import Percentiles, RunResult
+from simspace.results.model import Percentiles, RunResult, SpaceRecord
 from simspace.units import format_approx_count, format_duration_s, format_offset_s
 
 
@@ -33,8 +33,21 @@ def _seconds(p: Percentiles) -> str:
     return ", ".join(parts) + f" (n={p.count})"
 
 
+def _space_text(space: SpaceRecord) -> str:
+    """`live +7m33s, Ended at +1h2m, peak 18.6k listeners`."""
+    live = "never live" if space.running_at is None else format_offset_s(round(space.running_at))
+    ended = (
+        ""
+        if space.ended_at is None
+        else (f", {space.end_state} at {format_offset_s(round(space.ended_at))}")
+    )
+    return f"live {live}{ended}, peak {format_approx_count(space.peak_listeners)} listeners"
+
+
 @dataclass(frozen=True)
 class ResultSummary:
+    """A finished run at event scale: status, target, Spaces, listeners, latency and errors."""
+
     result: RunResult
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
@@ -58,20 +71,7 @@ class ResultSummary:
             )
             table.add_row("start delay", delay)
         for space in r.spaces:
-            live = (
-                "never live"
-                if space.running_at is None
-                else format_offset_s(round(space.running_at))
-            )
-            ended = (
-                ""
-                if space.ended_at is None
-                else (f", {space.end_state} at {format_offset_s(round(space.ended_at))}")
-            )
-            table.add_row(
-                f"space {space.ordinal} ({space.host})",
-                f"live {live}{ended}, peak {format_approx_count(space.peak_listeners)} listeners",
-            )
+            table.add_row(f"space {space.ordinal} ({space.host})", _space_text(space))
         peak_at = (
             "" if m.peak_listeners_at is None else f" at {format_offset_s(m.peak_listeners_at)}"
         )

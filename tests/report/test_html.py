@@ -13,8 +13,10 @@ import pytest
 import yaml
 
 from simspace.judge.verdicts import Comparison, FactVerdict
-from simspace.report.html.charts import Line, Mark, TimeAxis, nice_ticks, time_chart
+from simspace.report.html.canvas import TimeAxis, nice_ticks
+from simspace.report.html.charts import Line, time_chart
 from simspace.report.html.figures import smooth
+from simspace.report.html.overlays import ChartMark
 from simspace.report.html.page import render_report
 from simspace.results.model import ErrorCount, Percentiles, RunResult
 from simspace.scenario import Scenario, load_scenario
@@ -344,7 +346,12 @@ def test_nice_ticks_cover_the_top() -> None:
 def test_close_marks_share_one_number() -> None:
     axis = TimeAxis(-600.0, 600.0, lambda t: "20:00")
     line = Line("a", [-600.0, 600.0], [0.0, 1.0], "#000")
-    marks = [Mark(0.0, 1, "a"), Mark(5.0, 2, "b"), Mark(300.0, 3, "c"), Mark(900.0, 4, "later")]
+    marks = [
+        ChartMark(0.0, 1, "a"),
+        ChartMark(5.0, 2, "b"),
+        ChartMark(300.0, 3, "c"),
+        ChartMark(900.0, 4, "later"),
+    ]
     svg = time_chart(axis, "x", lines=[line], marks=marks)
     assert ">1–2</text>" in svg
     assert ">3</text>" in svg

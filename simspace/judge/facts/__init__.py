@@ -1,2 +1,2 @@
-"""Reported facts against a run: what the run shows for each fact metric (`observe`) and the
-verdict and fit score (`compare`)."""
+"""Reported facts against a run: what the run observed of each fact's metric (`observe`), and
+each fact's verdict and the run's fit score (`compare`)."""

@@ -114,6 +114,18 @@ def _fact_at(fact: Fact) -> float | None:
     return window.start if window is not None else None
 
 
+def widen(
+    low: float | None, high: float | None, tol_abs: float, tol_rel: float
+) -> tuple[float | None, float | None]:
+    """The reported range widened by its tolerance, `[min - abs - rel*|min|, max + abs +
+    rel*|max|]`: what a verdict reads as reproduced, and what the report draws. An open side
+    stays open."""
+    return (
+        None if low is None else low - tol_abs - tol_rel * abs(low),
+        None if high is None else high + tol_abs + tol_rel * abs(high),
+    )
+
+
 def deviation(value: float, low: float | None, high: float | None) -> float:
     """How far `value` lies outside `[low, high]` (0 inside; an open side never counts)."""
     below = low - value if low is not None else 0.0
@@ -127,8 +139,9 @@ def _decide(
     value = obs.value
     if value is None or isinstance(value, bool):
         raise TypeError("a numeric observation is needed")
-    lo = None if low is None else low - tol_abs - tol_rel * abs(low) - EPSILON
-    hi = None if high is None else high + tol_abs + tol_rel * abs(high) + EPSILON
+    wide_low, wide_high = widen(low, high, tol_abs, tol_rel)
+    lo = None if wide_low is None else wide_low - EPSILON
+    hi = None if wide_high is None else wide_high + EPSILON
     gap = deviation(value, low, high)
     if obs.at_least:
         if hi is not None and value > hi:

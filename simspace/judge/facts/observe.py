@@ -12,7 +12,7 @@ import bisect
 from dataclasses import dataclass
 from typing import TypeAlias
 
-from simspace.judge.verdicts import format_value
+from simspace.judge.verdicts import format_value, format_when
 from simspace.results.model import RunResult, SpaceRecord
 from simspace.scenario.facts import (
     ErrorRatioFact,
@@ -20,19 +20,14 @@ from simspace.scenario.facts import (
     EventWindow,
     ListenersAtFact,
     PeakListenersFact,
+    ReportedFact,
     SpaceTimeFact,
     StartDelayFact,
 )
 from simspace.scenario.model import Scenario
 
-Fact: TypeAlias = (
-    StartDelayFact
-    | ListenersAtFact
-    | PeakListenersFact
-    | SpaceTimeFact
-    | ErrorSeenFact
-    | ErrorRatioFact
-)
+# The scenario format's own union of fact kinds: a new kind there reaches every judging function.
+Fact: TypeAlias = ReportedFact
 EPSILON = 1e-9
 NO_SPACE = "the server recorded no Space (or its ledger is missing)"
 
@@ -71,31 +66,32 @@ def run_span(scenario: Scenario, result: RunResult) -> RunSpan:
         "aborted": "was stopped early",
         "running": "had got",
     }
-    stopped = f"the run {verb[result.status]} at {_when(round(end))}"
+    stopped = f"the run {verb[result.status]} at {format_when(round(end))}"
     return RunSpan(
         begin=begin,
         end=end,
         complete=end >= scenario.window.end - EPSILON,
         stopped=stopped,
-        cut=f"{stopped}, before the scenario's window ends at {_when(scenario.window.end)}",
+        cut=f"{stopped}, before the scenario's window ends at {format_when(scenario.window.end)}",
     )
 
 
 def _outside(span: RunSpan, t: float | None = None, window: EventWindow | None = None) -> str:
     """Why `t` or `window` is not observable in this run, or "" when it is."""
     if t is not None and t < span.begin:
-        return f"{_when(t)} is before the run began at {_when(span.begin)}"
+        return f"{format_when(t)} is before the run began at {format_when(span.begin)}"
     if t is not None and t > span.end + EPSILON:
-        return f"{_when(t)} is after {span.stopped}"
+        return f"{format_when(t)} is after {span.stopped}"
     if window is not None and window.start < span.begin:
-        return f"the window {_window(window)} starts before the run began at {_when(span.begin)}"
+        began = format_when(span.begin)
+        return f"the window {_window(window)} starts before the run began at {began}"
     if window is not None and window.end > span.end + EPSILON:
         return f"the window {_window(window)} ends after {span.stopped}"
     return ""
 
 
 def _window(window: EventWindow) -> str:
-    return f"{_when(window.start)}..{_when(window.end)}"
+    return f"{format_when(window.start)}..{format_when(window.end)}"
 
 
 def _interpolate(ts: list[float], values: list[float], at: float) -> float | None:
@@ -129,10 +125,6 @@ def _platform(result: RunResult) -> str:
 
 def _space(result: RunResult, ordinal: int) -> SpaceRecord | None:
     return next((s for s in result.spaces if s.ordinal == ordinal), None)
-
-
-def _when(t: float) -> str:
-    return format_value("event_time", t)
 
 
 def _count(value: float) -> str:
@@ -179,7 +171,7 @@ def observe(fact: Fact, result: RunResult, span: RunSpan) -> Observation:
 def _start_delay(result: RunResult, span: RunSpan) -> Observation:
     delay = result.metrics.start_delay_s
     if delay is not None:
-        return Observation(delay, f"the first Space went live at {_when(delay)}", at=delay)
+        return Observation(delay, f"the first Space went live at {format_when(delay)}", at=delay)
     if not result.spaces:
         return Observation(None, reason=NO_SPACE)
     return Observation(
@@ -197,7 +189,7 @@ def _listeners_at(fact: ListenersAtFact, result: RunResult, span: RunSpan) -> Ob
     value = _interpolate(series.t, series.waiting if waiting else series.concurrent, fact.at)
     if value is None:
         return Observation(None, reason="the result has no listener series")
-    when = _when(fact.at)
+    when = format_when(fact.at)
     view = (
         f"{_count(value)} listeners were waiting at {when}"
         if waiting
@@ -275,7 +267,7 @@ def _space_time(fact: SpaceTimeFact, result: RunResult, span: RunSpan) -> Observ
     value = record.ended_at if ended else record.running_at
     if value is not None:
         verb = "went live" if not ended else f"ended ({record.end_state})"
-        return Observation(value, f"Space {fact.space} {verb} at {_when(value)}", at=value)
+        return Observation(value, f"Space {fact.space} {verb} at {format_when(value)}", at=value)
     if not ended:
         state = "had not gone live"
     elif record.running_at is None:

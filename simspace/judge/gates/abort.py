@@ -49,8 +49,8 @@ import math
 from collections.abc import Sequence
 
 # The evaluator's own horizon, so both agree on whether a window was cut short.
-from simspace.judge.gates.evaluate import GateVerdict, holds, observed_until
-from simspace.judge.verdicts import Unit, format_value
+from simspace.judge.gates.evaluate import GateVerdict, holds, observed_until, threshold_text
+from simspace.judge.verdicts import Unit, format_value, format_when
 from simspace.results.model import RunResult
 from simspace.scenario.facts import GATE_UNITS, Gate
 
@@ -85,7 +85,7 @@ def beyond_recovery(
     if gate.metric in _COHORT:
         return _cohort(gate, verdict, result, start, end)
     shown = _show(gate, verdict.observed)
-    return _say(gate, verdict, f"{shown} in a window that closed at {_when(closes_at)}")
+    return _say(gate, verdict, f"{shown} in a window that closed at {format_when(closes_at)}")
 
 
 def first_beyond_recovery(
@@ -107,30 +107,30 @@ def first_beyond_recovery(
     return None
 
 
-def _when(t: float) -> str:
-    return format_value("event_time", t)
+def _unit(gate: Gate) -> Unit:
+    return GATE_UNITS[gate.metric]  # type: ignore[return-value]
 
 
 def _show(gate: Gate, value: float) -> str:
-    unit: Unit = GATE_UNITS[gate.metric]  # type: ignore[assignment]
-    return format_value(unit, value)
+    return format_value(_unit(gate), value)
 
 
 def _say(gate: Gate, verdict: GateVerdict, what: str) -> str:
     scope = f", {verdict.scope}" if verdict.scope else ""
-    return f"{gate.metric}: {what} (threshold {gate.op} {_show(gate, gate.value)}{scope})"
+    threshold = threshold_text(gate.op, gate.value, _unit(gate))
+    return f"{gate.metric}: {what} (threshold {threshold}{scope})"
 
 
 def _start_delay(gate: Gate, verdict: GateVerdict, observed: float, settled_t: float) -> str | None:
     if not verdict.observed_at_least:
-        return _say(gate, verdict, f"the first Space went live at {_when(observed)}")
+        return _say(gate, verdict, f"the first Space went live at {format_when(observed)}")
     if gate.op not in _UPPER:
         return None  # not live yet: the delay can still grow past the threshold
     # Not live by the result's horizon; trust only what has settled.
     sure = min(observed, settled_t)
     if holds(sure, gate.op, gate.value):
         return None
-    return _say(gate, verdict, f"the first Space was still not live at {_when(sure)}")
+    return _say(gate, verdict, f"the first Space was still not live at {format_when(sure)}")
 
 
 def _closes_at(metric: str, result: RunResult, end: float) -> float:

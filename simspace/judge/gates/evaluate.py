@@ -20,7 +20,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from simspace.judge.verdicts import Unit, format_value
+from simspace.judge.verdicts import Unit, format_value, format_when
 from simspace.results.model import RunResult
 from simspace.scenario.facts import GATE_UNITS, EventWindow, Gate
 
@@ -126,10 +126,6 @@ def _judge_lower_bound(gate: Gate, value: float) -> GateStatus:
     return "not_observable" if holds(value, gate.op, gate.value) else "failed"
 
 
-def _when(t: float) -> str:
-    return format_value("event_time", t)
-
-
 def _scope_text(gate: Gate, begin: float, end: float) -> str:
     parts = []
     if gate.tier:
@@ -139,22 +135,31 @@ def _scope_text(gate: Gate, begin: float, end: float) -> str:
     window = gate.window
     if window is not None:
         if window.end >= end and window.start > begin:
-            parts.append(f"after {_when(window.start)}")
+            parts.append(f"after {format_when(window.start)}")
         elif window.start <= begin and window.end < end:
-            parts.append(f"before {_when(window.end)}")
+            parts.append(f"before {format_when(window.end)}")
         else:
-            parts.append(f"from {_when(window.start)} to {_when(window.end)}")
+            parts.append(f"from {format_when(window.start)} to {format_when(window.end)}")
     return " ".join(parts)
 
 
+def threshold_text(op: str, threshold: float, unit: Unit) -> str:
+    """A gate's threshold: `<= 5s`, `>= 99%`."""
+    return f"{op} {format_value(unit, threshold)}"
+
+
+def observed_text(observed: float | None, unit: Unit, at_least: bool = False) -> str:
+    """A gate's observed value: `7.2s`, `>= +10m` for a lower bound, `n/a` without one."""
+    text = format_value(unit, observed)
+    return f">= {text}" if at_least and observed is not None else text
+
+
 def _line(gate: Gate, unit: Unit, status: GateStatus, seen: _Seen, scope: str) -> str:
-    threshold = f"threshold {gate.op} {format_value(unit, gate.value)}"
+    threshold = f"threshold {threshold_text(gate.op, gate.value, unit)}"
     suffix = f" ({scope})" if scope else ""
     if seen.value is None:
         return f"{LABEL[status]} {gate.metric}: {seen.reason}; {threshold}{suffix}"
-    observed = format_value(unit, seen.value)
-    if seen.at_least:
-        observed = f">= {observed}"
+    observed = observed_text(seen.value, unit, seen.at_least)
     note = f" [{seen.reason}]" if seen.reason else ""
     return f"{LABEL[status]} {gate.metric}: observed {observed}, {threshold}{suffix}{note}"
 
@@ -169,11 +174,12 @@ def _clip(gate: Gate, result: RunResult) -> tuple[EventWindow | None, str]:
     start, end = max(window.start, begin), min(window.end, until)
     if end <= start:
         return None, (
-            f"the run observed {_when(begin)}..{_when(until)}, none of "
-            f"{_when(window.start)}..{_when(window.end)}"
+            f"the run observed {format_when(begin)}..{format_when(until)}, none of "
+            f"{format_when(window.start)}..{format_when(window.end)}"
         )
     if start > window.start or end < window.end:
-        return EventWindow(start=start, end=end), f"judged on {_when(start)}..{_when(end)} only"
+        judged = f"judged on {format_when(start)}..{format_when(end)} only"
+        return EventWindow(start=start, end=end), judged
     return window, ""
 
 
@@ -199,8 +205,8 @@ def _start_delay(result: RunResult) -> _Seen:
     if not result.spaces:
         if result.observed_until is None:  # no timeline either: the server's records are missing
             return _Seen(None, "the server recorded no Space")
-        return _Seen(until, f"no Space had been created by {_when(until)}", at_least=True)
-    return _Seen(until, f"the first Space had not gone live by {_when(until)}", at_least=True)
+        return _Seen(until, f"no Space had been created by {format_when(until)}", at_least=True)
+    return _Seen(until, f"the first Space had not gone live by {format_when(until)}", at_least=True)
 
 
 def _whole_run(gate: Gate, result: RunResult) -> _Seen:
@@ -243,7 +249,7 @@ def _segments(metric: str, result: RunResult) -> _Seen:
 
 def _windowed(gate: Gate, result: RunResult, window: EventWindow) -> _Seen:
     metric = gate.metric
-    span = f"{_when(window.start)}..{_when(window.end)}"
+    span = f"{format_when(window.start)}..{format_when(window.end)}"
     if metric in _PERCENTILE:
         return _ttfa(result, _PERCENTILE[metric], window, span)
     if metric == "peak_listeners":
@@ -292,7 +298,7 @@ def _error_ratio(gate: Gate, result: RunResult, window: EventWindow | None) -> _
         return in_window and (gate.tier is None or tier == gate.tier)
 
     where = (f" on the {gate.tier} tier" if gate.tier else "") + (
-        f" in {_when(window.start)}..{_when(window.end)}" if window else ""
+        f" in {format_when(window.start)}..{format_when(window.end)}" if window else ""
     )
     if not result.requests:
         return _Seen(None, "the result has no per-bucket request counts (older format)")

@@ -1,2 +1,2 @@
-"""The offline, script-free HTML report: page shell, charts (inline SVG), figures and the run's
-story on the event clock."""
+"""The offline HTML pages: one page shell (`shell`) and the run report (`page`), drawn from the
+run's story (`story`) and figures (`figures`) of SVG charts (`canvas`, `overlays`, `charts`)."""

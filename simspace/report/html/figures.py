@@ -1,6 +1,6 @@
 """The report's figures: a run's series and the reported facts turned into inline SVG charts
 (`simspace.report.html.charts`) with HTML legends, all on the event clock, marked with the
-moments of the run's `Timeline`."""
+moments of the run's `Story`."""
 
 from __future__ import annotations
 
@@ -9,8 +9,9 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 from html import escape
 
+from simspace.judge.facts.compare import widen
 from simspace.judge.verdicts import FactVerdict, format_observed, format_reported
-from simspace.report.html.charts import (
+from simspace.report.html.canvas import (
     BLUE,
     DARK,
     DARK_GREEN,
@@ -22,18 +23,20 @@ from simspace.report.html.charts import (
     RED,
     SKY,
     VERMILION,
-    Band,
+    TimeAxis,
+)
+from simspace.report.html.charts import (
     Line,
     RangeBar,
     Stack,
     StripRow,
-    TimeAxis,
     percentile_chart,
     strip_chart,
     time_chart,
 )
-from simspace.report.html.story import Timeline, duration_text, number
-from simspace.results.model import Percentiles
+from simspace.report.html.overlays import Band
+from simspace.report.html.story import Story, duration_text, number
+from simspace.results.model import ErrorCount, Percentiles
 from simspace.units import format_approx_count, format_count
 
 VERDICT_COLOUR = {
@@ -58,6 +61,11 @@ def _legend(items: list[tuple[str, str, str]]) -> str:
     return f'<ul class="legend">{lis}</ul>'
 
 
+def _line_items(lines: Sequence[Line]) -> list[tuple[str, str, str]]:
+    """Legend items of a chart's lines, drawn as they are (dashed or not)."""
+    return [(line.name, line.colour, "dash" if line.dashed else "line") for line in lines]
+
+
 def _figure(caption: str, svg: str, legend: str = "", note: str = "") -> str:
     note_html = f'<p class="mute">{escape(note)}</p>' if note else ""
     return f"<figure><figcaption>{escape(caption)}</figcaption>{svg}{legend}{note_html}</figure>"
@@ -66,14 +74,14 @@ def _figure(caption: str, svg: str, legend: str = "", note: str = "") -> str:
 class Figures:
     """Everything the report draws, built once from the scenario, the run and its verdicts."""
 
-    def __init__(self, timeline: Timeline) -> None:
-        self.timeline = timeline
-        self.result, self.comparison = timeline.result, timeline.comparison
-        self.axis = TimeAxis(self.result.plan.t_begin, self.result.plan.t_end, timeline.clock)
-        self.marks = timeline.marks
+    def __init__(self, story: Story) -> None:
+        self.story = story
+        self.result, self.comparison = story.result, story.comparison
+        self.axis = TimeAxis(self.result.plan.t_begin, self.result.plan.t_end, story.clock)
+        self.marks = story.marks
         self.bands = [
             Band(a.start, a.end, RED, f"attack {a.id}: {format_count(a.rate_rps)} req/s", 0.1)
-            for a in timeline.scenario.attacks
+            for a in story.scenario.attacks
         ]
 
     # -- reported vs observed times ----------------------------------------------------------
@@ -123,17 +131,18 @@ class Figures:
             if at is None or v.metric == "unique_listeners":
                 continue
             low, high = number(v.reported_min), number(v.reported_max)
+            wide_low, wide_high = widen(low, high, v.tolerance_abs, v.tolerance_rel)
             label = f"{v.fact_id}: reported {format_reported(v)}, observed {format_observed(v)}"
             bars.append(
                 RangeBar(
                     at,
                     low,
                     high,
+                    wide_low,
+                    wide_high,
                     number(v.observed),
                     VERDICT_COLOUR[v.verdict],
                     label,
-                    v.tolerance_abs,
-                    v.tolerance_rel,
                 )
             )
         return bars
@@ -149,6 +158,14 @@ class Figures:
         return bands
 
     def listeners_section(self) -> str:
+        return (
+            '<section id="listeners"><h2>Listeners</h2><div class="grid">'
+            + self._states_figure()
+            + self._lost_figure()
+            + "</div></section>"
+        )
+
+    def _states_figure(self) -> str:
         s = self.result.listeners
         lines = [
             Line("waiting (load side)", s.t, s.waiting, ORANGE),
@@ -164,11 +181,15 @@ class Figures:
             bands=self.bands + self._start_bands(),
             ranges=ranges,
         )
-        items = [(line.name, line.colour, "dash" if line.dashed else "line") for line in lines]
+        items = _line_items(lines)
         if ranges:
             items.append(("reported count (bar), observed (dot, colour = verdict)", DARK, "line"))
         if self._start_bands():
             items.append(("reported start", GREY, "box"))
+        return _figure("Listeners by state (event scale)", svg, _legend(items))
+
+    def _lost_figure(self) -> str:
+        s = self.result.listeners
         lost = time_chart(
             self.axis,
             "listeners lost, cumulative",
@@ -186,16 +207,11 @@ class Figures:
             f"{format_approx_count(m.gave_up)} gave up, {format_approx_count(m.booted)} booted; "
             f"stalls per listener who heard audio: {stall}"
         )
-        return (
-            '<section id="listeners"><h2>Listeners</h2><div class="grid">'
-            + _figure("Listeners by state (event scale)", svg, _legend(items))
-            + _figure(
-                "Gave up and booted (cumulative)",
-                lost,
-                _legend([("gave up", VERMILION, "line"), ("booted", PINK, "dash")]),
-                note,
-            )
-            + "</div></section>"
+        return _figure(
+            "Gave up and booted (cumulative)",
+            lost,
+            _legend([("gave up", VERMILION, "line"), ("booted", PINK, "dash")]),
+            note,
         )
 
     # -- load --------------------------------------------------------------------------------
@@ -223,7 +239,7 @@ class Figures:
             svg = time_chart(
                 self.axis, f"{name} load", lines=lines, marks=self.marks, bands=self.bands
             )
-            items = [(ln.name, ln.colour, "dash" if ln.dashed else "line") for ln in lines]
+            items = _line_items(lines)
             note = (
                 f"peak utilisation {max(tier.utilisation, default=0.0) * 100:.0f}%, "
                 f"peak backlog {format_approx_count(max(tier.backlog, default=0.0))} requests; "
@@ -252,28 +268,7 @@ class Figures:
                 f'<section id="errors"><h2>Errors</h2>{summary}'
                 '<p class="mute">No listener saw an error.</p></section>'
             )
-        totals: dict[str, float] = defaultdict(float)
-        for e in errors:
-            totals[e.message] += e.weight
-        ranked = sorted(totals, key=lambda msg: -totals[msg])
-        shown = ranked[:MAX_ERROR_LAYERS]
-        starts = sorted({e.t for e in errors})
-        gaps = [b - a for a, b in itertools.pairwise(starts) if b > a]
-        width = min(gaps, default=60.0)
-        index = {t: i for i, t in enumerate(starts)}
-        layers: dict[str, list[float]] = {msg: [0.0] * len(starts) for msg in [*shown, "other"]}
-        for e in errors:
-            key = e.message if e.message in shown else "other"
-            layers[key][index[e.t]] += e.weight
-        stack = Stack(
-            starts,
-            width,
-            [
-                (msg, LAYER_COLOURS[i % len(LAYER_COLOURS)], values)
-                for i, (msg, values) in enumerate(layers.items())
-                if any(values)
-            ],
-        )
+        stack = error_stack(errors)
         svg = time_chart(
             self.axis, "error messages over time", stack=stack, marks=self.marks, bands=self.bands
         )
@@ -286,7 +281,8 @@ class Figures:
             '<div class="scroll"><table><thead><tr><th>Message seen</th>'
             f"<th>Event-scale failures</th></tr></thead><tbody>{rows}</tbody></table></div>"
         )
-        caption = f"Error messages seen by listeners (failed requests per {duration_text(width)})"
+        per = duration_text(stack.width_s)
+        caption = f"Error messages seen by listeners (failed requests per {per})"
         return (
             f'<section id="errors"><h2>Errors</h2>{summary}<div class="grid">'
             f"{_figure(caption, svg, legend)}<div>{table}</div></div></section>"
@@ -308,6 +304,33 @@ class Figures:
             + chart("Arrival to first audio (waiting included)", m.wait_s)
             + "</div></section>"
         )
+
+
+def error_stack(errors: Sequence[ErrorCount]) -> Stack:
+    """Failed requests by message, stacked per bucket: the most frequent messages each get a
+    layer, the rest share "other"; a bucket is as wide as the closest two buckets are apart."""
+    totals: dict[str, float] = defaultdict(float)
+    for e in errors:
+        totals[e.message] += e.weight
+    ranked = sorted(totals, key=lambda msg: -totals[msg])
+    shown = ranked[:MAX_ERROR_LAYERS]
+    starts = sorted({e.t for e in errors})
+    gaps = [b - a for a, b in itertools.pairwise(starts) if b > a]
+    width = min(gaps, default=60.0)
+    index = {t: i for i, t in enumerate(starts)}
+    layers: dict[str, list[float]] = {msg: [0.0] * len(starts) for msg in [*shown, "other"]}
+    for e in errors:
+        key = e.message if e.message in shown else "other"
+        layers[key][index[e.t]] += e.weight
+    return Stack(
+        starts,
+        width,
+        [
+            (msg, LAYER_COLOURS[i % len(LAYER_COLOURS)], values)
+            for i, (msg, values) in enumerate(layers.items())
+            if any(values)
+        ],
+    )
 
 
 def smooth(t: Sequence[float], values: Sequence[float], window_s: float) -> list[float]:

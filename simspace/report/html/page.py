@@ -15,55 +15,34 @@ from simspace.judge.verdicts import (
     Comparison,
     EventCalendar,
     FactVerdict,
-    Unit,
+    format_deviation,
     format_observed,
     format_reported,
     format_tolerance,
-    format_value,
 )
+from simspace.judge.wording import VERDICT_LABEL
 from simspace.report.gates_view import gates_section
-from simspace.report.html.charts import offset_label
+from simspace.report.html.canvas import offset_label
 from simspace.report.html.figures import Figures
-from simspace.report.html.story import Timeline, duration_text
+from simspace.report.html.shell import page
+from simspace.report.html.story import Story, duration_text
 from simspace.report.target_view import target_section
 from simspace.results.model import RunResult
 from simspace.scenario.model import Scenario
 from simspace.units import format_approx_count
 
-VERDICT_TEXT = {
-    "reproduced": "reproduced",
-    "not_reproduced": "not reproduced",
-    "not_observable": "not observable",
-    "claim": "claim",
-}
 STATUS_CLASS = {"completed": "ok", "interrupted": "warn"}  # failed, aborted: bad
 
 CSS = """
-:root{color-scheme:light;--fg:#24292f;--mute:#57606a;--line:#d0d7de;--bg2:#f6f8fa}
-*{box-sizing:border-box}
-body{margin:0;font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:var(--fg)}
-main{max-width:1240px;margin:0 auto;padding:12px 16px 40px}
-h1{font-size:1.5em;margin:.3em 0}h2{font-size:1.2em;margin:1.6em 0 .5em;
-border-bottom:1px solid var(--line);padding-bottom:.2em}h3{font-size:1em;margin:.8em 0 .3em}
 nav{display:flex;flex-wrap:wrap;gap:4px 12px;font-size:.9em;margin:.4em 0}
 nav a{color:#0969da;text-decoration:none}
-small,.mute{color:var(--mute)}
-.badge{display:inline-block;padding:0 .5em;border-radius:1em;font-size:.85em;font-weight:600;
-color:#fff;white-space:nowrap}
-.ok,.reproduced{background:#1a7f37}.bad,.not_reproduced{background:#cf222e}
-.warn{background:#9a6700}.not_observable{background:#6e7781}.claim{background:#8250df}
 .cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(150px,1fr));gap:8px;margin:.8em 0}
 .card{background:var(--bg2);border-radius:6px;padding:6px 10px}
 .card b{display:block;font-size:1.25em}.card span{font-size:.85em;color:var(--mute)}
-.scroll{overflow-x:auto;-webkit-overflow-scrolling:touch}
-table{border-collapse:collapse;width:100%;font-size:.92em}
-th,td{text-align:left;vertical-align:top;padding:5px 8px;border-bottom:1px solid var(--line)}
-th{background:var(--bg2);white-space:nowrap}
-.n{white-space:nowrap}
 .grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(min(100%,520px),1fr));gap:8px 24px}
 figure{margin:0 0 12px}figcaption{font-weight:600;margin:.3em 0}
 svg{display:block;height:auto;max-width:100%}
-@media (max-width:700px){svg{font-size:20px}body{font-size:14px}}
+@media (max-width:700px){svg{font-size:20px}}
 .legend{display:flex;flex-wrap:wrap;gap:2px 14px;list-style:none;padding:0;margin:4px 0;
 font-size:.85em}
 .legend i{display:inline-block;width:18px;height:0;border-top:3px solid;margin-right:5px;
@@ -74,6 +53,7 @@ pre{background:var(--bg2);padding:10px;border-radius:6px;overflow-x:auto;white-s
 word-break:break-all}
 footer{margin-top:2em;font-size:.85em;color:var(--mute)}
 """
+"""The report's own CSS, after the shell's shared CSS: navigation, cards, charts and legends."""
 
 
 def render_report(
@@ -85,37 +65,29 @@ def render_report(
     outcome: Outcome | None = None,
 ) -> str:
     """The whole report as one HTML document (str), ready to write as `report.html`."""
-    timeline = Timeline(scenario, result, comparison)
-    figures = Figures(timeline)
+    story = Story(scenario, result, comparison)
+    figures = Figures(story)
     title = f"{scenario.event.title} — simspace report"
     body = [
         _header(scenario, result, comparison),
         _nav(),
-        _facts(timeline),
+        _facts(story),
         gates_section(outcome),
         target_section(result),
-        _timeline(timeline, figures),
+        _timeline(story, figures),
         figures.listeners_section(),
         figures.load_section(),
         figures.errors_section(),
         figures.ttfa_section(),
-        _spaces(timeline),
-        _ledger(timeline),
+        _spaces(story),
+        _ledger(story),
         _plan(result),
         _reproduce(command),
         _warnings(result),
         f"<footer>simspace {escape(__version__)} · result format v{result.version} · "
         "self-contained report: no network access needed</footer>",
     ]
-    return (
-        '<!doctype html><html lang="en"><head><meta charset="utf-8">'
-        '<meta name="viewport" content="width=device-width,initial-scale=1">'
-        '<meta http-equiv="Content-Security-Policy" '
-        "content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:\">"
-        '<link rel="icon" href="data:,">'
-        f"<title>{escape(title)}</title><style>{CSS}</style></head>"
-        f"<body><main>{''.join(body)}</main></body></html>\n"
-    )
+    return page(title, "".join(body), CSS)
 
 
 def _table(head: Iterable[str], rows: Iterable[Iterable[str]], cls: str = "") -> str:
@@ -159,11 +131,26 @@ def _header(scenario: Scenario, result: RunResult, comparison: Comparison) -> st
         f"{comparison.scored} scored facts reproduced, {comparison.not_observable} not "
         f"observable; {claims} claim{'s' if claims != 1 else ''} shown, not scored"
     )
+    cards = _header_cards(result)
+    summary = f"<p>{escape(event.summary)}</p>" if event.summary else ""
+    return (
+        f"<header><h1>{escape(event.title)}</h1>"
+        f'<p class="mute">{event.date:%A} {event.date.day} {event.date:%B %Y} · scheduled start '
+        f"{event.scheduled_start:%H:%M} {escape(event.time_zone)} · variant "
+        f"<b>{escape(variant)}</b>{description}</p>"
+        f"<p>{status} · {fit} · wall time {duration_text(result.wall_s)}</p>"
+        f"{summary}{cards}</header>"
+    )
+
+
+def _header_cards(result: RunResult) -> str:
+    """The run at a glance: start delay, peak listeners, arrivals and what became of them,
+    stalls, errors and time to first audio."""
     m = result.metrics
     peak_at = (
         f" at {offset_label(round(m.peak_listeners_at))}" if m.peak_listeners_at is not None else ""
     )
-    cards = _cards(
+    return _cards(
         [
             (
                 "start delay",
@@ -182,15 +169,6 @@ def _header(scenario: Scenario, result: RunResult, comparison: Comparison) -> st
                 "n/a" if m.ttfa_s.p95 is None else duration_text(m.ttfa_s.p95),
             ),
         ]
-    )
-    summary = f"<p>{escape(event.summary)}</p>" if event.summary else ""
-    return (
-        f"<header><h1>{escape(event.title)}</h1>"
-        f'<p class="mute">{event.date:%A} {event.date.day} {event.date:%B %Y} · scheduled start '
-        f"{event.scheduled_start:%H:%M} {escape(event.time_zone)} · variant "
-        f"<b>{escape(variant)}</b>{description}</p>"
-        f"<p>{status} · {fit} · wall time {duration_text(result.wall_s)}</p>"
-        f"{summary}{cards}</header>"
     )
 
 
@@ -224,19 +202,18 @@ def _reported_cell(v: FactVerdict, calendar: EventCalendar) -> str:
 def _observed_cell(v: FactVerdict, calendar: EventCalendar) -> str:
     text = escape(_bounds(format_observed(v, calendar)))
     if v.deviation:
-        unit: Unit = "duration" if v.unit == "event_time" else v.unit
-        text += f"<br><small>off by {escape(format_value(unit, v.deviation))}</small>"
+        text += f"<br><small>off by {escape(format_deviation(v))}</small>"
     if v.detail:
         text += f"<br><small>{escape(v.detail)}</small>"
     return text
 
 
-def _fact_rows(timeline: Timeline, verdicts: list[FactVerdict]) -> list[list[str]]:
+def _fact_rows(story: Story, verdicts: list[FactVerdict]) -> list[list[str]]:
     rows = []
     for v in verdicts:
         where = ""
         if v.at is not None:
-            where = f"<br><small>at {escape(timeline.when(v.at))}</small>"
+            where = f"<br><small>at {escape(story.when(v.at))}</small>"
         elif v.window_start is not None and v.window_end is not None:
             span = f"{offset_label(v.window_start)} .. {offset_label(v.window_end)}"
             where = f"<br><small>within {escape(span)}</small>"
@@ -244,69 +221,69 @@ def _fact_rows(timeline: Timeline, verdicts: list[FactVerdict]) -> list[list[str
         rows.append(
             [
                 f"<b>{escape(v.fact_id)}</b><br><small>{escape(v.metric)}</small>{where}",
-                f'<span class="badge {v.verdict}">{VERDICT_TEXT[v.verdict]}</span>{reason}',
-                _reported_cell(v, timeline.calendar),
-                _observed_cell(v, timeline.calendar),
+                f'<span class="badge {v.verdict}">{VERDICT_LABEL[v.verdict]}</span>{reason}',
+                _reported_cell(v, story.calendar),
+                _observed_cell(v, story.calendar),
                 escape(v.statement),
-                timeline.sources_html(v.sources),
+                story.sources_html(v.sources),
             ]
         )
     return rows
 
 
-def _facts(timeline: Timeline) -> str:
-    verdicts = timeline.comparison.verdicts
+def _facts(story: Story) -> str:
+    verdicts = story.comparison.verdicts
     scored = [v for v in verdicts if v.scored]
     claims = [v for v in verdicts if not v.scored]
     head = ["Fact", "Verdict", "Reported", "Observed", "Statement", "Sources"]
     out = ['<section id="facts"><h2>Reported facts</h2>']
     if scored:
-        out.append(_table(head, _fact_rows(timeline, scored), "facts"))
+        out.append(_table(head, _fact_rows(story, scored), "facts"))
     else:
         out.append('<p class="mute">No scored facts in this scenario.</p>')
     if claims:
         out.append("<h3>Claims (shown with what this run says, not scored)</h3>")
-        out.append(_table(head, _fact_rows(timeline, claims), "claims"))
-    out.append(timeline.sources_list())
+        out.append(_table(head, _fact_rows(story, claims), "claims"))
+    out.append(story.sources_list())
     return "".join(out) + "</section>"
 
 
-def _timeline(timeline: Timeline, figures: Figures) -> str:
+def _timeline(story: Story, figures: Figures) -> str:
     return (
         '<section id="timeline"><h2>Timeline</h2>'
         '<p class="mute">Numbered lines on every chart; x axis: time from the scheduled start '
         "and the event's local clock.</p>"
-        f'<div class="grid"><div>{timeline.moments_html()}</div>{figures.strip_figure()}</div>'
+        f'<div class="grid"><div>{story.moments_html()}</div>{figures.strip_figure()}</div>'
         "</section>"
     )
 
 
-def _spaces(timeline: Timeline) -> str:
+def _spaces(story: Story) -> str:
     rows = [
         [
             str(s.ordinal),
             escape(s.space_id),
-            escape(timeline.speaker_name(s.host)),
-            escape(timeline.when(s.created_at)) if s.created_at is not None else "—",
-            escape(timeline.when(s.running_at)) if s.running_at is not None else "never",
-            escape(timeline.when(s.ended_at)) if s.ended_at is not None else "—",
+            escape(story.speaker_name(s.host)),
+            escape(story.when(s.created_at)) if s.created_at is not None else "—",
+            escape(story.when(s.running_at)) if s.running_at is not None else "never",
+            escape(story.when(s.ended_at)) if s.ended_at is not None else "—",
             escape(s.end_state or "running at the end"),
             escape(format_approx_count(s.peak_listeners))
             + (
-                f"<br><small>at {escape(timeline.when(s.peak_listeners_at))}</small>"
+                f"<br><small>at {escape(story.when(s.peak_listeners_at))}</small>"
                 if s.peak_listeners_at is not None
                 else ""
             ),
         ]
-        for s in timeline.result.spaces
+        for s in story.result.spaces
     ]
     head = ["#", "Space", "Host", "Created", "Live", "Ended", "End state", "Peak listeners"]
     table = _table(head, rows) if rows else '<p class="mute">No Space was created.</p>'
     return f'<section id="spaces"><h2>Spaces</h2>{table}</section>'
 
 
-def _ledger(timeline: Timeline) -> str:
-    rows = timeline.ledger_rows()
+def _ledger(story: Story) -> str:
+    rows = story.ledger_rows()
     if not rows:
         return ""
     head = ["When", "What", "Tier", "Count", "Event-scale weight", "Details"]

@@ -8,15 +8,8 @@ from dataclasses import dataclass
 from html import escape
 
 from simspace.judge.verdicts import Comparison, EventCalendar
-from simspace.report.html.charts import (
-    BLUE,
-    DARK,
-    DARK_GREEN,
-    PURPLE,
-    RED,
-    Mark,
-    offset_label,
-)
+from simspace.report.html.canvas import BLUE, DARK, DARK_GREEN, PURPLE, RED, offset_label
+from simspace.report.html.overlays import ChartMark
 from simspace.results.model import RunResult
 from simspace.scenario.model import Scenario
 from simspace.scenario.platform import CapListeners, RateLimit, RestartSpace, SetCapacity
@@ -57,8 +50,9 @@ class Moment:
     sources: tuple[str, ...] = ()
 
 
-class Timeline:
-    """The event clock of one run, and everything placed on it."""
+class Story:
+    """The event clock of one run, and everything placed on it (the report's Timeline section
+    and the marks on every chart)."""
 
     def __init__(self, scenario: Scenario, result: RunResult, comparison: Comparison) -> None:
         self.scenario, self.result, self.comparison = scenario, result, comparison
@@ -68,7 +62,7 @@ class Timeline:
             date=event.date, scheduled_start=event.scheduled_start, time_zone=event.time_zone
         )
         self.moments = self._moments()
-        self.marks = [Mark(m.t, m.number, m.label, m.colour) for m in self.moments]
+        self.marks = [ChartMark(m.t, m.number, m.label, m.colour) for m in self.moments]
 
     def clock(self, t: float) -> str:
         """The event's local clock time at event time `t`: `20:07:33`."""

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from simspace.errors import UsageError
-from simspace.judge.facts.compare import compare, deviation, fit_score
+from simspace.judge.facts.compare import compare, deviation, fit_score, widen
 from simspace.judge.verdicts import Comparison, FactVerdict
 from simspace.results.model import RunResult
 from tests.report import builders as b
@@ -174,6 +174,14 @@ def test_deviation_is_measured_from_the_range_without_tolerance() -> None:
     assert deviation(0.0, 1.0, None) == 1.0
     assert deviation(1.5, 1.0, 2.0) == 0.0
     assert deviation(-7.0, None, 2.0) == 0.0
+
+
+def test_the_widened_range_is_the_one_the_report_draws() -> None:
+    # 100k with 10k + 10%: 80k .. 120k, the bounds test_count_ranges_and_tolerances judges by
+    assert widen(100_000.0, 100_000.0, 10_000.0, 0.1) == (80_000.0, 120_000.0)
+    assert widen(100_000.0, 200_000.0, 0.0, 0.1) == (90_000.0, 220_000.0)
+    assert widen(None, 100_000.0, 0.0, 0.2) == (None, 120_000.0)  # an open side stays open
+    assert widen(878_000.0, None, 0.0, 0.15) == pytest.approx((746_300.0, None))
 
 
 # peak listeners
