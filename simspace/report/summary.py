@@ -63,7 +63,7 @@ class ResultSummary:
             table.add_row(label, text)
         if r.stopped_early:
             table.add_row("stopped early", r.stopped_early)
-        if r.target is None:
+        if r.observer.platform_observed:
             delay = (
                 "never started"
                 if m.start_delay_s is None

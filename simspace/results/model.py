@@ -167,7 +167,7 @@ STUB_OBSERVER = Observer()
 TARGET_OBSERVER = Observer(
     engine="target",
     platform_observed=False,
-    unobserved_reason="not applicable to a real target",
+    unobserved_reason="not applicable to a real target: simspace sees only what its listeners saw",
     served_by="the target (our listeners)",
 )
 

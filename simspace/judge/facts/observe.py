@@ -120,7 +120,7 @@ def _peak_within(
 
 
 def _platform(result: RunResult) -> str:
-    return "the modelled platform" if result.target is None else "the target (our listeners)"
+    return result.observer.served_by
 
 
 def _space(result: RunResult, ordinal: int) -> SpaceRecord | None:
@@ -138,21 +138,18 @@ def _cut(span: RunSpan, value: float | bool, view: str, at: float | None = None)
     return Observation(value, view, span.cut, at_least=True, at=at)
 
 
-NOT_FOR_TARGETS = "not applicable to a real target: simspace sees only what its listeners saw"
-
-
-def applies_to_target(fact: Fact) -> bool:
-    """Can a run against a real target observe this fact? Only listener-side metrics: the
-    platform's own state (Spaces, when they went live or ended) is not visible from outside."""
+def needs_platform_side(fact: Fact) -> bool:
+    """Does this fact need the platform's own records (its Spaces, when they went live or
+    ended)? The listeners' side alone cannot show them, e.g. against a real target."""
     if isinstance(fact, StartDelayFact | SpaceTimeFact):
-        return False
-    return not (isinstance(fact, PeakListenersFact) and fact.space is not None)
+        return True
+    return isinstance(fact, PeakListenersFact) and fact.space is not None
 
 
 def observe(fact: Fact, result: RunResult, span: RunSpan) -> Observation:
     """The fact's metric as `result` shows it (see docs/metrics.md)."""
-    if result.target is not None and not applies_to_target(fact):
-        return Observation(None, reason=NOT_FOR_TARGETS)
+    if not result.observer.platform_observed and needs_platform_side(fact):
+        return Observation(None, reason=result.observer.unobserved_reason or "not observed")
     if isinstance(fact, StartDelayFact):
         return _start_delay(result, span)
     if isinstance(fact, ListenersAtFact):

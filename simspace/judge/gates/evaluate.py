@@ -13,7 +13,6 @@ live after the run stopped (a lower bound), which fails `start_delay <= X` when 
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -22,6 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from simspace.judge.verdicts import Unit, format_value, format_when
 from simspace.results.model import RunResult
+from simspace.results.stats import nearest_rank
 from simspace.scenario.facts import GATE_UNITS, EventWindow, Gate
 
 GateStatus = Literal["passed", "failed", "not_observable"]
@@ -196,8 +196,8 @@ def _observe(gate: Gate, result: RunResult) -> _Seen:
 
 
 def _start_delay(result: RunResult) -> _Seen:
-    if result.target is not None:
-        return _Seen(None, "not applicable to a real target: its Spaces are not visible")
+    if not result.observer.platform_observed:
+        return _Seen(None, result.observer.unobserved_reason or "the platform was not observed")
     delay = result.metrics.start_delay_s
     if delay is not None:
         return _Seen(delay)
@@ -239,8 +239,7 @@ def _whole_run(gate: Gate, result: RunResult) -> _Seen:
 def _segments(metric: str, result: RunResult) -> _Seen:
     segments = result.segments
     if segments is None:
-        why = "no segment was downloaded" if result.target else "the stub's chunks are not timed"
-        return _Seen(None, f"{why} (segment timings: real targets only)")
+        return _Seen(None, "no segment download was timed (segment timings: real targets only)")
     if metric == "slow_segment_ratio":
         return _Seen(segments.slow_ratio, "" if segments.downloads else "no segment downloaded")
     value = segments.download_s.get("p95")
@@ -259,11 +258,6 @@ def _windowed(gate: Gate, result: RunResult, window: EventWindow) -> _Seen:
     return _cohort(metric, result, window, span)
 
 
-def _percentile(ordered: list[float], q: float) -> float:
-    """Nearest rank, as the whole-run percentiles in result.json."""
-    return ordered[min(len(ordered) - 1, max(0, math.ceil(q * len(ordered)) - 1))]
-
-
 def _ttfa(result: RunResult, q: float, window: EventWindow, span: str) -> _Seen:
     samples = result.ttfa
     if samples is None:
@@ -276,7 +270,7 @@ def _ttfa(result: RunResult, q: float, window: EventWindow, span: str) -> _Seen:
     note = ""
     if samples.total > len(samples.t):
         note = f"from {len(samples.t)} of {samples.total} samples, evenly thinned"
-    return _Seen(_percentile(inside, q), note)
+    return _Seen(nearest_rank(inside, q), note)
 
 
 def _peak(result: RunResult, window: EventWindow, span: str) -> _Seen:

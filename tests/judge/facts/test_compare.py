@@ -502,7 +502,7 @@ def test_results_written_before_the_reporter_still_load() -> None:
 
 
 def test_against_a_real_target_platform_facts_do_not_apply() -> None:
-    from simspace.judge.facts.observe import NOT_FOR_TARGETS  # noqa: PLC0415
+    from simspace.results.model import TARGET_OBSERVER  # noqa: PLC0415
     from simspace.target import Target  # noqa: PLC0415
 
     target = Target(url="http://127.0.0.1:8080/live.m3u8", origin="http://127.0.0.1:8080",
@@ -514,9 +514,9 @@ def test_against_a_real_target_platform_facts_do_not_apply() -> None:
         spaces=[b.space(1, running_at=41.5 * MIN)],
         errors_seen={"Details not available": 10.0},
     )
-    real = stub.model_copy(update={"target": target})
+    real = stub.model_copy(update={"target": target, "observer": TARGET_OBSERVER})
     seen = {"id": "e", "metric": "error_message_seen", "message": "Details not available"}
     assert verdict(delay_fact(), stub).verdict == "reproduced"
     late = verdict(delay_fact(), real)
-    assert (late.verdict, late.reason) == ("not_observable", NOT_FOR_TARGETS)
+    assert (late.verdict, late.reason) == ("not_observable", TARGET_OBSERVER.unobserved_reason)
     assert verdict(seen, real).verdict == "reproduced"  # what our listeners were shown
