@@ -14,7 +14,8 @@ import pytest
 
 from simspace.clock import FakeClock
 from simspace.load.actions import Call, Reply
-from simspace.load.target_listener import PlaybackBuffer, TargetListener
+from simspace.load.realtime_player import PlaybackBuffer
+from simspace.load.target_listener import TargetListener
 from simspace.plan import Plan, make_plan
 from simspace.scenario.audience import ClientPolicy, RejoinPolicy, RetryPolicy
 from simspace.wire.observations import StateDetails
