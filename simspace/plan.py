@@ -3,12 +3,13 @@ wall schedule — and say why. Pure: the same scenario and options give the same
 
 from __future__ import annotations
 
-import math
+from dataclasses import dataclass
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from simspace.audience_math import CumulativeArrivals, arrival_times, expected_present
+from simspace.errors import PlanError
 from simspace.scenario.audience import ClientPolicy
 from simspace.scenario.model import Scenario
 from simspace.units import format_count, format_duration_s, format_offset_s
@@ -79,6 +80,18 @@ def _cadence(event_interval_s: float, speedup: float, scale: float, floor_s: flo
     )
 
 
+@dataclass(frozen=True)
+class _Timing:
+    """Which part of the event window a run covers, and how fast."""
+
+    t_begin: float
+    t_end: float
+    speedup: float
+    floor_s: float  # shortest wall interval between a simulated listener's polls
+    ping_floor_s: float  # the same for pings
+    estimate_step_s: float  # grid of the expected-audience estimate
+
+
 def make_plan(
     scenario: Scenario,
     variant: str | None = None,
@@ -95,128 +108,188 @@ def make_plan(
 
     `real_time` (a real target): speedup 1 and the real cadence (no coalescing, so every
     request weighs 1/scale); the run covers `duration_s` (default: the scenario's max_wall) of
-    the window from `start_at` (default: the window's start), starting with no one present."""
+    the window from `start_at` (default: the window's start), starting with no one present.
+    Raises `PlanError` when the settings cannot make a plan."""
     sim = scenario.simulation
     reasons: list[str] = []
-    t_begin, t_end = scenario.window.start, scenario.window.end
-    budget = budget_rps or sim.budget_rps or DEFAULT_BUDGET_RPS
-    floor_s, ping_floor_s = MIN_WALL_INTERVAL_S, PING_MIN_WALL_INTERVAL_S
-    if start_at is not None and not real_time:
-        raise ValueError("--start-at applies to a real target (--target) only")
     if real_time:
-        if speedup is not None and speedup != 1.0:
-            raise ValueError(
-                f"a real target runs in real time: --speedup must be 1 (got {speedup:g})"
-            )
-        if start_at is not None:
-            if not t_begin <= start_at < t_end:
-                raise ValueError(
-                    f"--start-at {format_offset_s(start_at)} is outside the scenario's window "
-                    f"{format_offset_s(t_begin)}..{format_offset_s(t_end)}"
-                )
-            t_begin = start_at
-        speedup, floor_s, ping_floor_s = 1.0, 0.0, 0.0
-        wall = duration_s or sim.max_wall
-        t_end = min(t_end, t_begin + wall)
-        reasons.append(
-            f"real time (a real target): event {format_offset_s(t_begin)} to "
-            f"{format_offset_s(t_end)} at the clients' own cadence"
-        )
-        duration_s = None
-    span_s = t_end - t_begin
-
-    if speedup is None:
-        speedup = sim.speedup if isinstance(sim.speedup, float) else None
-    if speedup is None:
-        wall = duration_s or sim.max_wall
-        speedup = max(1.0, span_s / wall)
-        reasons.append(
-            f"speedup {speedup:.3g}: the {format_duration_s(span_s)} window in "
-            f"{format_duration_s(round(wall))} of wall time"
-        )
-    elif not real_time:  # real time said so above
-        reasons.append(f"speedup {speedup:.3g}: given")
-    if duration_s is not None:
-        t_end = min(t_end, t_begin + duration_s * speedup)
-        reasons.append(f"stopping at {format_duration_s(duration_s)} of wall time (--duration)")
-
+        timing = _real_time(scenario, speedup, start_at, duration_s, reasons)
+    elif start_at is not None:
+        raise PlanError("a start time applies only to a real-time run against a real target")
+    else:
+        timing = _compressed_time(scenario, speedup, duration_s, reasons)
+    budget = budget_rps or sim.budget_rps or DEFAULT_BUDGET_RPS
     listening = scenario.audience.listening_time
     curve = CumulativeArrivals(scenario.audience.arrivals, listening)
-    # Real time covers minutes, not hours: estimate the audience on a finer grid.
-    step_s = min(30.0, max(1.0, span_s / 30)) if real_time else 30.0
     peak_present = max(
-        (n for _, n in expected_present(curve, listening, t_begin, t_end, step_s)), default=0.0
+        (
+            n
+            for _, n in expected_present(
+                curve, listening, timing.t_begin, timing.t_end, timing.estimate_step_s
+            )
+        ),
+        default=0.0,
     )
-    hls = scenario.platform.hls
     client = scenario.audience.client
-    playlist_event_s = client.playlist_reload or hls.segment_duration
-    # Requests/s of one simulated listener at the peak: playlist + chunk per reload, plus pings.
-    per_user_rps = 2.0 / max(playlist_event_s / speedup, floor_s) + 1.0 / max(
-        client.ping_interval / speedup, ping_floor_s
-    )
-
+    playlist_event_s = client.playlist_reload or scenario.platform.hls.segment_duration
+    rate_rps = _listener_rate_rps(client, playlist_event_s, timing)
     if population_scale is None and isinstance(sim.population_scale, float):
         population_scale = sim.population_scale
     if population_scale is None:
-        users = budget / per_user_rps
-        population_scale = min(1.0, users / max(peak_present, 1.0))
-        reasons.append(
-            f"population scale 1/{1 / population_scale:.4g}: ~{format_count(round(peak_present))} "
-            f"expected at the peak, {budget:g} req/s budget at ~{per_user_rps:.2f} req/s per "
-            f"simulated listener"
-        )
+        population_scale = _fitting_scale(budget, rate_rps, peak_present, reasons)
     else:
         reasons.append(f"population scale 1/{1 / population_scale:.4g}: given")
-
     run_seed = sim.seed if seed is None else seed
-    poisson = scenario.audience.arrivals.jitter == "poisson"
-    times = arrival_times(curve, population_scale, t_begin, t_end, run_seed, poisson=poisson)
-    if len(times) > MAX_SIMULATED_LISTENERS:
-        raise ValueError(
-            f"{len(times)} simulated listeners exceed {MAX_SIMULATED_LISTENERS}: "
-            "lower the population scale or the budget"
-        )
-    ping = _cadence(client.ping_interval, speedup, population_scale, ping_floor_s)
-    playlist = _cadence(playlist_event_s, speedup, population_scale, floor_s)
-    # A ping is sent at the first reload cycle after it is due: it can be one cycle late.
-    ping_gap_s = (ping.wall_interval_s + playlist.wall_interval_s * 1.1) * speedup
-    session_timeout_s = max(scenario.platform.ping_timeout, 2 * ping_gap_s)
-    if session_timeout_s > scenario.platform.ping_timeout:
-        reasons.append(
-            f"listener sessions expire after {format_duration_s(round(session_timeout_s))} "
-            f"without a ping (scenario: {format_duration_s(scenario.platform.ping_timeout)}): "
-            "coalesced pings are that far apart"
-        )
+    arrivals = _arrivals(scenario, curve, population_scale, timing, run_seed)
+    ping = _cadence(client.ping_interval, timing.speedup, population_scale, timing.ping_floor_s)
+    playlist = _cadence(playlist_event_s, timing.speedup, population_scale, timing.floor_s)
+    metadata = _cadence(
+        client.metadata_poll_interval, timing.speedup, population_scale, timing.floor_s
+    )
     return Plan(
         scenario=scenario.event.name,
         variant=variant,
         mode="target" if real_time else "stub",
-        t_begin=t_begin,
-        t_end=t_end,
-        speedup=speedup,
+        t_begin=timing.t_begin,
+        t_end=timing.t_end,
+        speedup=timing.speedup,
         population_scale=population_scale,
         listener_weight=1.0 / population_scale,
-        wall_duration_s=(t_end - t_begin) / speedup,
+        wall_duration_s=(timing.t_end - timing.t_begin) / timing.speedup,
         budget_rps=budget,
         expected_peak_present=peak_present,
-        expected_peak_rps=peak_present * population_scale * per_user_rps,
-        metadata_poll=_cadence(client.metadata_poll_interval, speedup, population_scale, floor_s),
+        expected_peak_rps=peak_present * population_scale * rate_rps,
+        metadata_poll=metadata,
         playlist_poll=playlist,
         ping=ping,
-        segment_duration_s=hls.segment_duration,
-        session_timeout_s=session_timeout_s,
-        arrivals=times,
+        segment_duration_s=scenario.platform.hls.segment_duration,
+        session_timeout_s=_session_timeout_s(scenario, ping, playlist, timing.speedup, reasons),
+        arrivals=arrivals,
         seed=run_seed,
         reasons=reasons,
     )
 
 
-def simulated_weight_ok(weight: float) -> bool:
-    """Weights the stub accepts (finite, positive, at most 1e7)."""
-    return math.isfinite(weight) and 0 < weight <= 1e7
-
-
 def request_timeout_wall_s(client: ClientPolicy, speedup: float) -> float:
-    """Wall seconds a client waits for an answer: the scenario's timeout on the compressed
-    clock, with room for the load generator's own latency, and never under 2 s."""
+    """How long a simulated listener's HTTP client waits for an answer, in wall seconds: the
+    scenario's request timeout (event seconds) at this speedup, with half again as much slack
+    (the load generator's own latency is not the platform's), and never under 2 s."""
     return max(client.request_timeout / speedup * 1.5, 2.0)
+
+
+def _real_time(
+    scenario: Scenario,
+    speedup: float | None,
+    start_at: float | None,
+    duration_s: float | None,
+    reasons: list[str],
+) -> _Timing:
+    """A real target: speedup 1, the clients' own cadence, `duration_s` (default: max_wall)
+    of the window from `start_at` (default: its start)."""
+    if speedup is not None and speedup != 1.0:
+        raise PlanError(f"a real target runs in real time: the speedup must be 1 (got {speedup:g})")
+    t_begin, t_end = scenario.window.start, scenario.window.end
+    if start_at is not None:
+        if not t_begin <= start_at < t_end:
+            raise PlanError(
+                f"the start time {format_offset_s(start_at)} is outside the scenario's window "
+                f"{format_offset_s(t_begin)}..{format_offset_s(t_end)}"
+            )
+        t_begin = start_at
+    t_end = min(t_end, t_begin + (duration_s or scenario.simulation.max_wall))
+    reasons.append(
+        f"real time (a real target): event {format_offset_s(t_begin)} to "
+        f"{format_offset_s(t_end)} at the clients' own cadence"
+    )
+    # Real time covers minutes, not hours: estimate the audience on a finer grid.
+    step_s = min(30.0, max(1.0, (t_end - t_begin) / 30))
+    return _Timing(t_begin, t_end, 1.0, floor_s=0.0, ping_floor_s=0.0, estimate_step_s=step_s)
+
+
+def _compressed_time(
+    scenario: Scenario, speedup: float | None, duration_s: float | None, reasons: list[str]
+) -> _Timing:
+    """The stub: the whole window, compressed into max_wall unless the speedup is given, and
+    cut after `duration_s` of wall time if given."""
+    sim = scenario.simulation
+    t_begin, t_end = scenario.window.start, scenario.window.end
+    if speedup is None and isinstance(sim.speedup, float):
+        speedup = sim.speedup
+    if speedup is None:
+        span_s, wall_s = t_end - t_begin, duration_s or sim.max_wall
+        speedup = max(1.0, span_s / wall_s)
+        reasons.append(
+            f"speedup {speedup:.3g}: the {format_duration_s(span_s)} window in "
+            f"{format_duration_s(round(wall_s))} of wall time"
+        )
+    else:
+        reasons.append(f"speedup {speedup:.3g}: given")
+    if duration_s is not None:
+        t_end = min(t_end, t_begin + duration_s * speedup)
+        reasons.append(f"stopping at {format_duration_s(duration_s)} of wall time (given)")
+    return _Timing(
+        t_begin,
+        t_end,
+        speedup,
+        floor_s=MIN_WALL_INTERVAL_S,
+        ping_floor_s=PING_MIN_WALL_INTERVAL_S,
+        estimate_step_s=30.0,
+    )
+
+
+def _listener_rate_rps(client: ClientPolicy, playlist_event_s: float, timing: _Timing) -> float:
+    """Requests/s of one simulated listener at the peak: playlist + chunk per reload, plus
+    pings."""
+    reload_wall_s = max(playlist_event_s / timing.speedup, timing.floor_s)
+    ping_wall_s = max(client.ping_interval / timing.speedup, timing.ping_floor_s)
+    return 2.0 / reload_wall_s + 1.0 / ping_wall_s
+
+
+def _fitting_scale(
+    budget_rps: float, rate_rps: float, peak_present: float, reasons: list[str]
+) -> float:
+    """The population scale at which the expected peak sends `budget_rps` (at most 1)."""
+    scale = min(1.0, budget_rps / rate_rps / max(peak_present, 1.0))
+    reasons.append(
+        f"population scale 1/{1 / scale:.4g}: ~{format_count(round(peak_present))} "
+        f"expected at the peak, {budget_rps:g} req/s budget at ~{rate_rps:.2f} req/s per "
+        f"simulated listener"
+    )
+    return scale
+
+
+def _arrivals(
+    scenario: Scenario,
+    curve: CumulativeArrivals,
+    population_scale: float,
+    timing: _Timing,
+    seed: int,
+) -> list[float]:
+    """The simulated listeners' arrival times; a plan with too many of them is refused."""
+    poisson = scenario.audience.arrivals.jitter == "poisson"
+    times = arrival_times(
+        curve, population_scale, timing.t_begin, timing.t_end, seed, poisson=poisson
+    )
+    if len(times) > MAX_SIMULATED_LISTENERS:
+        raise PlanError(
+            f"{len(times):,} simulated listeners exceed {MAX_SIMULATED_LISTENERS:,}: "
+            "lower the population scale or the request budget"
+        )
+    return times
+
+
+def _session_timeout_s(
+    scenario: Scenario, ping: Cadence, playlist: Cadence, speedup: float, reasons: list[str]
+) -> float:
+    """The scenario's ping timeout, lengthened to cover the coalesced ping cadence."""
+    # A ping is sent at the first reload cycle after it is due: it can be one cycle late.
+    ping_gap_s = (ping.wall_interval_s + playlist.wall_interval_s * 1.1) * speedup
+    ping_timeout_s = scenario.platform.ping_timeout
+    session_timeout_s = max(ping_timeout_s, 2 * ping_gap_s)
+    if session_timeout_s > ping_timeout_s:
+        reasons.append(
+            f"listener sessions expire after {format_duration_s(round(session_timeout_s))} "
+            f"without a ping (scenario: {format_duration_s(ping_timeout_s)}): "
+            "coalesced pings are that far apart"
+        )
+    return session_timeout_s

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from simspace.plan import MIN_WALL_INTERVAL_S, make_plan
+from simspace.errors import PlanError
+from simspace.plan import (
+    MAX_SIMULATED_LISTENERS,
+    MIN_WALL_INTERVAL_S,
+    make_plan,
+    request_timeout_wall_s,
+)
+from simspace.scenario.audience import ClientPolicy
 from simspace.scenario.loader import load_scenario
 from tests.load.scenarios import small_scenario
 
@@ -115,11 +122,44 @@ def test_a_real_target_without_duration_takes_max_wall_from_the_window_start() -
 @pytest.mark.parametrize(
     ("options", "message"),
     [
-        ({"real_time": True, "speedup": 2.0}, "must be 1"),
-        ({"real_time": True, "start_at": 86_400.0}, "outside the scenario's window"),
-        ({"start_at": 0.0}, "applies to a real target"),
+        (
+            {"real_time": True, "speedup": 4.0},
+            "a real target runs in real time: the speedup must be 1 (got 4)",
+        ),
+        (
+            {"real_time": True, "start_at": 86_400.0},
+            "the start time +24h is outside the scenario's window -5m..+15m",
+        ),
+        (
+            {"start_at": 0.0},
+            "a start time applies only to a real-time run against a real target",
+        ),
     ],
 )
-def test_real_time_options_are_checked(options: dict[str, float], message: str) -> None:
-    with pytest.raises(ValueError, match=message):
+def test_settings_that_cannot_make_a_plan_are_refused_in_the_plans_terms(
+    options: dict[str, float], message: str
+) -> None:
+    with pytest.raises(PlanError) as raised:
         make_plan(small_scenario(), **options)  # type: ignore[arg-type]
+    assert str(raised.value) == message
+    assert "--" not in message  # the plan's words, not the command line's
+
+
+def test_a_plan_with_too_many_simulated_listeners_is_refused() -> None:
+    scenario = small_scenario()
+    with pytest.raises(PlanError) as raised:
+        make_plan(scenario, speedup=60.0, population_scale=1.0)
+    message = str(raised.value)
+    assert message.endswith(
+        f"simulated listeners exceed {MAX_SIMULATED_LISTENERS:,}: "
+        "lower the population scale or the request budget"
+    )
+    count = int(message.split(" ", 1)[0].replace(",", ""))
+    assert count > MAX_SIMULATED_LISTENERS
+
+
+def test_the_request_timeout_is_compressed_with_slack_and_a_floor() -> None:
+    client = ClientPolicy(request_timeout=10.0)
+    assert request_timeout_wall_s(client, 1.0) == 15.0
+    assert request_timeout_wall_s(client, 5.0) == 3.0
+    assert request_timeout_wall_s(client, 100.0) == 2.0  # 0.15 s would time out a busy machine

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
 
 __all__ = [
@@ -18,7 +18,7 @@ __all__ = [
     "MediaPlaylist",
     "MediaSegment",
     "PlaylistError",
-    "Variant",
+    "VariantStream",
     "parse_playlist",
     "resolve",
 ]
@@ -34,7 +34,7 @@ class PlaylistError(ValueError):
 
 
 @dataclass(frozen=True)
-class Variant:
+class VariantStream:
     """A playlist a master playlist points at: a variant stream or an audio rendition."""
 
     uri: str
@@ -46,7 +46,7 @@ class Variant:
 class MasterPlaylist:
     """Variant streams in playlist order, then audio renditions (`#EXT-X-MEDIA` with a URI)."""
 
-    variants: tuple[Variant, ...]
+    variants: tuple[VariantStream, ...]
 
 
 @dataclass(frozen=True)
@@ -105,8 +105,8 @@ def parse_playlist(body: bytes) -> MasterPlaylist | MediaPlaylist:
 
 
 def _master(lines: list[tuple[int, str]]) -> MasterPlaylist:
-    streams: list[Variant] = []
-    renditions: list[Variant] = []
+    streams: list[VariantStream] = []
+    renditions: list[VariantStream] = []
     pending: dict[str, str] | None = None
     for number, line in lines:
         if line.startswith("#EXT-X-STREAM-INF:"):
@@ -117,11 +117,11 @@ def _master(lines: list[tuple[int, str]]) -> MasterPlaylist:
             attributes = _attributes(line)
             if attributes.get("TYPE") == "AUDIO" and attributes.get("URI"):
                 uri = _uri(number, attributes["URI"])
-                renditions.append(Variant(uri, audio_rendition=True))
+                renditions.append(VariantStream(uri, audio_rendition=True))
         elif not line.startswith("#"):
             if pending is None:
                 raise PlaylistError(f"line {number}: URI {line[:80]!r} without #EXT-X-STREAM-INF")
-            streams.append(Variant(_uri(number, line), _bandwidth(pending.get("BANDWIDTH"))))
+            streams.append(VariantStream(_uri(number, line), _bandwidth(pending.get("BANDWIDTH"))))
             pending = None
     if pending is not None:
         raise PlaylistError("the last #EXT-X-STREAM-INF has no URI")
@@ -131,42 +131,62 @@ def _master(lines: list[tuple[int, str]]) -> MasterPlaylist:
 
 
 def _media(lines: list[tuple[int, str]]) -> MediaPlaylist:
-    target_s: float | None = None
-    first_sequence = 0
-    ended = False
-    entries: list[tuple[str, float]] = []
-    duration_s: float | None = None
+    reader = _MediaReader()
     for number, line in lines:
+        reader.read(number, line)
+    return reader.playlist()
+
+
+@dataclass
+class _MediaReader:
+    """A media playlist read line by line (tags this player does not need are skipped)."""
+
+    target_s: float | None = None
+    first_sequence: int = 0
+    ended: bool = False
+    entries: list[tuple[str, float]] = field(default_factory=list)
+    pending_duration_s: float | None = None  # an #EXTINF still waiting for its URI
+
+    def read(self, number: int, line: str) -> None:
         if line.startswith("#EXTINF:"):
-            if duration_s is not None:
+            if self.pending_duration_s is not None:
                 raise PlaylistError(f"line {number}: #EXTINF not followed by a URI")
-            duration_s = _number(number, "#EXTINF", line[8:].split(",", 1)[0], minimum=0.0)
+            duration = line[8:].split(",", 1)[0]
+            self.pending_duration_s = _number(number, "#EXTINF", duration, minimum=0.0)
         elif line.startswith("#EXT-X-TARGETDURATION:"):
-            target_s = _number(number, "#EXT-X-TARGETDURATION", line[22:], minimum=1e-3)
+            self.target_s = _number(number, "#EXT-X-TARGETDURATION", line[22:], minimum=1e-3)
         elif line.startswith("#EXT-X-MEDIA-SEQUENCE:"):
-            try:
-                first_sequence = int(line[22:].strip())
-            except ValueError:
-                raise PlaylistError(
-                    f"line {number}: #EXT-X-MEDIA-SEQUENCE {line[22:][:40]!r} is not an integer"
-                ) from None
-            if first_sequence < 0:
-                raise PlaylistError(f"line {number}: #EXT-X-MEDIA-SEQUENCE is negative")
+            self.first_sequence = _media_sequence(number, line[22:])
         elif line == "#EXT-X-ENDLIST":
-            ended = True
+            self.ended = True
         elif not line.startswith("#"):
-            if duration_s is None:
+            if self.pending_duration_s is None:
                 raise PlaylistError(f"line {number}: URI {line[:80]!r} without #EXTINF")
-            entries.append((_uri(number, line), duration_s))
-            duration_s = None
-    if duration_s is not None:
-        raise PlaylistError("the last #EXTINF has no URI")
-    if target_s is None:
-        raise PlaylistError("media playlist without #EXT-X-TARGETDURATION")
-    segments = tuple(
-        MediaSegment(first_sequence + i, uri, seconds) for i, (uri, seconds) in enumerate(entries)
-    )
-    return MediaPlaylist(target_s, first_sequence, segments, ended)
+            self.entries.append((_uri(number, line), self.pending_duration_s))
+            self.pending_duration_s = None
+
+    def playlist(self) -> MediaPlaylist:
+        if self.pending_duration_s is not None:
+            raise PlaylistError("the last #EXTINF has no URI")
+        if self.target_s is None:
+            raise PlaylistError("media playlist without #EXT-X-TARGETDURATION")
+        segments = tuple(
+            MediaSegment(self.first_sequence + i, uri, seconds)
+            for i, (uri, seconds) in enumerate(self.entries)
+        )
+        return MediaPlaylist(self.target_s, self.first_sequence, segments, self.ended)
+
+
+def _media_sequence(number: int, value: str) -> int:
+    try:
+        sequence = int(value.strip())
+    except ValueError:
+        raise PlaylistError(
+            f"line {number}: #EXT-X-MEDIA-SEQUENCE {value[:40]!r} is not an integer"
+        ) from None
+    if sequence < 0:
+        raise PlaylistError(f"line {number}: #EXT-X-MEDIA-SEQUENCE is negative")
+    return sequence
 
 
 def _uri(number: int, uri: str) -> str:

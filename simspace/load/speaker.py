@@ -10,6 +10,7 @@ from simspace.clock import Clock
 from simspace.load.actions import Call, Script, Wait
 from simspace.load.listener import Recorder
 from simspace.load.policy import backoff_s
+from simspace.platform.space import SpaceState
 from simspace.scenario.audience import ClientPolicy
 from simspace.wire.observations import StateDetails
 
@@ -18,8 +19,9 @@ MIN_WALL_RETRY_S = 0.25
 
 
 @dataclass
-class Speaker:
-    """Publishes every Space that names this speaker as host, as soon as the API lets it."""
+class HostScript:
+    """A host or speaker (the scenario's `Speaker`) as a script: publishes every Space that names
+    them as host, as soon as the API lets it."""
 
     ident: str
     joins_at: float
@@ -38,7 +40,7 @@ class Speaker:
                               SPEAKER_WEIGHT, headers)  # fmt: skip
             info = live.json() if live is not None and live.ok else {}
             space_id = str(info.get("space_id", ""))
-            mine = info.get("host") == self.ident and info.get("state") == "NotStarted"
+            mine = info.get("host") == self.ident and info.get("state") == SpaceState.NOT_STARTED
             ok = live is not None and live.ok
             if mine and space_id not in published:
                 reply = yield Call("POST", f"/api/spaces/{space_id}/publish", "api",

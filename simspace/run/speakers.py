@@ -14,7 +14,7 @@ import aiohttp
 
 from simspace.clock import EventClock
 from simspace.load.actions import Call, Reply, Script, Wait
-from simspace.load.speaker import Speaker
+from simspace.load.speaker import HostScript
 from simspace.scenario.model import Scenario
 from simspace.scenario.model import Speaker as SpeakerSpec
 from simspace.wire.observations import ListenerState, RequestTier, SpeakerState, StateDetails
@@ -68,8 +68,8 @@ async def run_speakers(
     tasks = []
     for index, speaker in enumerate(speakers):
         rng = random.Random(seed + index)
-        script = Speaker(speaker.id, speaker.joins_at, scenario.audience.client, clock,
-                         _LogRecorder(), rng).script()  # fmt: skip
+        script = HostScript(speaker.id, speaker.joins_at, scenario.audience.client, clock,
+                            _LogRecorder(), rng).script()  # fmt: skip
         tasks.append(asyncio.create_task(drive_script(session, url, clock, script, timeout_s)))
     try:
         yield

@@ -3,7 +3,6 @@ as `file:line:col: dotted.path: message`; variants deep-merged and validated too
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -17,8 +16,8 @@ from simspace import units
 from simspace.errors import Problem, ScenarioError
 from simspace.scenario.base import Loc, ScenarioCheckError
 from simspace.scenario.model import Scenario, check_sections, valid_sections
-from simspace.scenario.schema import allowed_keys
-from simspace.scenario.types import CLOCK_NEEDS_EVENT, SLUG_PATTERN, URL_PATTERN, EventContext
+from simspace.scenario.types import CLOCK_NEEDS_EVENT, EventContext
+from simspace.scenario.validation_errors import Found, validation_problems
 from simspace.scenario.variants import apply_overrides
 from simspace.scenario.yaml_positions import Mark, Positions, YamlSyntaxError, parse_yaml
 
@@ -134,16 +133,12 @@ def _context(data: dict[str, Any]) -> dict[str, Any]:
     return {"event": EventContext(day, start, zone)}
 
 
-Found = tuple[Loc, Mark, str]
-"""A problem before it is tied to a file: where in the data, where in the text, what."""
-
-
 def _validate(data: dict[str, Any], positions: Positions) -> tuple[list[Found], Scenario | None]:
     context = _context(data)
     try:
         return [], Scenario.model_validate(data, context=context)
     except ValidationError as exc:
-        found = _problems(exc, data, positions)
+        found = validation_problems(exc, data, positions)
         checked = any(_is_scenario_check(error) for error in exc.errors())
     if not checked:
         # The structure failed, so the scenario-wide checks did not run: run those whose
@@ -236,153 +231,3 @@ def _validate_variant(
                 )
             )
     return problems
-
-
-def _clean_loc(loc: tuple[int | str, ...], data: Any) -> tuple[Loc, bool]:
-    """Drop pydantic's union tags and validator names: keep only steps that exist in the data.
-
-    Returns the path and whether the error is about a mapping key rather than its value.
-    """
-    cleaned: list[str | int] = []
-    node = data
-    about_key = False
-    for i, part in enumerate(loc):
-        if part == "[key]":
-            about_key = True
-            continue
-        if isinstance(node, dict) and isinstance(part, str) and part in node:
-            node = node[part]
-        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
-            node = node[part]
-        elif not (isinstance(node, dict) and i == len(loc) - 1 and isinstance(part, str)):
-            continue  # a union tag or validator name; a missing last key is kept
-        cleaned.append(part)
-    return tuple(cleaned), about_key
-
-
-def _written(data: Any, loc: Loc, default: Any) -> Any:
-    node = data
-    for part in loc:
-        if isinstance(node, dict) and isinstance(part, str) and part in node:
-            node = node[part]
-        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
-            node = node[part]
-        else:
-            return default
-    return node
-
-
-def _got(value: Any) -> str:
-    if isinstance(value, dict | list):
-        return f" (got a {'mapping' if isinstance(value, dict) else 'list'})"
-    if value is None or isinstance(value, bool):
-        return f" (got {'null' if value is None else str(value).lower()})"  # as YAML spells them
-    text = repr(value)
-    return f" (got {text[:60] + '...' if len(text) > 60 else text})"
-
-
-_PATTERNS = {
-    SLUG_PATTERN: "expected a lower-case id: a-z, 0-9, _ and -, at most 64",
-    URL_PATTERN: "expected an http:// or https:// link",
-}
-_BOUNDS = {
-    "greater_than": "greater than",
-    "greater_than_equal": "at least",
-    "less_than": "less than",
-    "less_than_equal": "at most",
-}
-
-
-def _number(ctx: dict[str, Any]) -> str:
-    value = next(iter(ctx.values()), "")
-    return f"{value:g}" if isinstance(value, float) else str(value)
-
-
-def _length_message(kind: str, ctx: dict[str, Any]) -> str:
-    """`too_short`/`too_long` of a list, mapping or text, in the file's terms."""
-    what = "characters" if kind.startswith("string") else "items"
-    actual = ctx.get("actual_length")
-    got = f" (got {actual})" if actual is not None else ""
-    if kind.endswith("too_short"):
-        minimum = ctx.get("min_length", 1)
-        if what == "characters" and minimum == 1:
-            return "must not be empty"
-        return f"needs at least {minimum} {what}{got}"
-    return f"takes at most {ctx.get('max_length')} {what}{got}"
-
-
-def _problems(exc: ValidationError, data: dict[str, Any], positions: Positions) -> list[Found]:
-    problems: list[Found] = []
-    suggested: set[Loc] = set()  # keys a "did you mean" already names
-
-    def add(loc: Loc, message: str, mark: Mark) -> None:
-        problems.append((loc, mark, message))
-
-    for error in exc.errors(include_url=False):
-        kind, ctx = error["type"], error.get("ctx") or {}
-        loc, about_key = _clean_loc(error["loc"], data)
-        # What the file says, not what a unit parser made of it: `0s`, not 0.0.
-        got = _got(_written(data, loc, error["input"]) if not about_key else error["input"])
-        if kind == "value_error" and isinstance(ctx.get("error"), ScenarioCheckError):
-            for check_loc, message in ctx["error"].problems:
-                at = (*loc, *check_loc)  # check locations are relative to the model checked
-                add(at, message, positions.value_of(at))
-            continue
-        message = error["msg"].removeprefix("Value error, ").removeprefix("Assertion failed, ")
-        mark = positions.key_of(loc) if about_key else positions.value_of(loc)
-        if kind == "missing":
-            message = f"missing required key {loc[-1]!r}"
-            mark = positions.key_of(loc[:-1]) if loc[:-1] else positions.value_of(())
-        elif kind == "extra_forbidden":
-            key = str(loc[-1])
-            known = allowed_keys(error["loc"][:-1])
-            given = _written(data, loc[:-1], {})
-            absent = [k for k in known if not (isinstance(given, dict) and k in given)]
-            close = difflib.get_close_matches(key, absent, n=1, cutoff=0.6)
-            close = close or difflib.get_close_matches(key, known, n=1, cutoff=0.6)
-            if close:
-                suggested.add((*loc[:-1], close[0]))
-            hint = (
-                f" (did you mean {close[0]!r}?)"
-                if close
-                else (
-                    f" (allowed: {', '.join(sorted(known))})" if known and len(known) <= 12 else ""
-                )
-            )
-            message = f"unknown key {key!r}{hint}"
-            mark = positions.key_of(loc)
-        elif kind in ("union_tag_invalid", "union_tag_not_found"):
-            field = str(ctx.get("discriminator", "")).strip("'")
-            if kind == "union_tag_not_found":
-                message = f"missing required key {field!r}"
-                mark = positions.key_of(loc) if loc else positions.value_of(())
-                loc = (*loc, field)
-            else:
-                message = (
-                    f"unknown {field} {ctx.get('tag')!r}; expected one of: "
-                    f"{str(ctx.get('expected_tags', '')).replace(chr(39), '')}"
-                )
-                loc = (*loc, field)
-                mark = positions.value_of(loc)
-        elif kind in ("model_type", "model_attributes_type", "dict_type"):
-            message = "expected a mapping of keys" + got
-        elif kind == "string_pattern_mismatch" and ctx.get("pattern") in _PATTERNS:
-            message = _PATTERNS[ctx["pattern"]] + got
-        elif kind in _BOUNDS:
-            message = f"must be {_BOUNDS[kind]} {_number(ctx)}" + got
-        elif kind.endswith(("too_short", "too_long")):
-            message = _length_message(kind, ctx)
-        elif message.startswith("Input should be"):
-            message = "expected" + message.removeprefix("Input should be") + got
-        elif kind.startswith("string_pattern"):
-            message = message[0].lower() + message[1:] + got
-        elif message:
-            message = message[0].lower() + message[1:]
-        add(loc, message, mark)
-    # A typo'd key is one problem: "unknown key 'patiense' (did you mean 'patience'?)" says
-    # all that "missing required key 'patience'" would.
-    return [
-        (loc, mark, message)
-        for loc, mark, message in problems
-        if not (loc in suggested and message.startswith("missing required key"))
-    ]

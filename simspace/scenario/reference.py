@@ -146,6 +146,9 @@ def _size(node: Node) -> str:
     return ""
 
 
+_SIMPLE_TYPES = {"boolean": "`true` or `false`", "null": "`null`"}
+
+
 @dataclass
 class _Reference:
     root: Node
@@ -172,6 +175,16 @@ class _Reference:
 
     def type(self, node: Node) -> str:
         """A human reading of a node's type: `[duration](#units)`, `list of [Source](#source)`."""
+        named = self.named_type(node)
+        if named is not None:
+            return named
+        branches = node.get("anyOf") or node.get("oneOf")
+        if branches:
+            return _or([self.type(branch) for branch in branches])
+        return self.json_type(node)
+
+    def named_type(self, node: Node) -> str | None:
+        """A unit, a model, a fixed value or a tagged choice of models; None for anything else."""
         for unit in UNITS:
             if unit.matches(node):
                 return f"[{unit.name}](#units)"
@@ -185,9 +198,10 @@ class _Reference:
             links = [self.link(branch["$ref"]) for branch in node["oneOf"]]
             tag = node["discriminator"]["propertyName"]
             return f"one of {', '.join(links)}, chosen by `{tag}`"
-        branches = node.get("anyOf") or node.get("oneOf")
-        if branches:
-            return _or([self.type(branch) for branch in branches])
+        return None
+
+    def json_type(self, node: Node) -> str:
+        """A plain JSON Schema type, with its bounds, sizes and item or value types."""
         kind = node.get("type")
         if kind == "array":
             return f"list of {self.type(node.get('items', {}))}{_size(node)}"
@@ -197,11 +211,7 @@ class _Reference:
             return self.text(node)
         if kind in ("integer", "number"):
             return f"{kind}{_bounds(node)}"
-        if kind == "boolean":
-            return "`true` or `false`"
-        if kind == "null":
-            return "`null`"
-        return "anything"
+        return _SIMPLE_TYPES.get(str(kind), "anything")
 
     def mapping(self, node: Node) -> str:
         values = node.get("additionalProperties")

@@ -14,7 +14,7 @@ from simspace.load.hls_playlist import (
     MediaPlaylist,
     MediaSegment,
     PlaylistError,
-    Variant,
+    VariantStream,
     parse_playlist,
     resolve,
 )
@@ -115,23 +115,23 @@ def test_master_playlist_variants_then_audio_renditions() -> None:
     playlist = parse_playlist(APPLE_MASTER)
     assert playlist == MasterPlaylist(
         (
-            Variant("low/index.m3u8", 128000),
-            Variant("https://cdn.example/hi/index.m3u8", 256000),
-            Variant("audio/en.m3u8", None, audio_rendition=True),
+            VariantStream("low/index.m3u8", 128000),
+            VariantStream("https://cdn.example/hi/index.m3u8", 256000),
+            VariantStream("audio/en.m3u8", None, audio_rendition=True),
         )
     )
 
 
 def test_master_playlist_as_the_test_origin_writes_it() -> None:
     body = b'#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH=64000,CODECS="mp4a.40.2"\nstream.m3u8\n'
-    assert parse_playlist(body) == MasterPlaylist((Variant("stream.m3u8", 64000),))
+    assert parse_playlist(body) == MasterPlaylist((VariantStream("stream.m3u8", 64000),))
 
 
 def test_audio_only_master_and_a_variant_without_bandwidth() -> None:
     body = b'#EXTM3U\n#EXT-X-MEDIA:TYPE=AUDIO,GROUP-ID="a",NAME="x",URI="a.m3u8"\n'
-    assert parse_playlist(body) == MasterPlaylist((Variant("a.m3u8", None, True),))
+    assert parse_playlist(body) == MasterPlaylist((VariantStream("a.m3u8", None, True),))
     body = b"#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH=lots\nv.m3u8\n"
-    assert parse_playlist(body) == MasterPlaylist((Variant("v.m3u8", None),))
+    assert parse_playlist(body) == MasterPlaylist((VariantStream("v.m3u8", None),))
 
 
 @pytest.mark.parametrize(

@@ -1,110 +1,32 @@
 """The target-mode listener on a fake clock: a real HLS player's cadence, buffer and stalls, the
-sliding window, the end of the stream, patience, the Spaces join flow, and the URL fence."""
+sliding window, the end of the stream, patience, and the URL fence."""
 
 from __future__ import annotations
 
 import itertools
-import math
-import random
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from urllib.parse import urlsplit
 
 import pytest
 
 from simspace.clock import FakeClock
 from simspace.load.actions import Call, Reply
-from simspace.load.target_listener import PlaybackBuffer, TargetListener
+from simspace.load.realtime_player import PlaybackBuffer
 from simspace.plan import Plan, make_plan
-from simspace.scenario.audience import ClientPolicy, RejoinPolicy, RetryPolicy
-from simspace.wire.observations import StateDetails
-from tests.load.fakes import FakeSpaces, ListRecorder, drive, error
+from simspace.scenario.audience import RejoinPolicy, RetryPolicy
+from tests.load.fakes import drive, error
 from tests.load.scenarios import small_scenario
+from tests.load.target_fakes import (
+    MASTER,
+    MEDIA,
+    ORIGIN,
+    FakeLive,
+    SegmentRecorder,
+    media_body,
+    play,
+    policy,
+    target_listener,
+)
 
-ORIGIN = "https://live.example"
-MEDIA = f"{ORIGIN}/live/stream.m3u8"
-MASTER = f"{ORIGIN}/live/master.m3u8"
 EXPIRED = "segment expired before download"
-
-
-@dataclass
-class SegmentRecorder(ListRecorder):
-    segments: list[tuple[float, float, float, bool]] = field(default_factory=list)
-
-    def segment(self, t: float, download_s: float, duration_s: float, ok: bool) -> None:
-        self.segments.append((t, download_s, duration_s, ok))
-
-    def at(self, kind: str) -> list[tuple[float, StateDetails]]:
-        return [(t, extra) for t, _, k, extra in self.states if k == kind]
-
-
-def media_body(first: int, end: int, segment_s: float = 2.0, ended: bool = False) -> bytes:
-    """A live playlist as ffmpeg's hls muxer writes it, listing sequences [first, end)."""
-    lines = ["#EXTM3U", "#EXT-X-VERSION:3", f"#EXT-X-TARGETDURATION:{math.ceil(segment_s)}"]
-    lines.append(f"#EXT-X-MEDIA-SEQUENCE:{first}")
-    for seq in range(first, end):
-        lines += [f"#EXTINF:{segment_s:.6f},", f"live{seq}.ts"]
-    if ended:
-        lines.append("#EXT-X-ENDLIST")
-    return ("\n".join(lines) + "\n").encode()
-
-
-@dataclass
-class FakeLive:
-    """A live HLS origin: segment n covers [start_t + n*d, start_t + (n+1)*d) and is listed once
-    complete, in a sliding window. Every `.m3u8` but the master is the media playlist; segments
-    are `live<n>.ts` beside it. `latency` moves the shared clock while a request is served."""
-
-    clock: FakeClock
-    segment_s: float = 2.0
-    window: int = 5
-    start_t: float = 0.0
-    end_t: float | None = None
-    gone_t: float = math.inf
-    latency: Callable[[Call, float], float] = lambda call, t: 0.0
-    fail: Callable[[Call, float], Reply | None] = lambda call, t: None
-    api: Callable[[Call, float], Reply] | None = None
-    log: list[tuple[float, str]] = field(default_factory=list)
-
-    def produced(self, t: float) -> int:
-        t = t if self.end_t is None else min(t, self.end_t)
-        return max(0, math.floor((t - self.start_t) / self.segment_s + 1e-9))
-
-    def __call__(self, call: Call, t: float) -> Reply:
-        assert call.path.startswith(ORIGIN + "/"), call.path
-        parts = urlsplit(call.path)
-        self.log.append((t, parts.path))
-        if self.api is not None and parts.path.startswith("/api/"):
-            query = f"?{parts.query}" if parts.query else ""
-            return self.api(Call(call.method, parts.path + query, "api", call.name, 1.0), t)
-        self.clock.advance(self.latency(call, t))
-        failed = self.fail(call, t)
-        if failed is not None:
-            return failed
-        name = parts.path.rsplit("/", 1)[-1]
-        if name == "master.m3u8":
-            variants = "#EXT-X-STREAM-INF:BANDWIDTH=64000\naudio/stream.m3u8\n"
-            variants += "#EXT-X-STREAM-INF:BANDWIDTH=256000\nhi/stream.m3u8\n"
-            return Reply(200, f"#EXTM3U\n{variants}".encode())
-        if name.endswith(".m3u8"):
-            if t >= self.gone_t:
-                return error(404, "Not Found", "not_found")
-            end = self.produced(t)
-            ended = self.end_t is not None and t >= self.end_t
-            return Reply(200, media_body(max(0, end - self.window), end, self.segment_s, ended))
-        if name.startswith("live") and name.endswith(".ts") and int(name[4:-3]) < self.produced(t):
-            return Reply(200, b"\x47" * 188)
-        return error(404, "Not Found", "not_found")
-
-    def segment_calls(self) -> list[tuple[float, int]]:
-        return [
-            (t, int(path.rsplit("/live", 1)[-1][:-3]))
-            for t, path in self.log
-            if path.endswith(".ts")
-        ]
-
-    def playlist_calls(self) -> list[float]:
-        return [t for t, path in self.log if path.endswith(".m3u8")]
 
 
 @pytest.fixture
@@ -112,45 +34,10 @@ def plan() -> Plan:
     return make_plan(small_scenario(), speedup=1.0, population_scale=0.01)
 
 
-def _client(**changes: object) -> ClientPolicy:
-    return ClientPolicy(rejoin=RejoinPolicy(probability=0.0)).model_copy(update=changes)
-
-
-def _listener(
-    plan: Plan,
-    clock: FakeClock,
-    recorder: SegmentRecorder,
-    *,
-    arrival_t: float = 31.0,
-    listening_s: float = 600.0,
-    client: ClientPolicy | None = None,
-    playlist_url: str = MEDIA,
-    join_api: bool = False,
-) -> TargetListener:
-    return TargetListener(
-        ident=3,
-        arrival_t=arrival_t,
-        plan=plan,
-        client=client or _client(),
-        listening_s=listening_s,
-        clock=clock,
-        recorder=recorder,
-        rng=random.Random(5),
-        playlist_url=playlist_url,
-        join_api=join_api,
-        url_allowed=lambda url: url.startswith(ORIGIN + "/"),
-    )
-
-
-def _run(plan: Plan, live: FakeLive, recorder: SegmentRecorder, **kwargs: object) -> list[Call]:
-    listener = _listener(plan, live.clock, recorder, **kwargs)  # type: ignore[arg-type]
-    return drive(listener.script(), live.clock, live)
-
-
 def test_plays_from_the_live_edge_and_leaves_after_its_listening_time(plan: Plan) -> None:
     clock, recorder = FakeClock(t=0.0), SegmentRecorder()
     live = FakeLive(clock)
-    calls = _run(plan, live, recorder, listening_s=60.0)
+    calls = play(plan, live, recorder, listening_s=60.0)
     # at t=31 the window holds 10..14: start at the third-last, then every new one in order
     segments = [seq for _, seq in live.segment_calls()]
     assert segments[:3] == [12, 13, 14]
@@ -167,14 +54,14 @@ def test_plays_from_the_live_edge_and_leaves_after_its_listening_time(plan: Plan
 def test_a_short_window_starts_at_its_first_segment(plan: Plan) -> None:
     clock, recorder = FakeClock(t=0.0), SegmentRecorder()
     live = FakeLive(clock)
-    _run(plan, live, recorder, arrival_t=4.5, listening_s=10.0)
+    play(plan, live, recorder, arrival_t=4.5, listening_s=10.0)
     assert [seq for _, seq in live.segment_calls()][:2] == [0, 1]
 
 
 def test_a_master_playlist_leads_to_its_first_variant(plan: Plan) -> None:
     clock, recorder = FakeClock(t=0.0), SegmentRecorder()
     live = FakeLive(clock)
-    calls = _run(plan, live, recorder, playlist_url=MASTER, listening_s=10.0)
+    calls = play(plan, live, recorder, playlist_url=MASTER, listening_s=10.0)
     urls = [c.path for c in calls]
     assert urls[:3] == [
         MASTER,
@@ -200,7 +87,7 @@ def test_reload_cadence_full_target_after_a_change_half_after_none(plan: Plan) -
         segment_times.append((t, call.path.rsplit("/", 1)[-1]))
         return Reply(200, b"\x47" * 188)
 
-    listener = _listener(plan, clock, recorder, arrival_t=10.0, listening_s=7.0)
+    listener = target_listener(plan, clock, recorder, arrival_t=10.0, listening_s=7.0)
     drive(listener.script(), clock, origin)
     # loaded 10: +2 -> 12 unchanged: +1 -> 13 added: +2 -> 15 unchanged: +1 -> 16 added;
     # first audio at 10.25, so it leaves at 17.25
@@ -215,7 +102,7 @@ def test_reload_cadence_full_target_after_a_change_half_after_none(plan: Plan) -
 def test_pending_segments_are_fetched_back_to_back_and_timed(plan: Plan) -> None:
     clock, recorder = FakeClock(t=0.0), SegmentRecorder()
     live = FakeLive(clock, latency=lambda call, t: 0.5 if call.path.endswith(".ts") else 0.0)
-    _run(plan, live, recorder, listening_s=30.0)
+    play(plan, live, recorder, listening_s=30.0)
     assert live.segment_calls()[:4] == [(31.0, 12), (31.5, 13), (32.0, 14), (33.0, 15)]
     assert recorder.segments[:3] == [
         (31.5, 0.5, 2.0, True), (32.0, 0.5, 2.0, True), (32.5, 0.5, 2.0, True),
@@ -231,7 +118,7 @@ def test_a_slow_segment_stalls_playback_from_when_the_buffer_ran_dry(plan: Plan)
         return 7.0 if call.path.endswith("/live16.ts") else 0.0
 
     live = FakeLive(clock, latency=slow_16)
-    _run(plan, live, recorder, listening_s=120.0)
+    play(plan, live, recorder, listening_s=120.0)
     # 12..14 at 31 and 15 at 33 buffer 8 s: dry at 39; 16, asked at 35, arrives at 42
     assert recorder.at("stall") == [(42.0, {"stall_s": 3.0})]
     assert (42.0, 7.0, 2.0, True) in recorder.segments
@@ -241,7 +128,7 @@ def test_a_slow_segment_stalls_playback_from_when_the_buffer_ran_dry(plan: Plan)
 def test_no_stall_when_downloads_keep_up(plan: Plan) -> None:
     clock, recorder = FakeClock(t=0.0), SegmentRecorder()
     live = FakeLive(clock, latency=lambda call, t: 1.5 if call.path.endswith(".ts") else 0.1)
-    _run(plan, live, recorder, listening_s=600.0)
+    play(plan, live, recorder, listening_s=600.0)
     assert "stall" not in recorder.kinds()
     assert recorder.kinds()[-1] == "left"
     assert len(recorder.segments) > 290
@@ -254,7 +141,7 @@ def test_no_stall_when_downloads_keep_up(plan: Plan) -> None:
 def test_downloads_slower_than_real_time_stall_again_and_again(plan: Plan) -> None:
     clock, recorder = FakeClock(t=0.0), SegmentRecorder()
     live = FakeLive(clock, latency=lambda call, t: 2.5 if call.path.endswith(".ts") else 0.0)
-    _run(plan, live, recorder, listening_s=300.0)
+    play(plan, live, recorder, listening_s=300.0)
     stalls = [float(extra["stall_s"] or 0.0) for _, extra in recorder.at("stall")]
     assert len(stalls) > 10
     assert all(0.0 < s <= 2.5 for s in stalls)
@@ -264,8 +151,8 @@ def test_a_failed_segment_is_retried_with_backoff_then_skipped(plan: Plan) -> No
     clock, recorder = FakeClock(t=0.0), SegmentRecorder()
     overloaded = error(503, "Service Unavailable", "overload")
     live = FakeLive(clock, fail=lambda call, t: overloaded if "/live13." in call.path else None)
-    client = _client(retries=RetryPolicy(attempts=3, backoff_base=1.0, jitter="none"))
-    _run(plan, live, recorder, client=client, listening_s=30.0)
+    client = policy(retries=RetryPolicy(attempts=3, backoff_base=1.0, jitter="none"))
+    play(plan, live, recorder, client=client, listening_s=30.0)
     assert live.segment_calls()[:5] == [(31.0, 12), (31.0, 13), (32.0, 13), (34.0, 13), (34.0, 14)]
     assert [f[2] for f in recorder.failures] == ["Service Unavailable"] * 3
     assert [ok for *_, ok in recorder.segments[:5]] == [True, False, False, False, True]
@@ -284,7 +171,11 @@ def test_a_restarted_stream_is_followed_from_its_new_live_edge(plan: Plan) -> No
         fetched.append(call.path.rsplit("/", 1)[-1])
         return Reply(200, b"\x47" * 188)
 
-    drive(_listener(plan, clock, recorder, arrival_t=10.0, listening_s=5.0).script(), clock, origin)
+    drive(
+        target_listener(plan, clock, recorder, arrival_t=10.0, listening_s=5.0).script(),
+        clock,
+        origin,
+    )
     assert fetched == ["live102.ts", "live103.ts", "live104.ts", "live1.ts", "live2.ts", "live3.ts"]
 
 
@@ -293,7 +184,7 @@ def test_a_segment_that_left_the_window_is_skipped_and_the_player_jumps_to_the_e
 ) -> None:
     clock, recorder = FakeClock(t=0.0), SegmentRecorder()
     live = FakeLive(clock, latency=lambda call, t: 30.0 if call.path.endswith("/live16.ts") else 0)
-    _run(plan, live, recorder, listening_s=60.0)
+    play(plan, live, recorder, listening_s=60.0)
     # 16 is asked at 35 and arrives at 65, when the window holds 27..31: 17..26 expired
     expired = [f for f in recorder.failures if f[2] == EXPIRED]
     assert expired == [(65.0, "cdn", EXPIRED, 100.0)] * 10
@@ -305,7 +196,7 @@ def test_a_segment_that_left_the_window_is_skipped_and_the_player_jumps_to_the_e
 def test_endlist_plays_out_the_buffer_then_the_space_has_ended(plan: Plan) -> None:
     clock, recorder = FakeClock(t=0.0), SegmentRecorder()
     live = FakeLive(clock, end_t=60.0)
-    calls = _run(plan, live, recorder)
+    calls = play(plan, live, recorder)
     assert [seq for _, seq in live.segment_calls()] == list(range(12, 30))
     # 6 s buffered at 31, +2 s per segment 15..29 in real time: the last audio plays until 67
     assert recorder.kinds()[-1] == "space_ended"
@@ -319,7 +210,7 @@ def test_endlist_plays_out_the_buffer_then_the_space_has_ended(plan: Plan) -> No
 def test_an_ended_playlist_at_join_means_the_space_has_ended(plan: Plan) -> None:
     clock, recorder = FakeClock(t=0.0), SegmentRecorder()
     live = FakeLive(clock, end_t=20.0)
-    calls = _run(plan, live, recorder)
+    calls = play(plan, live, recorder)
     assert recorder.kinds() == ["arrived", "waiting", "joining", "space_ended"]
     assert len(calls) == 1
 
@@ -327,8 +218,8 @@ def test_an_ended_playlist_at_join_means_the_space_has_ended(plan: Plan) -> None
 def test_a_playlist_gone_404_ends_the_space_and_rejoin_follows_the_policy(plan: Plan) -> None:
     clock, recorder = FakeClock(t=0.0), SegmentRecorder()
     live = FakeLive(clock, gone_t=50.0)
-    client = _client(patience=45.0, rejoin=RejoinPolicy(probability=1.0, delay=30.0, max_times=1))
-    _run(plan, live, recorder, client=client)
+    client = policy(patience=45.0, rejoin=RejoinPolicy(probability=1.0, delay=30.0, max_times=1))
+    play(plan, live, recorder, client=client)
     assert recorder.kinds() == [
         "arrived", "waiting", "joining", "playing", "space_ended",
         "rejoin", "waiting", "joining", "gave_up",
@@ -342,7 +233,7 @@ def test_a_playlist_gone_404_ends_the_space_and_rejoin_follows_the_policy(plan: 
 def test_gives_up_after_patience_polling_a_missing_playlist(plan: Plan) -> None:
     clock, recorder = FakeClock(t=0.0), SegmentRecorder()
     live = FakeLive(clock, gone_t=0.0)
-    calls = _run(plan, live, recorder, client=_client(patience=120.0))
+    calls = play(plan, live, recorder, client=policy(patience=120.0))
     assert recorder.kinds() == ["arrived", "waiting", "joining", "gave_up"]
     assert recorder.at("gave_up") == [(151.0, {"waited_s": 120.0})]
     times = live.playlist_calls()
@@ -355,8 +246,8 @@ def test_first_fetch_is_retried_per_policy(plan: Plan) -> None:
     clock, recorder = FakeClock(t=0.0), SegmentRecorder()
     overloaded = error(503, "Service Unavailable", "overload")
     live = FakeLive(clock, fail=lambda call, t: overloaded if t < 45.0 else None)
-    client = _client(retries=RetryPolicy(attempts=3, backoff_base=1.0, jitter="none"))
-    _run(plan, live, recorder, client=client, listening_s=10.0)
+    client = policy(retries=RetryPolicy(attempts=3, backoff_base=1.0, jitter="none"))
+    play(plan, live, recorder, client=client, listening_s=10.0)
     times = live.playlist_calls()
     assert times[:3] == [31.0, 32.0, 34.0]  # tried, then after 1 s and 2 s of backoff
     assert 42.0 <= times[3] <= 46.0  # the next look, a poll interval later
@@ -367,7 +258,7 @@ def test_first_fetch_is_retried_per_policy(plan: Plan) -> None:
 def test_an_empty_live_playlist_is_reloaded_until_patience(plan: Plan) -> None:
     clock, recorder = FakeClock(t=0.0), SegmentRecorder()
     live = FakeLive(clock, start_t=1e6)
-    _run(plan, live, recorder, client=_client(patience=20.0))
+    play(plan, live, recorder, client=policy(patience=20.0))
     times = live.playlist_calls()
     assert times[:3] == [31.0, 33.0, 34.0]  # a full target duration after loading, then half
     assert all(b - a == 1.0 for a, b in itertools.pairwise(times[1:]))
@@ -377,7 +268,7 @@ def test_an_empty_live_playlist_is_reloaded_until_patience(plan: Plan) -> None:
 def test_first_audio_once_the_stream_starts_counts_from_the_join(plan: Plan) -> None:
     clock, recorder = FakeClock(t=0.0), SegmentRecorder()
     live = FakeLive(clock, start_t=40.0)
-    _run(plan, live, recorder, listening_s=20.0)
+    play(plan, live, recorder, listening_s=20.0)
     [(t, extra)] = recorder.at("playing")
     assert t == 42.0  # the first segment completes at 42: reloads at 33, 34, ... 42
     assert extra == {"ttfa_s": 11.0, "waited_s": 11.0}
@@ -389,7 +280,7 @@ def test_a_bad_playlist_reload_is_recorded_and_playback_goes_on(plan: Plan) -> N
     live = FakeLive(
         clock, fail=lambda call, t: html if call.path.endswith(".m3u8") and t == 35.0 else None
     )
-    _run(plan, live, recorder, listening_s=30.0)
+    play(plan, live, recorder, listening_s=30.0)
     reason = "no #EXTM3U header (starts with '<html><body><h1>502 Bad Gateway</h1></bo')"
     assert recorder.failures == [(35.0, "cdn", f"bad playlist: {reason}", 100.0)]
     assert 36.0 in live.playlist_calls()  # tried again after half a target duration
@@ -409,7 +300,9 @@ def test_a_url_outside_the_target_is_never_requested(plan: Plan) -> None:
             200, b"#EXTM3U\n#EXT-X-TARGETDURATION:2\n#EXTINF:2,\nhttp://evil.example/a.ts\n"
         )
 
-    listener = _listener(plan, clock, recorder, playlist_url=MASTER, client=_client(patience=30))
+    listener = target_listener(
+        plan, clock, recorder, playlist_url=MASTER, client=policy(patience=30)
+    )
     drive(listener.script(), clock, origin)
     assert set(calls_seen) == {MASTER}
     refused = "refused: evil.example is outside the allowed target (see --allow-remote)"
@@ -417,84 +310,13 @@ def test_a_url_outside_the_target_is_never_requested(plan: Plan) -> None:
     assert recorder.kinds()[-1] == "gave_up"
 
     clock, recorder, calls_seen[:] = FakeClock(t=0.0), SegmentRecorder(), []
-    listener = _listener(plan, clock, recorder, client=_client(patience=30))
+    listener = target_listener(plan, clock, recorder, client=policy(patience=30))
     drive(listener.script(), clock, origin)
     assert set(calls_seen) == {MEDIA}
     assert {f[2] for f in recorder.failures} == {refused}
     assert recorder.segments
     assert not any(ok for *_, ok in recorder.segments)
     assert "playing" not in recorder.kinds()
-
-
-def _spaces_target(clock: FakeClock, spaces: FakeSpaces) -> FakeLive:
-    return FakeLive(clock, start_t=-600.0, api=spaces)
-
-
-def test_join_api_flow_polls_joins_pings_and_stops(plan: Plan) -> None:
-    clock, recorder = FakeClock(t=-200.0), SegmentRecorder()
-    live = _spaces_target(clock, FakeSpaces(live_at=0.0))
-    calls = _run(
-        plan, live, recorder, arrival_t=-100.0, listening_s=100.0, join_api=True,
-        playlist_url=ORIGIN + "/",
-    )  # fmt: skip
-    assert recorder.kinds() == ["arrived", "waiting", "joining", "playing", "left"]
-    names = [c.name for c in calls]
-    assert names[:2] == ["api: live space", "api: space metadata"]
-    joined = names.index("api: stream status")
-    assert names[joined : joined + 4] == [
-        "api: stream status", "api: start watching", "cdn: playlist", "cdn: segment",
-    ]  # fmt: skip
-    assert calls[joined + 2].path == f"{ORIGIN}/hls/m1/dynamic_playlist.m3u8"
-    assert calls[joined + 3].path.startswith(f"{ORIGIN}/hls/m1/live")
-    pings = [t for t, path in live.log if path.endswith("/watching/ping")]
-    join_t = recorder.at("joining")[0][0]
-    assert pings == [join_t + 30.0, join_t + 60.0, join_t + 90.0]
-    assert calls[-1].name == "api: stop watching"
-    assert calls[-1].path == f"{ORIGIN}/api/spaces/s1/watching/stop?session_id=x"
-    assert all(c.weight == plan.listener_weight for c in calls)
-    assert recorder.at("left")[0][0] == recorder.at("playing")[0][0] + 100.0
-
-
-def test_join_api_410_on_a_ping_boots_the_listener(plan: Plan) -> None:
-    clock, recorder = FakeClock(t=-200.0), SegmentRecorder()
-    live = _spaces_target(clock, FakeSpaces(live_at=0.0, booted_at=200.0))
-    client = _client(rejoin=RejoinPolicy(probability=1.0, delay=30.0, max_times=1))
-    calls = _run(plan, live, recorder, arrival_t=-100.0, join_api=True, client=client)
-    assert recorder.kinds() == [
-        "arrived", "waiting", "joining", "playing", "booted",
-        "rejoin", "waiting", "joining", "playing", "booted",
-    ]  # fmt: skip
-    first_boot = recorder.at("booted")[0]
-    assert 200.0 <= first_boot[0] < 230.0
-    assert first_boot[1] == {"space": "s1"}
-    assert "api: stop watching" not in {c.name for c in calls}
-
-
-def test_join_api_space_end_seen_from_the_playlist(plan: Plan) -> None:
-    clock, recorder = FakeClock(t=-200.0), SegmentRecorder()
-    live = FakeLive(clock, start_t=-600.0, end_t=300.0, api=FakeSpaces(live_at=0.0))
-    _run(plan, live, recorder, arrival_t=-100.0, join_api=True)
-    assert recorder.kinds()[-1] == "space_ended"
-    assert recorder.states[-1][0] > 300.0
-    assert recorder.states[-1][3] == {"space": "s1"}
-
-
-def test_join_api_missing_playlist_sends_the_listener_back_to_the_waiting_room(
-    plan: Plan,
-) -> None:
-    clock, recorder = FakeClock(t=-200.0), SegmentRecorder()
-    overloaded = error(503, "Service Unavailable", "overload")
-    live = FakeLive(
-        clock,
-        start_t=-600.0,
-        api=FakeSpaces(live_at=0.0),
-        fail=lambda call, t: overloaded if call.path.endswith(".m3u8") and t < 60 else None,
-    )
-    _run(plan, live, recorder, arrival_t=-100.0, join_api=True, listening_s=30.0)
-    kinds = recorder.kinds()
-    assert kinds[:4] == ["arrived", "waiting", "joining", "waiting"]
-    assert kinds[-2:] == ["playing", "left"]
-    assert recorder.at("playing")[0][0] >= 60.0
 
 
 def test_playback_buffer_model() -> None:

@@ -1,0 +1,135 @@
+"""The stub's player: reload the live playlist and fetch the newest audio at a coalesced cadence,
+each request weighted for all the requests a real player would have made in its interval."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Generator
+from dataclasses import dataclass
+
+from simspace.load.actions import Call, Reply, Wait
+from simspace.load.listening import Listening, PlayEnd, Stream, Watching
+
+HOLDBACK_SEGMENTS = 3
+"""Audio a player holds back from the live edge: playback stalls once that much has played
+without anything new."""
+_MEDIA_SEQUENCE = re.compile(rb"#EXT-X-MEDIA-SEQUENCE:(\d+)")
+_GONE = (404, 410)
+
+
+@dataclass
+class _Playback:
+    """Where one coalesced playback is (event times)."""
+
+    last_audio_t: float
+    next_ping_t: float
+    last_seq: int = -1
+    first_audio_t: float | None = None
+    stalled_since: float | None = None
+    leave_at: float | None = None
+
+
+class CoalescedPlayer:
+    """Reload the playlist and fetch new audio until leaving, booted or the Space ends.
+
+    One coalesced reload stands for all the reloads a real player made in its interval: if it
+    succeeds they did, and playback went on; if it fails they did too, and playback stalls once
+    the player's holdback has run out.
+    """
+
+    def play(
+        self, listener: Listening, stream: Stream
+    ) -> Generator[Call | Wait, Reply | None, PlayEnd]:
+        clock, reload = listener.clock, listener.plan.playlist_poll
+        # Pings go out at the coalesced cadence their weight was computed for.
+        ping_every_s = listener.plan.ping.wall_interval_s * clock.speedup
+        playback = _Playback(last_audio_t=clock.now(), next_ping_t=clock.now() + ping_every_s)
+        while True:
+            if playback.leave_at is not None and clock.now() >= playback.leave_at:
+                return "left"
+            playlist = yield from listener.call(
+                Call("GET", stream.location, "cdn", "cdn: playlist", reload.weight), retry=False
+            )
+            if playlist.status in _GONE or (playlist.ok and b"#EXT-X-ENDLIST" in playlist.body):
+                return "space_ended"
+            got_audio = yield from _fetch_newest(listener, stream.location, playlist, playback)
+            now = clock.now()
+            _heard(listener, stream, playback, now, got_audio)
+            if (
+                playback.first_audio_t is None
+                and now - stream.waiting_since > listener.client.patience
+            ):
+                return "gave_up"
+            if stream.watching is not None and now >= playback.next_ping_t:
+                playback.next_ping_t = now + ping_every_s
+                if (yield from _booted(listener, stream.watching)):
+                    return "booted"
+            step_s = reload.wall_interval_s * clock.speedup * listener.rng.uniform(0.9, 1.1)
+            yield Wait(clock.now() + step_s)
+
+
+def _fetch_newest(
+    listener: Listening, location: str, playlist: Reply, playback: _Playback
+) -> Generator[Call | Wait, Reply | None, bool]:
+    """Fetch the newest segment if it is new; whether audio came. Its weight counts every
+    segment since the last one heard: a real player fetched them all."""
+    newest = _newest_chunk(playlist.body) if playlist.ok else None
+    if newest is None or newest[0] <= playback.last_seq:
+        return False
+    seq, chunk = newest
+    fresh = 1 if playback.last_seq < 0 else seq - playback.last_seq
+    base = location.rsplit("/", 1)[0]
+    weight = listener.plan.listener_weight * fresh
+    got = yield from listener.call(
+        Call("GET", f"{base}/{chunk}", "cdn", "cdn: chunk", weight), retry=False
+    )
+    if not got.ok:
+        return False
+    playback.last_seq = seq
+    return True
+
+
+def _heard(
+    listener: Listening, stream: Stream, playback: _Playback, now: float, got_audio: bool
+) -> None:
+    """Playback after one reload: first audio, the end of a stall, or the start of one."""
+    holdback_s = HOLDBACK_SEGMENTS * listener.plan.segment_duration_s
+    if got_audio:
+        if playback.stalled_since is not None:
+            listener.state("stall", stall_s=now - playback.stalled_since)
+            playback.stalled_since = None
+        playback.last_audio_t = now
+        if playback.first_audio_t is None:
+            playback.first_audio_t = now
+            playback.leave_at = now + listener.listening_s
+            listener.state(
+                "playing", ttfa_s=now - stream.joined_at, waited_s=now - stream.waiting_since
+            )
+    elif (
+        playback.first_audio_t is not None
+        and playback.stalled_since is None
+        and now - playback.last_audio_t > holdback_s
+    ):
+        playback.stalled_since = playback.last_audio_t + holdback_s
+
+
+def _booted(listener: Listening, watching: Watching) -> Generator[Call | Wait, Reply | None, bool]:
+    """Ping the watching session; whether the platform says the listener is gone (410)."""
+    pong = yield from listener.call(
+        Call("POST", watching.ping_path, "api", "api: ping watching", listener.plan.ping.weight),
+        retry=False,
+    )
+    return pong.status == 410
+
+
+def _newest_chunk(playlist: bytes) -> tuple[int, str] | None:
+    """(sequence, uri) of the last segment in a media playlist."""
+    match = _MEDIA_SEQUENCE.search(playlist)
+    uris = [
+        line
+        for line in playlist.decode("ascii", "replace").splitlines()
+        if line and not line.startswith("#")
+    ]
+    if match is None or not uris:
+        return None
+    return int(match[1]) + len(uris) - 1, uris[-1]
