@@ -60,11 +60,5 @@ class Reply:
             return str(errors[0].get("message", ""))
         return self.error or f"HTTP {self.status}"
 
-    def error_code(self) -> str:
-        errors = self.json().get("errors")
-        if isinstance(errors, list) and errors and isinstance(errors[0], dict):
-            return str(errors[0].get("code", ""))
-        return "no_answer" if self.status == 0 else f"http_{self.status}"
-
 
 Script = Generator[Call | Wait, Reply | None, None]

@@ -31,9 +31,9 @@ from simspace.load.listening import (
 )
 from simspace.load.policy import backoff_s, retryable
 from simspace.plan import Plan
-from simspace.platform.space import SpaceState
 from simspace.scenario.audience import ClientPolicy
 from simspace.wire.observations import ListenerState, RequestTier, SpeakerState, StateDetails
+from simspace.wire.spaces_api import SpaceState
 
 SPACE_OVER: tuple[str, ...] = (SpaceState.ENDED, SpaceState.TIMED_OUT, "Canceled")
 """Space states in which the app says the Space has ended (Canceled: a real platform's only).

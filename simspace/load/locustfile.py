@@ -72,8 +72,7 @@ def _drive(user: FastHttpUser, script: Script) -> None:
 
 
 def _request(user: FastHttpUser, call: Call) -> Reply:
-    # A real target gets real requests: the weight is only for our own accounting.
-    weight = {} if TARGET is not None else {"X-Sim-Weight": f"{call.weight:.6g}"}
+    weight = {"X-Sim-Weight": f"{call.weight:.6g}"} if CONFIG.send_weights else {}
     headers = {**weight, **call.headers}
     with user.client.request(
         call.method, call.path, name=call.name, headers=headers, catch_response=True
@@ -123,10 +122,12 @@ def _attack_url(flood: Flood, target: Target) -> str:
     return (target.playlist_url or live) if flood.tier == "cdn" else live
 
 
-ATTACKERS: list[FloodShare] = []
-if TARGET is not None:
-    urls = [_attack_url(flood, TARGET) for flood in CONFIG.attacks]
-    ATTACKERS = flood_shares(CONFIG.attacks, PLAN.population_scale, urls)
+# Floods are sent from here only against a real target (the stub models them itself).
+ATTACKERS: list[FloodShare] = flood_shares(
+    CONFIG.attacks,
+    PLAN.population_scale,
+    [_attack_url(flood, TARGET) for flood in CONFIG.attacks if TARGET is not None],
+)
 
 
 class ListenerUser(FastHttpUser):

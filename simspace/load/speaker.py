@@ -10,9 +10,9 @@ from simspace.clock import Clock
 from simspace.load.actions import Call, Script, Wait
 from simspace.load.listener import Recorder
 from simspace.load.policy import backoff_s
-from simspace.platform.space import SpaceState
 from simspace.scenario.audience import ClientPolicy
 from simspace.wire.observations import StateDetails
+from simspace.wire.spaces_api import SpaceState
 
 SPEAKER_WEIGHT = 1.0  # one person, one request
 MIN_WALL_RETRY_S = 0.25

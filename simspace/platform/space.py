@@ -5,27 +5,14 @@ from __future__ import annotations
 import random
 import string
 from dataclasses import dataclass, field
-from enum import StrEnum
 
 from simspace.platform.stream import SpaceStream
 from simspace.wire.ground_truth import SpaceSnapshot
+from simspace.wire.spaces_api import SpaceState
 
 __all__ = ["STATE_CODES", "SpaceIncarnation", "SpaceState", "new_media_key", "new_space_id"]
 
 _ID_ALPHABET = string.ascii_letters + string.digits
-
-
-class SpaceState(StrEnum):
-    """The states a listener's app sees (a subset of the real ones)."""
-
-    NOT_STARTED = "NotStarted"
-    RUNNING = "Running"
-    ENDED = "Ended"
-    TIMED_OUT = "TimedOut"
-
-    @property
-    def is_over(self) -> bool:
-        return self in (SpaceState.ENDED, SpaceState.TIMED_OUT)
 
 
 STATE_CODES: tuple[SpaceState, ...] = tuple(SpaceState)

@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, ValidationError, create_model, field_validator, model_validator
 
 from simspace import units
+from simspace.clock import speedup_problem
 from simspace.scenario.audience import Audience
 from simspace.scenario.base import Loc, ScenarioCheckError, Strict
 from simspace.scenario.facts import EventWindow, Gates, ReportedFact
@@ -104,8 +105,8 @@ class Simulation(Strict):
     @field_validator("speedup")
     @classmethod
     def _positive(cls, value: float | str) -> float | str:
-        if isinstance(value, float) and not 0 < value <= 10_000:
-            raise ValueError(f"speedup must be in (0, 10000] (got {value:g})")
+        if isinstance(value, float) and (problem := speedup_problem(value)):
+            raise ValueError(problem)
         return value
 
 

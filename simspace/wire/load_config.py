@@ -33,6 +33,9 @@ class LoadConfig(BaseModel):
     workers: int = 1
     target: Target | None = None
     attacks: list[Flood] = []
+    send_weights: bool = True
+    """Send each request's weight (`X-Sim-Weight`): the stub charges it; a real target gets
+    plain requests and the weight is only for simspace's own accounting."""
 
     @classmethod
     def build(
@@ -58,6 +61,7 @@ class LoadConfig(BaseModel):
             workers=workers,
             target=target,
             attacks=list(attacks or []),
+            send_weights=target is None,
         )
 
     @property

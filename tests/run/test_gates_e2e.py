@@ -93,8 +93,11 @@ def test_without_abort_on_fail_the_same_gate_lets_the_run_finish(tmp_path: Path)
     ("args", "message"),
     [
         (["--allow-remote"], "--allow-remote and --allow-attack apply to --target only"),
-        (["--start-at", "+1m"], "--start-at applies to a real target (--target) only"),
-        (["--target", "http://127.0.0.1:9/x.m3u8", "--speedup", "4"], "--speedup must be 1"),
+        (
+            ["--start-at", "+1m"],
+            "a start time applies only to a real-time run against a real target",
+        ),
+        (["--target", "http://127.0.0.1:9/x.m3u8", "--speedup", "4"], "the speedup must be 1"),
         (["--target", "http://127.0.0.1:9/x.m3u8", "--start-at", "+2h"], "outside the scenario"),
     ],
 )
