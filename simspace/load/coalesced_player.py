@@ -18,7 +18,7 @@ _GONE = (404, 410)
 
 
 @dataclass
-class _Playback:
+class _CoalescedPlayback:
     """Where one coalesced playback is (event times)."""
 
     last_audio_t: float
@@ -43,7 +43,9 @@ class CoalescedPlayer:
         clock, reload = listener.clock, listener.plan.playlist_poll
         # Pings go out at the coalesced cadence their weight was computed for.
         ping_every_s = listener.plan.ping.wall_interval_s * clock.speedup
-        playback = _Playback(last_audio_t=clock.now(), next_ping_t=clock.now() + ping_every_s)
+        playback = _CoalescedPlayback(
+            last_audio_t=clock.now(), next_ping_t=clock.now() + ping_every_s
+        )
         while True:
             if playback.leave_at is not None and clock.now() >= playback.leave_at:
                 return "left"
@@ -69,7 +71,7 @@ class CoalescedPlayer:
 
 
 def _fetch_newest(
-    listener: Listening, location: str, playlist: Reply, playback: _Playback
+    listener: Listening, location: str, playlist: Reply, playback: _CoalescedPlayback
 ) -> Generator[Call | Wait, Reply | None, bool]:
     """Fetch the newest segment if it is new; whether audio came. Its weight counts every
     segment since the last one heard: a real player fetched them all."""
@@ -90,7 +92,7 @@ def _fetch_newest(
 
 
 def _heard(
-    listener: Listening, stream: Stream, playback: _Playback, now: float, got_audio: bool
+    listener: Listening, stream: Stream, playback: _CoalescedPlayback, now: float, got_audio: bool
 ) -> None:
     """Playback after one reload: first audio, the end of a stall, or the start of one."""
     holdback_s = HOLDBACK_SEGMENTS * listener.plan.segment_duration_s

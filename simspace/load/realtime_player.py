@@ -81,7 +81,7 @@ class _Live:
 
 
 @dataclass
-class _Playback:
+class _RealTimePlayback:
     """Where one real-time playback is (event times; infinity: never)."""
 
     url: str  # of the media playlist: reloads and segment URIs are relative to it
@@ -117,7 +117,7 @@ class RealTimePlayer:
             return "space_ended"
         client = listener.client
         ping_t = listener.clock.now() + client.ping_interval if stream.watching else math.inf
-        playback = _Playback(
+        playback = _RealTimePlayback(
             url=live.url,
             playlist=live.playlist,
             next_seq=_live_start(live.playlist),
@@ -156,7 +156,7 @@ class RealTimePlayer:
 
     # -- playing: one step at a time, the most urgent first -----------------------------------
 
-    def _step(self, listener: Listening, stream: Stream, playback: _Playback) -> Step:
+    def _step(self, listener: Listening, stream: Stream, playback: _RealTimePlayback) -> Step:
         now = listener.clock.now()
         if now >= playback.leave_at:
             return "left"
@@ -173,7 +173,11 @@ class RealTimePlayer:
         return (yield from _idle(playback, now))
 
     def _fetch(
-        self, listener: Listening, stream: Stream, playback: _Playback, segment: MediaSegment
+        self,
+        listener: Listening,
+        stream: Stream,
+        playback: _RealTimePlayback,
+        segment: MediaSegment,
     ) -> Generator[Call | Wait, Reply | None, None]:
         """Download the next segment into the buffer: first audio, or the end of a stall."""
         playback.next_seq = segment.sequence + 1
@@ -216,7 +220,7 @@ class RealTimePlayer:
         return False
 
 
-def _ping(listener: Listening, watching: Watching, playback: _Playback, now: float) -> Step:
+def _ping(listener: Listening, watching: Watching, playback: _RealTimePlayback, now: float) -> Step:
     """Ping the watching session: a 410 means the listener was booted."""
     playback.next_ping_t = now + listener.client.ping_interval
     ping = Call(
@@ -226,7 +230,7 @@ def _ping(listener: Listening, watching: Watching, playback: _Playback, now: flo
     return "booted" if pong.status == 410 else None
 
 
-def _reload(listener: Listening, playback: _Playback, now: float) -> Step:
+def _reload(listener: Listening, playback: _RealTimePlayback, now: float) -> Step:
     """The live playlist again (no retries: the next reload is the retry), followed in its
     sliding window; the Space has ended if it is gone."""
     reply = yield from listener.call(_get(listener, playback.url, "cdn: playlist"), retry=False)
@@ -247,7 +251,7 @@ def _reload(listener: Listening, playback: _Playback, now: float) -> Step:
     return None
 
 
-def _idle(playback: _Playback, now: float) -> Step:
+def _idle(playback: _RealTimePlayback, now: float) -> Step:
     """Nothing to fetch: wait for the next reload, ping, leave or give-up time. After the end
     of the list, the Space is over once the buffer has played out."""
     if playback.playlist.ended:

@@ -47,6 +47,7 @@ class LoadConfig(BaseModel):
         workers: int,
         target: Target | None = None,
         attacks: list[Flood] | None = None,
+        send_weights: bool = True,
     ) -> LoadConfig:
         """`attacks`: floods the load side sends itself (against the stub they are modelled
         inside the platform instead)."""
@@ -61,7 +62,7 @@ class LoadConfig(BaseModel):
             workers=workers,
             target=target,
             attacks=list(attacks or []),
-            send_weights=target is None,
+            send_weights=send_weights,
         )
 
     @property

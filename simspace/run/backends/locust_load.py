@@ -38,6 +38,7 @@ class LocustLoad:
         url: str,
         target: Target | None = None,
         attacks: list[Flood] | None = None,
+        send_weights: bool = True,
     ) -> None:
         ctx = self.context
         config = LoadConfig.build(
@@ -48,6 +49,7 @@ class LocustLoad:
             ctx.workers,
             target,
             attacks or [],
+            send_weights,
         )
         config_path = ctx.rundir.path("load-config.json")
         write_json(config_path, config)

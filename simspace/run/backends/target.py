@@ -29,7 +29,8 @@ class TargetBackend:
     async def start(self, stack: AsyncExitStack) -> None:
         # Hosts and speakers are the target's own business: none are driven from here.
         attacks = list(self.context.loaded.scenario.attacks)
-        await self.load.start(stack, self.target.origin, self.target, attacks)
+        # A real target gets plain requests: weights are only for simspace's own accounting.
+        await self.load.start(stack, self.target.origin, self.target, attacks, send_weights=False)
 
     def failure(self) -> RunError | None:
         return self.load.failure()
