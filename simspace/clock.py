@@ -1,6 +1,6 @@
 """The event clock: event time `t` (seconds from the scheduled start) read from wall time.
 
-`t = t_begin + (wall - wall0) * speedup`. The orchestrator hands `wall0`, `t_begin` and `speedup`
+`t = t_begin + (wall - wall0) * speedup`. The run hands `wall0`, `t_begin` and `speedup`
 to every process, so the stub platform and all Locust workers read the same event clock. Pure
 code takes a `Clock`; tests pass a `FakeClock` and advance it by hand.
 """

@@ -1,4 +1,4 @@
-"""The asyncio side (CLI, orchestrator, server) must never import locust or gevent: gevent's
+"""The asyncio side (CLI, run session, server) must never import locust or gevent: gevent's
 monkey-patching breaks asyncio. Checked in a fresh interpreter."""
 
 from __future__ import annotations

@@ -1,8 +1,9 @@
 """The Locust side of a run: user classes built from the scenario, driven on the shared event clock.
 
-Run by the orchestrator as `python -m locust -f <this file> --headless ...` in its own process,
-because `import locust` monkey-patches the process with gevent. Nothing on the asyncio side may
-import this module. Plain `locust -f` with the web UI works too: see docs/load.md.
+Run by a Locust backend (simspace/run/backends) as `python -m locust -f <this file> --headless
+...` in its own process, because `import locust` monkey-patches the process with gevent. Nothing
+on the asyncio side may import this module. Plain `locust -f` with the web UI works too: see
+docs/load.md.
 """
 
 from __future__ import annotations
@@ -133,7 +134,7 @@ ATTACKERS: list[FloodShare] = flood_shares(
 class ListenerUser(FastHttpUser):
     """A simulated listener; once gone (left, gave up) it idles: arrivals are an open model.
 
-    Hosts and speakers are driven by the orchestrator itself (a handful of requests), so that
+    Hosts and speakers are driven by the stub backend itself (a handful of requests), so that
     they never depend on how Locust spreads users over processes. Against a real target the
     listener is a real-time HLS player (`TargetListener`) and hosts are the target's business."""
 

@@ -13,7 +13,7 @@ from simspace.scenario.model import Scenario
 
 CHECK_EVERY_WALL_S = 5.0
 SETTLE_WALL_S = 3.0
-"""Observations reach the orchestrator within ~2 wall seconds (flushed once a second)."""
+"""Observations reach the run session within ~2 wall seconds (flushed once a second)."""
 
 
 @dataclass(frozen=True)

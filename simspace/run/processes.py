@@ -1,5 +1,5 @@
 """Child processes of a run (the stub server, Locust): started in their own process group so a
-terminal Ctrl-C reaches only the orchestrator, which then stops them in order; never orphaned."""
+terminal Ctrl-C reaches only the run, which then stops them in order; never orphaned."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Drives the hosts' and speakers' scripts from the orchestrator with aiohttp (a handful of
+"""Drives the hosts' and speakers' scripts from the stub backend with aiohttp (a handful of
 requests; keeping them out of Locust means they never depend on how it spreads users)."""
 
 from __future__ import annotations

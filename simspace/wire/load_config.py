@@ -1,4 +1,4 @@
-"""What the orchestrator hands each Locust process: the plan, the client policy, the speakers,
+"""What a Locust backend hands each Locust process: the plan, the client policy, the speakers,
 the event clock and where to write observations. One JSON file, named by an env variable."""
 
 from __future__ import annotations

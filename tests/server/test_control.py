@@ -1,4 +1,4 @@
-"""Control endpoints under /_sim: shapes of what the orchestrator and the console read."""
+"""Control endpoints under /_sim: shapes of what the run and the console read."""
 
 from __future__ import annotations
 

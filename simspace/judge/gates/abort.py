@@ -1,7 +1,7 @@
 """When a gate has failed beyond recovery: nothing the rest of the run could observe would turn
 its verdict into a pass, so the run may stop early (like k6's abortOnFail). Pure: no I/O, no clock.
 
-During a run the orchestrator judges a partial RunResult (status "running", `observed_until` =
+During a run the session judges a partial RunResult (status "running", `observed_until` =
 now) and asks `beyond_recovery` about each failed gate. `settle_s` is how far the observations
 may lag behind `now_t`: data up to `now_t - settle_s` is taken as complete. Each rule must be
 sound: a gate is final only when every value the rest of the run could produce also fails.

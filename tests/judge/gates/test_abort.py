@@ -21,7 +21,7 @@ END = b.WINDOW[1]
 
 
 def partial(now_t: float, **fields: Any) -> RunResult:
-    """What a run observed until `now_t`, as the orchestrator builds it mid-run."""
+    """What a run observed until `now_t`, as the run session builds it mid-run."""
     extra: dict[str, Any] = {k: fields.pop(k) for k in ("ttfa", "cohorts") if k in fields}
     fields.setdefault("status", "running")
     fields.setdefault("observed_until", now_t)
