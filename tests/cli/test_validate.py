@@ -11,7 +11,7 @@ import pytest
 from simspace import __version__
 from simspace.cli.main import main
 
-ROOT = Path(__file__).parents[1]
+ROOT = Path(__file__).parents[2]
 TRUMP = ROOT / "scenarios" / "trump_space.yaml"
 DESANTIS = ROOT / "scenarios" / "desantis_launch.yaml"
 MINIMAL = ROOT / "tests" / "scenario" / "data" / "minimal.yaml"
