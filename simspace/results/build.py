@@ -304,10 +304,7 @@ def build_result(record: RunRecord) -> RunResult:
             if row[0] > 0
         ],
         generator=generator,
-        ledger=[
-            *(f.model_dump() for f in truth.ledger.failures),
-            *(e.model_dump() for e in truth.ledger.events),
-        ],
+        ledger=[*truth.ledger.failures, *truth.ledger.events],
         warnings=_warnings(record, generator),
         target=record.target,
         segments=observations.segments.stats(),

@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from simspace.plan import Plan
 from simspace.target import Target
+from simspace.wire.ground_truth import FailureTotal, LedgerEvent
 
 RESULT_VERSION: Literal[1] = 1
 MAX_TTFA_SAMPLES = 20_000
@@ -197,7 +198,9 @@ class RunResult(Frozen):
         description="load side: listeners by arrival grid step; empty in older results",
     )
     generator: Generator
-    ledger: list[dict[str, object]] = Field(description="the server's ledger of injected failures")
+    ledger: list[FailureTotal | LedgerEvent] = Field(
+        description="the server's ledger: failure totals, then discrete events"
+    )
     warnings: list[str]
     target: Target | None = Field(
         None, description="the real service loaded (--target); null: the embedded stub"

@@ -138,7 +138,8 @@ class Story:
     def ledger_rows(self) -> list[list[str]]:
         """The server's ledger of injected failures and state changes, one escaped row each."""
         rows = []
-        for entry in self.result.ledger:
+        for item in self.result.ledger:
+            entry = item.model_dump()
             t, first, last = (number(entry.get(k)) for k in ("t", "first_t", "last_t"))
             if t is not None:
                 when = self.when(t)
