@@ -32,7 +32,7 @@ from simspace.load.listening import (
 from simspace.load.policy import backoff_s, retryable
 from simspace.plan import Plan
 from simspace.scenario.audience import ClientPolicy
-from simspace.wire.observations import ListenerState, RequestTier, SpeakerState, StateDetails
+from simspace.wire.observations import ListenerState, RequestTier, StateDetails, StateLine
 from simspace.wire.spaces_api import SpaceState
 
 SPACE_OVER: tuple[str, ...] = (SpaceState.ENDED, SpaceState.TIMED_OUT, "Canceled")
@@ -43,14 +43,7 @@ A tuple, not a set: a real target's metadata may hold anything, hashable or not.
 class Recorder(Protocol):
     """Where observations go (a file per load process in a run; a list in tests)."""
 
-    def state(
-        self,
-        t: float,
-        listener: int,
-        kind: ListenerState | SpeakerState,
-        weight: float,
-        details: StateDetails | None = None,
-    ) -> None: ...
+    def state(self, line: StateLine) -> None: ...
 
     def failure(self, t: float, tier: RequestTier, message: str, weight: float) -> None: ...
 
@@ -120,7 +113,10 @@ class Listener:
         return reply
 
     def state(self, kind: ListenerState, **details: Unpack[StateDetails]) -> None:
-        self.recorder.state(self.clock.now(), self.ident, kind, self.plan.listener_weight, details)
+        weight = self.plan.listener_weight
+        self.recorder.state(
+            StateLine(t=self.clock.now(), id=self.ident, kind=kind, w=weight, **details)
+        )
 
     def failure(self, tier: RequestTier, message: str) -> None:
         """A failure the player found in an answer (an unreadable playlist, a segment that

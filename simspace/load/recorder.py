@@ -12,12 +12,9 @@ from typing import IO
 
 from simspace.wire.observations import (
     FailureLine,
-    ListenerState,
     RequestLine,
     RequestTier,
     SegmentLine,
-    SpeakerState,
-    StateDetails,
     StateLine,
     encode_line,
     observation_file,
@@ -72,16 +69,8 @@ class JsonlRecorder:
     def _bucket(self, t: float) -> float:
         return math.floor(t / self._bucket_s) * self._bucket_s
 
-    def state(
-        self,
-        t: float,
-        listener: int,
-        kind: ListenerState | SpeakerState,
-        weight: float,
-        details: StateDetails | None = None,
-    ) -> None:
-        line = StateLine(t=round(t, 3), id=listener, kind=kind, w=weight, **(details or {}))
-        self._out().write(encode_line(line))
+    def state(self, line: StateLine) -> None:
+        self._out().write(encode_line(line.model_copy(update={"t": round(line.t, 3)})))
 
     def failure(self, t: float, tier: RequestTier, message: str, weight: float) -> None:
         self._out()

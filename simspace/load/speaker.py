@@ -11,7 +11,7 @@ from simspace.load.actions import Call, Script, Wait
 from simspace.load.listener import Recorder
 from simspace.load.policy import backoff_s
 from simspace.scenario.audience import ClientPolicy
-from simspace.wire.observations import StateDetails
+from simspace.wire.observations import StateLine
 from simspace.wire.spaces_api import SpaceState
 
 SPEAKER_WEIGHT = 1.0  # one person, one request
@@ -48,8 +48,16 @@ class HostScript:
                 ok = reply is not None and reply.ok
                 if ok:
                     published.add(space_id)
-                    details: StateDetails = {"speaker": self.ident, "space": space_id}
-                    self.recorder.state(self.clock.now(), -1, "published", 0.0, details)
+                    self.recorder.state(
+                        StateLine(
+                            t=self.clock.now(),
+                            id=-1,
+                            kind="published",
+                            w=0.0,
+                            speaker=self.ident,
+                            space=space_id,
+                        )
+                    )
                 elif reply is not None:
                     self.recorder.failure(self.clock.now(), "api", reply.error_message(), 1.0)
             failures = 0 if ok else failures + 1

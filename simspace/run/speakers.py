@@ -17,7 +17,7 @@ from simspace.load.actions import Call, Reply, Script, Wait
 from simspace.load.speaker import HostScript
 from simspace.scenario.model import Scenario
 from simspace.scenario.model import Speaker as SpeakerSpec
-from simspace.wire.observations import ListenerState, RequestTier, SpeakerState, StateDetails
+from simspace.wire.observations import RequestTier, StateLine
 
 log = logging.getLogger(__name__)
 
@@ -82,15 +82,8 @@ async def run_speakers(
 class _LogRecorder:
     """Speakers' outcomes go to the log: the server records when each Space went live."""
 
-    def state(
-        self,
-        t: float,
-        listener: int,
-        kind: ListenerState | SpeakerState,
-        weight: float,
-        details: StateDetails | None = None,
-    ) -> None:
-        log.info("speaker %s at %.0f: %s", (details or {}).get("speaker"), t, kind)
+    def state(self, line: StateLine) -> None:
+        log.info("speaker %s at %.0f: %s", line.speaker, line.t, line.kind)
 
     def failure(self, t: float, tier: RequestTier, message: str, weight: float) -> None:
         log.debug("speaker request failed at %.0f on %s: %s", t, tier, message)

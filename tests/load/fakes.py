@@ -5,10 +5,11 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import cast
 
 from simspace.clock import FakeClock
 from simspace.load.actions import Call, Reply, Script, Wait
-from simspace.wire.observations import ListenerState, RequestTier, SpeakerState, StateDetails
+from simspace.wire.observations import RequestTier, StateDetails, StateLine
 
 Responder = Callable[[Call, float], Reply]
 
@@ -18,15 +19,9 @@ class ListRecorder:
     states: list[tuple[float, int, str, StateDetails]] = field(default_factory=list)
     failures: list[tuple[float, str, str, float]] = field(default_factory=list)
 
-    def state(
-        self,
-        t: float,
-        listener: int,
-        kind: ListenerState | SpeakerState,
-        weight: float,
-        details: StateDetails | None = None,
-    ) -> None:
-        self.states.append((t, listener, kind, details or {}))
+    def state(self, line: StateLine) -> None:
+        fields = line.model_dump(include=set(StateDetails.__annotations__), exclude_none=True)
+        self.states.append((line.t, line.id, line.kind, cast(StateDetails, fields)))
 
     def failure(self, t: float, tier: RequestTier, message: str, weight: float) -> None:
         self.failures.append((t, tier, message, weight))

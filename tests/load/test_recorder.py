@@ -11,14 +11,14 @@ import pytest
 
 from simspace.load.recorder import JsonlRecorder
 from simspace.results.observations import ObservationReader
-from simspace.wire.observations import segment_bin, segment_bin_value
+from simspace.wire.observations import StateLine, segment_bin, segment_bin_value
 
 
 def test_states_failures_and_requests_round_trip(tmp_path: Path) -> None:
     recorder = JsonlRecorder(tmp_path, bucket_s=10.0)
-    recorder.state(1.0, 3, "arrived", 50.0)
-    recorder.state(2.0, 3, "waiting", 50.0)
-    recorder.state(31.0, 3, "playing", 50.0, {"ttfa_s": 1.5, "waited_s": 29.0})
+    recorder.state(StateLine(t=1.0, id=3, kind="arrived", w=50.0))
+    recorder.state(StateLine(t=2.0, id=3, kind="waiting", w=50.0))
+    recorder.state(StateLine(t=31.0, id=3, kind="playing", w=50.0, ttfa_s=1.5, waited_s=29.0))
     for t in (3.0, 4.0, 15.0):
         recorder.failure(t, "api", "Details not available", 50.0)
         recorder.request(t, "api", False, 50.0)
@@ -52,13 +52,13 @@ def test_reader_reads_only_whole_new_lines(tmp_path: Path) -> None:
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
 def test_a_forked_process_writes_its_own_file(tmp_path: Path) -> None:
     recorder = JsonlRecorder(tmp_path, bucket_s=1.0)
-    recorder.state(0.0, 1, "arrived", 1.0)
+    recorder.state(StateLine(t=0.0, id=1, kind="arrived", w=1.0))
     recorder.flush()
     pid = os.fork()
     if pid == 0:  # the child: what Locust's --processes workers do
         try:
             recorder.failure(1.0, "api", "boom", 1.0)
-            recorder.state(1.0, 2, "arrived", 1.0)
+            recorder.state(StateLine(t=1.0, id=2, kind="arrived", w=1.0))
             recorder.close()
         finally:
             os._exit(0)

@@ -61,7 +61,7 @@ def test_every_listener_state_the_recorder_writes_counts_in_the_reader(tmp_path:
     recorder = JsonlRecorder(tmp_path, bucket_s=10.0)
     states = get_args(ListenerState)
     for i, state in enumerate(states):
-        recorder.state(float(i), i, state, 2.0)
+        recorder.state(StateLine(t=float(i), id=i, kind=state, w=2.0))
     recorder.close()
     observations = ObservationReader(tmp_path).poll()
     assert observations.bad_lines == 0
