@@ -7,6 +7,7 @@ from collections.abc import Awaitable, Callable
 from aiohttp import web
 
 from simspace.platform import ApiAnswer, PlatformApi
+from simspace.platform.router import HOST_ONLY
 from simspace.server import keys
 from simspace.server.responses import (
     bad_request,
@@ -34,8 +35,7 @@ async def _answer(
 ) -> web.Response:
     await wait_latency(reply.latency_s, request.app[keys.CLOCK_KEY].speedup)
     if forbidden and reply.code == "bad_request":
-        message = "only this Space's host (X-Sim-Speaker) may do this; speakers may publish"
-        return bad_request(message, status=403)
+        return bad_request(HOST_ONLY, status=403)
     return reply_response(reply, request.app[keys.ERRORS_KEY])
 
 

@@ -10,6 +10,7 @@ from typing import Any
 from aiohttp import web
 
 from simspace.platform import ApiAnswer, PlatformApi
+from simspace.platform.router import STATUS, error_body
 
 __all__ = [
     "MAX_WEIGHT",
@@ -34,21 +35,7 @@ MAX_WEIGHT = 1e7
 MIN_SLEEP_S = 0.001
 _MAX_HEADER_CHARS = 64
 
-STATUS = {
-    "overload": 503,
-    "rate_limited": 429,
-    "timeout": 504,
-    "not_found": 404,
-    "not_running": 409,
-    "listener_cap": 403,
-    "booted": 410,
-    "bad_request": 400,
-}
 _JSON = "application/json"
-
-
-def error_body(message: str, code: str) -> bytes:
-    return json.dumps({"errors": [{"message": message, "code": code}]}).encode()
 
 
 def json_response(data: dict[str, Any], status: int = 200) -> web.Response:
