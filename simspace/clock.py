@@ -57,8 +57,8 @@ class EventClock:
 
 
 @dataclass
-class FakeClock:
-    """A clock that moves only when told: for tests of pure code."""
+class VirtualClock:
+    """Event time that moves only when told: the virtual-time engine's clock, and tests'."""
 
     t: float = 0.0
     speedup: float = 1.0
@@ -68,3 +68,7 @@ class FakeClock:
 
     def advance(self, seconds: float) -> None:
         self.t += seconds
+
+
+FakeClock = VirtualClock
+"""The name tests of pure code use for it."""

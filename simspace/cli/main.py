@@ -129,6 +129,7 @@ def run(
     seed: int | None,
     workers: int,
     output: str,
+    engine: str,
     gates: tuple[str, ...],
     expect: str | None,
     abort_on_fail: bool,
@@ -142,8 +143,10 @@ def run(
 
     Exits 1 when the run does not meet its expectation (a gate failed, or with `reproduce` a
     scored fact was not reproduced)."""
+    if engine == "virtual" and target_url is not None:
+        raise UsageError("--target is loaded by the locust engine; --engine virtual plays the stub")
     loaded = gated(load_scenario(scenario, variant), gates, expect)
-    options = run_options(budget_rps, speedup, scale, duration, seed, workers, output)
+    options = run_options(budget_rps, speedup, scale, duration, seed, workers, output, engine)
     options = dataclasses.replace(
         options,
         target=target_of(loaded, target_url, allow_remote, allow_attack),
@@ -236,6 +239,7 @@ def compare(
     from_dirs: tuple[str, ...],
     workers: int,
     output: str,
+    engine: str,
     gates: tuple[str, ...],
     expect: str | None,
 ) -> None:
@@ -259,7 +263,7 @@ def compare(
         wanted = []
     else:
         wanted = list(base.scenario.variants) or ["base"]
-    options = run_options(budget_rps, speedup, scale, duration, seed, workers, output)
+    options = run_options(budget_rps, speedup, scale, duration, seed, workers, output, engine)
     for name in wanted:
         if name in reused:
             continue

@@ -35,6 +35,7 @@ def run_options(
     seed: int | None,
     workers: int = 1,
     output: str = "runs",
+    engine: str = "locust",
 ) -> RunOptions:
     if speedup is not None and (problem := speedup_problem(speedup)):
         raise UsageError(f"--speedup: {problem}")
@@ -46,6 +47,7 @@ def run_options(
         duration_s=parse_option(units.parse_duration_s, duration, "--duration"),
         workers=workers,
         seed=seed,
+        engine="virtual" if engine == "virtual" else "locust",
     )
 
 
@@ -77,6 +79,13 @@ with_plan_options = with_options(plan_options)
 
 
 def with_run_options(function: Callable[..., None]) -> Callable[..., None]:
+    function = click.option(
+        "--engine", type=click.Choice(["locust", "virtual"]), default="locust",
+        show_default=True,
+        help="locust: real HTTP load against the stub on the wall clock; virtual: the same "
+        "listeners against the same platform model in virtual time, in process (seconds, "
+        "deterministic).",
+    )(function)  # fmt: skip
     function = click.option(
         "--output", default="runs", show_default=True, help="Root of run directories."
     )(function)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import bisect
 import itertools
-import random
 import time
 from pathlib import Path
 from typing import Any
@@ -21,7 +20,7 @@ from locust import FastHttpUser, LoadTestShape, events, task
 from simspace.audience_math import sample_listening_s
 from simspace.load.actions import Call, Reply, Script, Wait
 from simspace.load.attacker import FloodShare, flood_shares
-from simspace.load.listener import Listener
+from simspace.load.population import listener_rng, stub_listener
 from simspace.load.recorder import JsonlRecorder
 from simspace.load.target_listener import TargetListener
 from simspace.plan import request_timeout_wall_s
@@ -102,11 +101,12 @@ def _worker_slot(user: FastHttpUser, counter: itertools.count[int]) -> int:
 
 
 def _listener_script(slot: int, target: Target | None) -> Script:
-    rng = random.Random(PLAN.seed * 1_000_003 + slot)
-    listening_s = sample_listening_s(CONFIG.listening_time, rng)
-    arrival_t, client = PLAN.arrivals[slot], CONFIG.client
+    client, listening_time = CONFIG.client, CONFIG.listening_time
     if target is None:
-        return Listener(slot, arrival_t, PLAN, client, listening_s, CLOCK, RECORDER, rng).script()
+        return stub_listener(slot, PLAN, client, listening_time, CLOCK, RECORDER)
+    rng = listener_rng(PLAN, slot)
+    listening_s = sample_listening_s(listening_time, rng)
+    arrival_t = PLAN.arrivals[slot]
     return TargetListener(
         slot, arrival_t, PLAN, client, listening_s, CLOCK, RECORDER, rng,
         playlist_url=target.playlist_url or target.origin + "/",

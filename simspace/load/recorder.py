@@ -12,6 +12,7 @@ from typing import IO
 
 from simspace.wire.observations import (
     FailureLine,
+    ObservationLine,
     RequestLine,
     RequestTier,
     SegmentLine,
@@ -43,43 +44,31 @@ class _SegmentBucket:
         )
 
 
-class JsonlRecorder:
-    """Appends observations to `observations-<pid>.jsonl` in a directory; call `flush` about
-    once a second. Locust's `--processes` forks after the locustfile is imported, so the file is
-    opened lazily by whichever process writes: one file per process, never shared."""
+class BucketRecorder:
+    """Aggregates failures, requests and segment downloads per event-time bucket and hands every
+    line to `_emit`: state lines at once, the aggregates on `flush`."""
 
-    def __init__(self, directory: Path, bucket_s: float) -> None:
-        self._directory = directory
-        self._pid = -1
-        self._file: IO[str] | None = None
+    def __init__(self, bucket_s: float) -> None:
         self._bucket_s = bucket_s
         self._failures: dict[tuple[float, RequestTier, str], list[float]] = {}
         self._requests: dict[tuple[float, RequestTier], list[float]] = {}
         self._segments: dict[float, _SegmentBucket] = {}
 
-    def _out(self) -> IO[str]:
-        if self._file is None or self._pid != os.getpid():
-            self._pid = os.getpid()
-            # a fork's copy belongs to the parent
-            self._failures, self._requests, self._segments = {}, {}, {}
-            path = observation_file(self._directory, self._pid)
-            self._file = path.open("a", encoding="utf-8", buffering=1)
-        return self._file
+    def _emit(self, line: ObservationLine) -> None:
+        raise NotImplementedError
 
     def _bucket(self, t: float) -> float:
         return math.floor(t / self._bucket_s) * self._bucket_s
 
     def state(self, line: StateLine) -> None:
-        self._out().write(encode_line(line.model_copy(update={"t": round(line.t, 3)})))
+        self._emit(line.model_copy(update={"t": round(line.t, 3)}))
 
     def failure(self, t: float, tier: RequestTier, message: str, weight: float) -> None:
-        self._out()
         entry = self._failures.setdefault((self._bucket(t), tier, message[:200]), [0.0, 0.0])
         entry[0] += 1
         entry[1] += weight
 
     def request(self, t: float, tier: RequestTier, ok: bool, weight: float) -> None:
-        self._out()
         entry = self._requests.setdefault((self._bucket(t), tier), [0.0, 0.0, 0.0, 0.0])
         entry[0 if ok else 1] += 1
         entry[2 if ok else 3] += weight
@@ -87,7 +76,6 @@ class JsonlRecorder:
     def segment(self, t: float, download_s: float, duration_s: float, ok: bool) -> None:
         """One media segment download (against a real target): how long it took, against how
         long it plays; failed downloads are only counted."""
-        self._out()
         bucket = self._segments.setdefault(self._bucket(t), _SegmentBucket())
         if not ok:
             bucket.fail_n += 1
@@ -103,17 +91,57 @@ class JsonlRecorder:
             bucket.ratio_bins[ratio_bin] = bucket.ratio_bins.get(ratio_bin, 0) + 1
 
     def flush(self) -> None:
-        out = self._out()
         for (t, tier, msg), (n, w) in self._failures.items():
-            out.write(encode_line(FailureLine(t=t, tier=tier, msg=msg, n=n, w=w)))
+            self._emit(FailureLine(t=t, tier=tier, msg=msg, n=n, w=w))
         for (t, tier), (ok_n, fail_n, ok_w, fail_w) in self._requests.items():
-            line = RequestLine(t=t, tier=tier, ok_n=ok_n, fail_n=fail_n, ok_w=ok_w, fail_w=fail_w)
-            out.write(encode_line(line))
+            self._emit(
+                RequestLine(t=t, tier=tier, ok_n=ok_n, fail_n=fail_n, ok_w=ok_w, fail_w=fail_w)
+            )
         for t, bucket in self._segments.items():
-            out.write(encode_line(bucket.line(t)))
+            self._emit(bucket.line(t))
         self._failures.clear()
         self._requests.clear()
         self._segments.clear()
+
+
+class JsonlRecorder(BucketRecorder):
+    """Appends observations to `observations-<pid>.jsonl` in a directory; call `flush` about
+    once a second. Locust's `--processes` forks after the locustfile is imported, so the file is
+    opened lazily by whichever process writes: one file per process, never shared."""
+
+    def __init__(self, directory: Path, bucket_s: float) -> None:
+        super().__init__(bucket_s)
+        self._directory = directory
+        self._pid = -1
+        self._file: IO[str] | None = None
+
+    def _out(self) -> IO[str]:
+        if self._file is None or self._pid != os.getpid():
+            self._pid = os.getpid()
+            # a fork's copy belongs to the parent
+            self._failures, self._requests, self._segments = {}, {}, {}
+            path = observation_file(self._directory, self._pid)
+            self._file = path.open("a", encoding="utf-8", buffering=1)
+        return self._file
+
+    def _emit(self, line: ObservationLine) -> None:
+        self._out().write(encode_line(line))
+
+    def failure(self, t: float, tier: RequestTier, message: str, weight: float) -> None:
+        self._out()
+        super().failure(t, tier, message, weight)
+
+    def request(self, t: float, tier: RequestTier, ok: bool, weight: float) -> None:
+        self._out()
+        super().request(t, tier, ok, weight)
+
+    def segment(self, t: float, download_s: float, duration_s: float, ok: bool) -> None:
+        self._out()
+        super().segment(t, download_s, duration_s, ok)
+
+    def flush(self) -> None:
+        out = self._out()
+        super().flush()
         out.flush()
 
     def close(self) -> None:

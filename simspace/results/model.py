@@ -152,7 +152,11 @@ class Observer(Frozen):
     """What observed the run: the engine, and whether the platform's own ground truth (the
     stub's timeline and ledger) was recorded beside the listeners' view."""
 
-    engine: str = Field("stub", description="stub: embedded stub + Locust; target: a real service")
+    engine: str = Field(
+        "stub",
+        description="stub: the embedded stub + Locust; virtual: the platform model in virtual "
+        "time, in process; target: a real service + Locust",
+    )
     platform_observed: bool = Field(
         True, description="the platform's timeline and ledger were recorded"
     )
@@ -165,6 +169,7 @@ class Observer(Frozen):
 
 
 STUB_OBSERVER = Observer()
+VIRTUAL_OBSERVER = Observer(engine="virtual")
 TARGET_OBSERVER = Observer(
     engine="target",
     platform_observed=False,

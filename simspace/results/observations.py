@@ -16,6 +16,7 @@ from simspace.wire.observations import (
     FILE_GLOB,
     FailureLine,
     ListenerState,
+    ObservationLine,
     RequestLine,
     RequestTier,
     StateLine,
@@ -74,6 +75,9 @@ class Observations:
         except ValueError:
             self.bad_lines += 1
             return
+        self.add(record)
+
+    def add(self, record: ObservationLine) -> None:
         if isinstance(record, StateLine):
             self._state(record)
         elif isinstance(record, FailureLine):

@@ -5,8 +5,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 from simspace.target import Target
+
+Engine = Literal["locust", "virtual"]
+"""locust: real HTTP load on the wall clock; virtual: the platform model in virtual time."""
 
 
 @dataclass(frozen=True)
@@ -21,3 +25,4 @@ class RunOptions:
     target: Target | None = None
     start_at: float | None = None
     abort_on_fail: bool = False
+    engine: Engine = "locust"

@@ -65,13 +65,10 @@ async def execute_run(
     write_json(rundir.path("plan.json"), plan)
     clock = EventClock(time.time() + STARTUP_MARGIN_S, plan.t_begin, plan.speedup)
     context = RunContext(loaded, plan, clock, rundir, options.workers)
-    session = RunSession(
-        context,
-        (make_backend or backend_for)(context, options),
-        console,
-        options.target,
-        EarlyStop.of(loaded.scenario, options.abort_on_fail),
-    )
+    backend = (make_backend or backend_for)(context, options)
+    # Early stop saves wall time where the event clock follows it; a virtual run is over first.
+    early_stop = EarlyStop.of(loaded.scenario, options.abort_on_fail) if backend.real_time else None
+    session = RunSession(context, backend, console, options.target, early_stop)
     with _signals_stop(session):
         failure = await session.execute()
     if session.stopped_early:
@@ -167,7 +164,7 @@ class RunSession:
         ctx = self.context
         view = ProgressView(
             ctx.loaded.scenario,
-            t=ctx.clock.now(),
+            t=self.backend.event_time(),
             t_end=ctx.plan.t_end,
             t_begin=ctx.plan.t_begin,
             platform_note=self.backend.platform_note,
@@ -182,13 +179,13 @@ class RunSession:
 
     async def _progress(self, view: ProgressView) -> RunError | None:
         """Refresh the view once a second; stop at the window's end, on Ctrl-C or a failure."""
-        clock, backend = self.context.clock, self.backend
+        backend = self.backend
         last_line, last_check = 0.0, time.monotonic()
-        while not self.stop.is_set() and clock.now() < self.context.plan.t_end:
+        while not self.stop.is_set() and backend.event_time() < self.context.plan.t_end:
             await asyncio.sleep(1.0)
             if failure := backend.failure():
                 return failure
-            await view.update(clock.now(), backend)
+            await view.update(backend.event_time(), backend)
             if self.early_stop and time.monotonic() - last_check >= CHECK_EVERY_WALL_S:
                 last_check = time.monotonic()
                 self.stopped_early = await self._check_gates(self.early_stop)
@@ -205,4 +202,4 @@ class RunSession:
     async def _check_gates(self, early: EarlyStop) -> str | None:
         """Has a gate failed beyond recovery on what was observed so far?"""
         partial = await self.result("running", None, 0.0, live=True)
-        return early.reason(partial, partial.observed_until or self.context.clock.now())
+        return early.reason(partial, partial.observed_until or self.backend.event_time())

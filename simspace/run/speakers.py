@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import random
 import time
 from collections.abc import AsyncIterator
 
@@ -14,7 +13,7 @@ import aiohttp
 
 from simspace.clock import EventClock
 from simspace.load.actions import Call, Reply, Script, Wait
-from simspace.load.speaker import HostScript
+from simspace.load.population import host_scripts
 from simspace.scenario.model import Scenario
 from simspace.scenario.model import Speaker as SpeakerSpec
 from simspace.wire.observations import RequestTier, StateLine
@@ -65,12 +64,11 @@ async def run_speakers(
     timeout_s: float,
 ) -> AsyncIterator[None]:
     """Hosts and speakers run as tasks for the duration of the block."""
-    tasks = []
-    for index, speaker in enumerate(speakers):
-        rng = random.Random(seed + index)
-        script = HostScript(speaker.id, speaker.joins_at, scenario.audience.client, clock,
-                            _LogRecorder(), rng).script()  # fmt: skip
-        tasks.append(asyncio.create_task(drive_script(session, url, clock, script, timeout_s)))
+    scripts = host_scripts(speakers, scenario.audience.client, clock, seed, LogRecorder())
+    tasks = [
+        asyncio.create_task(drive_script(session, url, clock, script, timeout_s))
+        for script in scripts
+    ]
     try:
         yield
     finally:
@@ -79,7 +77,7 @@ async def run_speakers(
         await asyncio.gather(*tasks, return_exceptions=True)
 
 
-class _LogRecorder:
+class LogRecorder:
     """Speakers' outcomes go to the log: the server records when each Space went live."""
 
     def state(self, line: StateLine) -> None:

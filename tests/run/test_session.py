@@ -35,6 +35,7 @@ class InProcessBackend:
 
     observer = STUB_OBSERVER
     platform_note = "(in process)"
+    real_time = True
 
     def __init__(self, context: RunContext, fail: bool = False) -> None:
         self.context = context
@@ -52,6 +53,9 @@ class InProcessBackend:
 
     def _stop(self) -> None:
         self.stopped = True
+
+    def event_time(self) -> float:
+        return self.context.clock.now()
 
     def failure(self) -> RunError | None:
         return RunError("the in-process platform fell over") if self.fail else None

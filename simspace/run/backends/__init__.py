@@ -8,17 +8,29 @@ from simspace.plan import Plan, make_plan
 from simspace.run.backends.base import Backend, RunContext
 from simspace.run.backends.stub import StubBackend
 from simspace.run.backends.target import TargetBackend
+from simspace.run.backends.virtual import VirtualBackend
 from simspace.run.options import RunOptions
 from simspace.scenario.loader import LoadedScenario
 
-__all__ = ["Backend", "RunContext", "StubBackend", "TargetBackend", "backend_for", "plan_for"]
+__all__ = [
+    "Backend",
+    "RunContext",
+    "StubBackend",
+    "TargetBackend",
+    "VirtualBackend",
+    "backend_for",
+    "plan_for",
+]
 
 
 def backend_for(context: RunContext, options: RunOptions) -> Backend:
-    """The embedded stub platform, or a real service when a target is given."""
-    if options.target is None:
-        return StubBackend(context)
-    return TargetBackend(context, options.target)
+    """A real service when a target is given; else the stub platform, loaded by Locust or
+    played in virtual time."""
+    if options.target is not None:
+        return TargetBackend(context, options.target)
+    if options.engine == "virtual":
+        return VirtualBackend(context)
+    return StubBackend(context)
 
 
 def plan_for(loaded: LoadedScenario, options: RunOptions) -> Plan:

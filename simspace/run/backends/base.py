@@ -41,8 +41,14 @@ class Backend(Protocol):
     observer: Observer
     platform_note: str
     """What the live view shows for Spaces and tiers when `live_state` gives nothing."""
+    real_time: bool
+    """Its event clock follows the wall clock (early stop then saves wall time)."""
 
     async def start(self, stack: AsyncExitStack) -> None: ...
+
+    def event_time(self) -> float:
+        """Where the run is on the event clock."""
+        ...
 
     def failure(self) -> RunError | None:
         """Why the run cannot go on (a child died), checked once a second."""

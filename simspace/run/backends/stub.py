@@ -41,6 +41,7 @@ class StubBackend:
 
     observer = STUB_OBSERVER
     platform_note = "?"
+    real_time = True
 
     def __init__(self, context: RunContext) -> None:
         self.context = context
@@ -90,6 +91,9 @@ class StubBackend:
                 timeout_s,
             )
         )
+
+    def event_time(self) -> float:
+        return self.context.clock.now()
 
     def failure(self) -> RunError | None:
         server = self._server

@@ -19,6 +19,7 @@ class TargetBackend:
     """Locust against a real service."""
 
     observer = TARGET_OBSERVER
+    real_time = True
 
     def __init__(self, context: RunContext, target: Target) -> None:
         self.context = context
@@ -31,6 +32,9 @@ class TargetBackend:
         attacks = list(self.context.loaded.scenario.attacks)
         # A real target gets plain requests: weights are only for simspace's own accounting.
         await self.load.start(stack, self.target.origin, self.target, attacks, send_weights=False)
+
+    def event_time(self) -> float:
+        return self.context.clock.now()
 
     def failure(self) -> RunError | None:
         return self.load.failure()

@@ -1,0 +1,136 @@
+"""A discrete-event driver: every script's next action is an event on one virtual clock, taken
+in time order (ties in the order they were scheduled). A `Call` is routed to the platform at its
+time and its reply arrives after the modelled latency, or the client's timeout, whichever is
+first; a `Wait` resumes the script at its time. Deterministic by construction."""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+from dataclasses import dataclass
+from typing import Protocol
+
+from simspace.clock import VirtualClock
+from simspace.engine.recorder import MemoryRecorder
+from simspace.load.actions import Call, Reply, Script
+from simspace.load.population import host_scripts, stub_listener
+from simspace.plan import Plan, request_timeout_wall_s
+from simspace.platform import PlatformApi, PlatformModel
+from simspace.platform.router import PlatformRouter, RoutedAnswer
+from simspace.scenario.model import Scenario
+from simspace.wire.ground_truth import GroundTruth
+from simspace.wire.observations import RequestTier
+
+SPEAKER_HEADER = "X-Sim-Speaker"
+
+
+class Router(Protocol):
+    def handle(
+        self, method: str, path: str, weight: float = 1.0, speaker: str | None = None
+    ) -> RoutedAnswer: ...
+
+
+CLIENT_TIMEOUT_ERROR = "timed out"
+
+
+@dataclass(slots=True)
+class _Actor:
+    """A running script; `records` says whether its requests count as the listeners' (hosts
+    are driven apart, as in the Locust engine, and their requests are not counted)."""
+
+    script: Script
+    records: bool
+    started: bool = False
+
+
+@dataclass(slots=True)
+class _Pending:
+    """A reply on its way back to an actor, and the outcome to record when it arrives."""
+
+    reply: Reply | None = None
+    tier: RequestTier | None = None
+    weight: float = 0.0
+
+
+class VirtualDriver:
+    """One run of a plan against the platform model, advanced by `run_until`."""
+
+    def __init__(self, scenario: Scenario, plan: Plan) -> None:
+        self.plan = plan
+        self.clock = VirtualClock(t=plan.t_begin, speedup=plan.speedup)
+        self.model = PlatformModel(
+            scenario, self.clock, seed=plan.seed, session_timeout_s=plan.session_timeout_s
+        )
+        self.router: Router = PlatformRouter(PlatformApi(self.model))
+        self.recorder = MemoryRecorder(bucket_s=plan.speedup)
+        client = scenario.audience.client
+        # The Locust engine's client timeout, on the event clock.
+        self.timeout_s = request_timeout_wall_s(client, plan.speedup) * plan.speedup
+        self._queue: list[tuple[float, int, _Actor, _Pending]] = []
+        self._order = itertools.count()
+        self.requests = 0
+        for script in host_scripts(scenario.speakers, client, self.clock, plan.seed,
+                                   self.recorder):  # fmt: skip
+            self.add(plan.t_begin, script, counted=False)
+        listening = scenario.audience.listening_time
+        for slot, arrival_t in enumerate(plan.arrivals):
+            self.add(arrival_t, stub_listener(slot, plan, client, listening, self.clock,
+                                              self.recorder))  # fmt: skip
+
+    def add(self, t: float, script: Script, *, counted: bool = True) -> None:
+        """Start a script at event time t; `counted`: its requests are the listeners'."""
+        self._schedule(t, _Actor(script, records=counted), _Pending())
+
+    def _schedule(self, t: float, actor: _Actor, pending: _Pending) -> None:
+        heapq.heappush(self._queue, (t, next(self._order), actor, pending))
+
+    def run_until(self, t_stop: float) -> None:
+        """Take every event before `t_stop`, then bring the platform up to it."""
+        queue, clock = self._queue, self.clock
+        while queue and queue[0][0] < t_stop:
+            t, _, actor, pending = heapq.heappop(queue)
+            clock.t = max(clock.t, t)
+            self._resume(actor, pending)
+        clock.t = max(clock.t, t_stop)
+        self.model.advance()
+
+    def _resume(self, actor: _Actor, pending: _Pending) -> None:
+        if pending.tier is not None and pending.reply is not None:
+            self.recorder.request(self.clock.t, pending.tier, pending.reply.ok, pending.weight)
+        try:
+            if actor.started:
+                action = actor.script.send(pending.reply)
+            else:
+                actor.started = True
+                action = next(actor.script)
+        except StopIteration:
+            return
+        if isinstance(action, Call):
+            self._call(actor, action)
+        else:
+            self._schedule(max(action.until_t, self.clock.t), actor, _Pending())
+
+    def _call(self, actor: _Actor, call: Call) -> None:
+        self.requests += 1
+        answer = self.router.handle(
+            call.method, call.path, _as_sent(call.weight), call.headers.get(SPEAKER_HEADER)
+        )
+        if answer.latency_s > self.timeout_s:
+            reply, delay_s = Reply(0, b"", CLIENT_TIMEOUT_ERROR), self.timeout_s
+        else:
+            reply, delay_s = Reply(answer.status, answer.body), answer.latency_s
+        tier = call.tier if actor.records else None
+        self._schedule(self.clock.t + delay_s, actor, _Pending(reply, tier, call.weight))
+
+    def flush(self) -> None:
+        """Hand the bucketed aggregates to the observations (call at event-time boundaries
+        only: where it is called must not depend on the wall clock)."""
+        self.recorder.flush()
+
+    def ground_truth(self) -> GroundTruth:
+        return GroundTruth(timeline=self.model.timeline_dump(), ledger=self.model.ledger_dump())
+
+
+def _as_sent(weight: float) -> float:
+    """The weight as the Locust engine's `X-Sim-Weight` header carries it (6 digits)."""
+    return float(f"{weight:.6g}")
