@@ -1,0 +1,67 @@
+"""Two runs of one scenario side by side: the event-scale outcomes each produced (start delay,
+peaks, listeners who arrived, heard audio, gave up; errors per message; time to first audio;
+when each Space ended; every fact's observed value and verdict) and how far apart they are.
+Used to check one engine against another, or a run against a re-run."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from simspace.judge.verdicts import Comparison
+from simspace.results.model import RunResult
+
+Value = float | bool | str | None
+
+
+@dataclass(frozen=True)
+class Agreement:
+    """One outcome in both runs; `relative` is |a - b| / max(|a|, |b|) for numbers."""
+
+    name: str
+    a: Value
+    b: Value
+
+    @property
+    def relative(self) -> float | None:
+        a, b = self.a, self.b
+        if isinstance(a, bool) or isinstance(b, bool) or isinstance(a, str) or isinstance(b, str):
+            return None if a == b else 1.0
+        if a is None or b is None:
+            return None if a is b else 1.0
+        size = max(abs(a), abs(b))
+        return abs(a - b) / size if size else 0.0
+
+
+def outcomes(result: RunResult, comparison: Comparison) -> dict[str, Value]:
+    """What a run produced at event scale, by name."""
+    m = result.metrics
+    found: dict[str, Value] = {
+        "start delay (s)": m.start_delay_s,
+        "peak listeners": m.peak_listeners,
+        "peak at (s)": m.peak_listeners_at,
+        "arrived": m.arrived,
+        "heard audio": m.unique_listeners,
+        "gave up": m.gave_up,
+        "booted": m.booted,
+        "ttfa p50 (s)": m.ttfa_s.p50,
+        "ttfa p95 (s)": m.ttfa_s.p95,
+        "ttfa p99 (s)": m.ttfa_s.p99,
+        "error ratio": m.error_ratio,
+    }
+    for message, weight in sorted(m.errors_seen.items()):
+        found[f"error '{message}'"] = weight
+    for space in result.spaces:
+        found[f"space {space.ordinal} ended at (s)"] = space.ended_at
+    for verdict in comparison.verdicts:
+        found[f"fact {verdict.fact_id}"] = verdict.observed
+        found[f"fact {verdict.fact_id} verdict"] = verdict.verdict
+    return found
+
+
+def side_by_side(
+    a: tuple[RunResult, Comparison], b: tuple[RunResult, Comparison]
+) -> list[Agreement]:
+    """Every outcome of either run, in the first run's order, then the second's extras."""
+    first, second = outcomes(*a), outcomes(*b)
+    names = [*first, *(n for n in second if n not in first)]
+    return [Agreement(name, first.get(name), second.get(name)) for name in names]
