@@ -22,6 +22,9 @@ MIN_WALL_INTERVAL_S = 2.0
 is absorbed by weights (PERFORMANCE-NOTES: ~2 s cadence keeps Locust's own latency low)."""
 PING_MIN_WALL_INTERVAL_S = 5.0
 MAX_SIMULATED_LISTENERS = 20_000
+"""A Locust process's limit: each simulated listener is a greenlet with its own connection."""
+VIRTUAL_MAX_SIMULATED_LISTENERS = 500_000
+"""The virtual engine's: a listener is a generator of a few KiB, no connection."""
 
 
 class Cadence(BaseModel):
@@ -103,12 +106,14 @@ def make_plan(
     seed: int | None = None,
     real_time: bool = False,
     start_at: float | None = None,
+    max_listeners: int = MAX_SIMULATED_LISTENERS,
 ) -> Plan:
     """Choose scale and speedup (unless given), weights and the arrival schedule.
 
     `real_time` (a real target): speedup 1 and the real cadence (no coalescing, so every
     request weighs 1/scale); the run covers `duration_s` (default: the scenario's max_wall) of
     the window from `start_at` (default: the window's start), starting with no one present.
+    `max_listeners`: the most simulated listeners the engine can play.
     Raises `PlanError` when the settings cannot make a plan."""
     sim = scenario.simulation
     reasons: list[str] = []
@@ -140,7 +145,7 @@ def make_plan(
     else:
         reasons.append(f"population scale 1/{1 / population_scale:.4g}: given")
     run_seed = sim.seed if seed is None else seed
-    arrivals = _arrivals(scenario, curve, population_scale, timing, run_seed)
+    arrivals = _arrivals(scenario, curve, population_scale, timing, run_seed, max_listeners)
     ping = _cadence(client.ping_interval, timing.speedup, population_scale, timing.ping_floor_s)
     playlist = _cadence(playlist_event_s, timing.speedup, population_scale, timing.floor_s)
     metadata = _cadence(
@@ -264,15 +269,16 @@ def _arrivals(
     population_scale: float,
     timing: _Timing,
     seed: int,
+    max_listeners: int,
 ) -> list[float]:
     """The simulated listeners' arrival times; a plan with too many of them is refused."""
     poisson = scenario.audience.arrivals.jitter == "poisson"
     times = arrival_times(
         curve, population_scale, timing.t_begin, timing.t_end, seed, poisson=poisson
     )
-    if len(times) > MAX_SIMULATED_LISTENERS:
+    if len(times) > max_listeners:
         raise PlanError(
-            f"{len(times):,} simulated listeners exceed {MAX_SIMULATED_LISTENERS:,}: "
+            f"{len(times):,} simulated listeners exceed {max_listeners:,}: "
             "lower the population scale or the request budget"
         )
     return times

@@ -4,7 +4,12 @@ between their plans: a real target runs in real time)."""
 
 from __future__ import annotations
 
-from simspace.plan import Plan, make_plan
+from simspace.plan import (
+    MAX_SIMULATED_LISTENERS,
+    VIRTUAL_MAX_SIMULATED_LISTENERS,
+    Plan,
+    make_plan,
+)
 from simspace.run.backends.base import Backend, RunContext
 from simspace.run.backends.stub import StubBackend
 from simspace.run.backends.target import TargetBackend
@@ -34,6 +39,9 @@ def backend_for(context: RunContext, options: RunOptions) -> Backend:
 
 
 def plan_for(loaded: LoadedScenario, options: RunOptions) -> Plan:
+    """The engine's plan: real time for a real target; the same plan for both engines on the
+    stub (so they are comparable run for run), the virtual one allowed far more listeners."""
+    virtual = options.target is None and options.engine == "virtual"
     return make_plan(
         loaded.scenario,
         loaded.variant,
@@ -44,4 +52,5 @@ def plan_for(loaded: LoadedScenario, options: RunOptions) -> Plan:
         seed=options.seed,
         real_time=options.target is not None,
         start_at=options.start_at,
+        max_listeners=VIRTUAL_MAX_SIMULATED_LISTENERS if virtual else MAX_SIMULATED_LISTENERS,
     )
