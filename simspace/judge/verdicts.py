@@ -55,6 +55,16 @@ class FactVerdict(BaseModel):
     window_start: float | None = Field(None, description="the fact's window, event time")
     window_end: float | None = None
     detail: str = Field("", description="more about the observation: how often, when, caveats")
+    margin: float | None = Field(
+        None,
+        description="a timing's distance to the nearest edge of the widened reported range, "
+        "in seconds; None for other units",
+    )
+    marginal: bool = Field(
+        False,
+        description="the timing lies closer to a tolerance edge than the run's timing "
+        "resolution: another run of the same plan could flip the verdict",
+    )
 
 
 class EventCalendar(BaseModel):

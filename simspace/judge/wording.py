@@ -11,6 +11,7 @@ from simspace.judge.verdicts import (
     format_observed,
     format_reported,
     format_tolerance,
+    format_value,
     format_when,
 )
 
@@ -70,7 +71,17 @@ def verdict_line(verdict: FactVerdict, calendar: EventCalendar | None = None) ->
     if v.unit == "seen":
         return f"{label} {v.fact_id}: {v.detail or format_observed(v)}, {reported}"
     observed += f" ({v.reason})" if v.reason else ""
-    return f"{label} {v.fact_id}: {observed}, {reported}"
+    return f"{label} {v.fact_id}: {observed}, {reported}{marginal_text(v)}"
+
+
+def marginal_text(verdict: FactVerdict) -> str:
+    """`; MARGINAL: 12s from the tolerance edge...` for a verdict another run could flip."""
+    if not verdict.marginal or verdict.margin is None:
+        return ""
+    return (
+        f"; MARGINAL: {format_value('duration', verdict.margin)} from the tolerance edge, "
+        "closer than the run's timing resolution"
+    )
 
 
 def verdict_lines(comparison: Comparison) -> list[str]:

@@ -42,6 +42,8 @@ class VerdictTable:
             observed = Text(format_observed(v, calendar if v.unit == "event_time" else None))
             if v.reason:
                 observed.append(f"\n{v.reason}", style="dim")
+            if v.marginal:
+                observed.append("\nmarginal: another run could flip it", style="yellow")
             style = VERDICT_STYLE[v.verdict]
             table.add_row(
                 fact,

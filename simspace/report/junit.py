@@ -38,6 +38,7 @@ class JUnitCase:
     error: str | None = None
     text: str = ""  # body of the failure or error element: the full explanation
     time_s: float = 0.0
+    system_out: str = ""  # a note on a case that passed: e.g. a marginal verdict
 
 
 def fact_case(verdict: FactVerdict, comparison: Comparison | None = None) -> JUnitCase:
@@ -53,7 +54,7 @@ def fact_case(verdict: FactVerdict, comparison: Comparison | None = None) -> JUn
         )
     if verdict.verdict in ("not_observable", "claim"):
         return JUnitCase("facts", verdict.fact_id, skipped=line)
-    return JUnitCase("facts", verdict.fact_id)
+    return JUnitCase("facts", verdict.fact_id, system_out=line if verdict.marginal else "")
 
 
 def suite_name(comparison: Comparison) -> str:
@@ -92,6 +93,8 @@ def _case_element(parent: ET.Element, case: JUnitCase) -> None:
         error.text = case.text or case.error
     elif case.skipped is not None:
         ET.SubElement(element, "skipped", {"message": case.skipped})
+    if case.system_out:
+        ET.SubElement(element, "system-out").text = case.system_out
 
 
 def junit_xml(

@@ -166,10 +166,16 @@ class Observer(Frozen):
     served_by: str = Field(
         "the modelled platform", description="who served the listeners, in words for verdicts"
     )
+    timing_resolution_s: float | None = Field(
+        None,
+        description="event seconds a timing can move from one run of the same plan to the next: "
+        "one wall second times the speedup on the wall clock, 0 in virtual time (the same plan "
+        "gives the same result); null: unknown (older results)",
+    )
 
 
 STUB_OBSERVER = Observer()
-VIRTUAL_OBSERVER = Observer(engine="virtual")
+VIRTUAL_OBSERVER = Observer(engine="virtual", timing_resolution_s=0.0)
 TARGET_OBSERVER = Observer(
     engine="target",
     platform_observed=False,

@@ -26,7 +26,7 @@ def only_suite(root: ET.Element) -> ET.Element:
 
 
 def outcome(case: ET.Element) -> str:
-    children = [child.tag for child in case]
+    children = [child.tag for child in case if child.tag != "system-out"]
     assert len(children) <= 1, children
     return children[0] if children else "passed"
 
@@ -129,3 +129,18 @@ def test_gate_cases_extend_the_suite(time_s: float) -> None:
     error = gate_cases[2].find("error")
     assert error is not None
     assert (error.get("message"), error.text) == ("no data", "the run has no stalls")
+
+
+def test_a_marginal_verdict_says_so_in_the_case_that_passed() -> None:
+    delay_s = 46 * 60 + 30.0
+    run = b.result(start_delay_s=delay_s, spaces=[b.space(1, running_at=delay_s)])
+    run = run.model_copy(
+        update={"observer": run.observer.model_copy(update={"timing_resolution_s": 43.0})}
+    )
+    fact = {"id": "delay", "metric": "start_delay", "reported": ["41m", "42m"], "tolerance": "5m"}
+    comparison = compare(b.scenario(fact), run)
+    (case,) = only_suite(parse(junit_xml(comparison))).iter("testcase")
+    assert outcome(case) == "passed"
+    out = case.find("system-out")
+    assert out is not None
+    assert "MARGINAL: 30s from the tolerance edge" in (out.text or "")

@@ -57,7 +57,8 @@ def compare(scenario: Scenario, result: RunResult) -> Comparison:
             f"the result is of scenario {result.scenario!r}, not {scenario.event.name!r}"
         )
     span = run_span(scenario, result)
-    verdicts = [judge(fact, observe(fact, result, span)) for fact in scenario.facts]
+    resolution_s = result.observer.timing_resolution_s
+    verdicts = [judge(fact, observe(fact, result, span), resolution_s) for fact in scenario.facts]
     scored = [v for v in verdicts if v.scored]
     reproduced = sum(v.verdict == "reproduced" for v in scored)
     unobservable = sum(v.verdict == "not_observable" for v in scored)
@@ -160,8 +161,22 @@ def _decide_seen(obs: Observation, reported: bool) -> tuple[Verdict, float | Non
     return ("reproduced", 0.0) if seen == reported else ("not_reproduced", 1.0)
 
 
-def judge(fact: Fact, obs: Observation) -> FactVerdict:
-    """The verdict of one fact given its observation."""
+def _margin(
+    obs: Observation, unit: Unit, verdict: Verdict, widened: tuple[float | None, float | None]
+) -> float | None:
+    """A timing's distance to the nearest edge of the widened range, where a verdict hangs on it."""
+    value = obs.value
+    timed = unit in ("duration", "event_time") and verdict in ("reproduced", "not_reproduced")
+    if not timed or obs.at_least or value is None or isinstance(value, bool):
+        return None
+    edges = [abs(value - edge) for edge in widened if edge is not None]
+    return min(edges) if edges else None
+
+
+def judge(fact: Fact, obs: Observation, resolution_s: float | None = None) -> FactVerdict:
+    """The verdict of one fact given its observation; `resolution_s`: how far the run's
+    timings can move from one run to the next (a verdict closer than that to a tolerance edge
+    is marked marginal)."""
     unit = _unit(fact)
     tol_abs, tol_rel = _tolerance(fact)
     low: float | bool | None
@@ -178,6 +193,10 @@ def judge(fact: Fact, obs: Observation) -> FactVerdict:
         verdict, gap = _decide_seen(obs, fact.reported)
     else:
         verdict, gap = _decide(obs, fact.reported.min, fact.reported.max, tol_abs, tol_rel)
+    margin = None
+    if not isinstance(low, bool) and not isinstance(high, bool):
+        margin = _margin(obs, unit, verdict, widen(low, high, tol_abs, tol_rel))
+    marginal = bool(resolution_s) and margin is not None and margin < (resolution_s or 0.0)
     reason = obs.reason if verdict != "reproduced" or obs.at_least else ""
     if not fact.scored:
         reason = _claim(obs, unit, low, high) if obs.value is not None else obs.reason
@@ -204,6 +223,8 @@ def judge(fact: Fact, obs: Observation) -> FactVerdict:
         window_start=window.start if window else None,
         window_end=window.end if window else None,
         detail=obs.view,
+        margin=margin,
+        marginal=marginal,
     )
 
 

@@ -218,6 +218,11 @@ def _fact_rows(story: Story, verdicts: list[FactVerdict]) -> list[list[str]]:
             span = f"{offset_label(v.window_start)} .. {offset_label(v.window_end)}"
             where = f"<br><small>within {escape(span)}</small>"
         reason = f"<br><small>{escape(v.reason)}</small>" if v.reason else ""
+        if v.marginal:
+            reason += (
+                "<br><small><b>marginal</b>: closer to a tolerance edge than the run's "
+                "timing resolution; another run could flip it</small>"
+            )
         rows.append(
             [
                 f"<b>{escape(v.fact_id)}</b><br><small>{escape(v.metric)}</small>{where}",

@@ -17,6 +17,9 @@ from simspace.run.rundir import RunDirectory
 from simspace.scenario.loader import LoadedScenario
 from simspace.wire.ground_truth import GroundTruth, PlatformState
 
+WALL_RESOLUTION_S = 1.0
+"""How far a timing on the wall clock can move between two runs of one plan: observations are
+flushed and read once a wall second."""
 STARTUP_MARGIN_S = 4.0
 """Wall seconds for the children to start before the event clock reaches the plan's start."""
 

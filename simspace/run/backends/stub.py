@@ -16,7 +16,7 @@ from simspace.errors import RunError
 from simspace.plan import request_timeout_wall_s
 from simspace.results.model import STUB_OBSERVER
 from simspace.results.observations import Observations
-from simspace.run.backends.base import RunContext
+from simspace.run.backends.base import WALL_RESOLUTION_S, RunContext
 from simspace.run.backends.locust_load import LocustLoad
 from simspace.run.processes import Child, child_process, wait_for_ready_file
 from simspace.run.speakers import run_speakers
@@ -39,12 +39,15 @@ _Model = TypeVar("_Model", bound=BaseModel)
 class StubBackend:
     """The stub platform and Locust against it."""
 
-    observer = STUB_OBSERVER
     platform_note = "?"
     real_time = True
 
     def __init__(self, context: RunContext) -> None:
         self.context = context
+        # Its clock is the wall clock: a timing can move by a wall second from run to run.
+        self.observer = STUB_OBSERVER.model_copy(
+            update={"timing_resolution_s": WALL_RESOLUTION_S * context.plan.speedup}
+        )
         self.load = LocustLoad(context)
         self.url = ""
         self._server: Child | None = None

@@ -9,7 +9,7 @@ from contextlib import AsyncExitStack
 from simspace.errors import RunError
 from simspace.results.model import TARGET_OBSERVER
 from simspace.results.observations import Observations
-from simspace.run.backends.base import RunContext
+from simspace.run.backends.base import WALL_RESOLUTION_S, RunContext
 from simspace.run.backends.locust_load import LocustLoad
 from simspace.target import Target
 from simspace.wire.ground_truth import GroundTruth, PlatformState
@@ -18,7 +18,7 @@ from simspace.wire.ground_truth import GroundTruth, PlatformState
 class TargetBackend:
     """Locust against a real service."""
 
-    observer = TARGET_OBSERVER
+    observer = TARGET_OBSERVER.model_copy(update={"timing_resolution_s": WALL_RESOLUTION_S})
     real_time = True
 
     def __init__(self, context: RunContext, target: Target) -> None:

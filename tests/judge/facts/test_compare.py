@@ -520,3 +520,34 @@ def test_against_a_real_target_platform_facts_do_not_apply() -> None:
     late = verdict(delay_fact(), real)
     assert (late.verdict, late.reason) == ("not_observable", TARGET_OBSERVER.unobserved_reason)
     assert verdict(seen, real).verdict == "reproduced"  # what our listeners were shown
+
+
+# marginal verdicts: closer to a tolerance edge than the run's timing resolution
+
+
+@pytest.mark.parametrize(
+    ("delay_s", "resolution_s", "marginal"),
+    [
+        (46 * MIN + 30, 43.0, True),  # reproduced, 30 s inside the 47m edge
+        (47 * MIN + 30, 43.0, True),  # not reproduced, 30 s outside it
+        (44 * MIN, 43.0, False),  # 3 minutes inside: safe
+        (46 * MIN + 30, 0.0, False),  # a virtual run: the same plan gives the same timing
+        (46 * MIN + 30, None, False),  # an older result: resolution unknown
+    ],
+)
+def test_a_timing_near_a_tolerance_edge_is_marginal(
+    delay_s: float, resolution_s: float | None, marginal: bool
+) -> None:
+    run = b.result(start_delay_s=delay_s, spaces=[b.space(1, running_at=delay_s)])
+    observer = run.observer.model_copy(update={"timing_resolution_s": resolution_s})
+    v = verdict(delay_fact(tolerance="5m"), run.model_copy(update={"observer": observer}))
+    assert v.marginal is marginal
+    assert v.margin == pytest.approx(abs(delay_s - 47 * MIN))
+
+
+def test_counts_are_never_marginal() -> None:
+    run = b.result(peak_listeners=999_000.0)
+    observer = run.observer.model_copy(update={"timing_resolution_s": 1e9})
+    fact = {"id": "peak", "metric": "peak_listeners", "reported": "1M", "tolerance": "1%"}
+    v = verdict(fact, run.model_copy(update={"observer": observer}))
+    assert (v.margin, v.marginal) == (None, False)
