@@ -38,9 +38,12 @@ class _Actor:
     """A running script; `records` says whether its requests count as the listeners' (hosts
     are driven apart, as in the Locust engine, and their requests are not counted)."""
 
-    script: Script
+    script: Script | None
+    """None until the actor's first event: a listener's script is built when it arrives, so
+    memory holds the listeners present, not all those yet to come."""
     records: bool
     started: bool = False
+    slot: int = -1
 
 
 @dataclass(slots=True)
@@ -50,6 +53,9 @@ class _Pending:
     reply: Reply | None = None
     tier: RequestTier | None = None
     weight: float = 0.0
+
+
+_NOTHING = _Pending()  # no reply to hand over, nothing to record (never changed)
 
 
 class VirtualDriver:
@@ -72,14 +78,13 @@ class VirtualDriver:
         for script in host_scripts(scenario.speakers, client, self.clock, plan.seed,
                                    self.recorder):  # fmt: skip
             self.add(plan.t_begin, script, counted=False)
-        listening = scenario.audience.listening_time
+        self._client, self._listening = client, scenario.audience.listening_time
         for slot, arrival_t in enumerate(plan.arrivals):
-            self.add(arrival_t, stub_listener(slot, plan, client, listening, self.clock,
-                                              self.recorder))  # fmt: skip
+            self._schedule(arrival_t, _Actor(None, records=True, slot=slot), _NOTHING)
 
     def add(self, t: float, script: Script, *, counted: bool = True) -> None:
         """Start a script at event time t; `counted`: its requests are the listeners'."""
-        self._schedule(t, _Actor(script, records=counted), _Pending())
+        self._schedule(t, _Actor(script, records=counted), _NOTHING)
 
     def _schedule(self, t: float, actor: _Actor, pending: _Pending) -> None:
         heapq.heappush(self._queue, (t, next(self._order), actor, pending))
@@ -97,6 +102,10 @@ class VirtualDriver:
     def _resume(self, actor: _Actor, pending: _Pending) -> None:
         if pending.tier is not None and pending.reply is not None:
             self.recorder.request(self.clock.t, pending.tier, pending.reply.ok, pending.weight)
+        if actor.script is None:
+            actor.script = stub_listener(
+                actor.slot, self.plan, self._client, self._listening, self.clock, self.recorder
+            )
         try:
             if actor.started:
                 action = actor.script.send(pending.reply)
@@ -108,7 +117,7 @@ class VirtualDriver:
         if isinstance(action, Call):
             self._call(actor, action)
         else:
-            self._schedule(max(action.until_t, self.clock.t), actor, _Pending())
+            self._schedule(max(action.until_t, self.clock.t), actor, _NOTHING)
 
     def _call(self, actor: _Actor, call: Call) -> None:
         self.requests += 1
