@@ -20,8 +20,7 @@ from simspace.platform.router import PlatformRouter, RoutedAnswer
 from simspace.scenario.model import Scenario
 from simspace.wire.ground_truth import GroundTruth
 from simspace.wire.observations import RequestTier
-
-SPEAKER_HEADER = "X-Sim-Speaker"
+from simspace.wire.spaces_api import SPEAKER_HEADER, weight_header
 
 
 class Router(Protocol):
@@ -141,5 +140,5 @@ class VirtualDriver:
 
 
 def _as_sent(weight: float) -> float:
-    """The weight as the Locust engine's `X-Sim-Weight` header carries it (6 digits)."""
-    return float(f"{weight:.6g}")
+    """The weight as the Locust engine's header carries it."""
+    return float(weight_header(weight))

@@ -27,6 +27,7 @@ from simspace.plan import request_timeout_wall_s
 from simspace.scenario.platform import Flood
 from simspace.target import Target, url_allowed
 from simspace.wire.load_config import LoadConfig
+from simspace.wire.spaces_api import WEIGHT_HEADER, weight_header
 
 CONFIG = LoadConfig.from_env()
 CLOCK = CONFIG.clock
@@ -72,7 +73,7 @@ def _drive(user: FastHttpUser, script: Script) -> None:
 
 
 def _request(user: FastHttpUser, call: Call) -> Reply:
-    weight = {"X-Sim-Weight": f"{call.weight:.6g}"} if CONFIG.send_weights else {}
+    weight = {WEIGHT_HEADER: weight_header(call.weight)} if CONFIG.send_weights else {}
     headers = {**weight, **call.headers}
     with user.client.request(
         call.method, call.path, name=call.name, headers=headers, catch_response=True

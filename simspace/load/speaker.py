@@ -12,7 +12,7 @@ from simspace.load.listener import Recorder
 from simspace.load.policy import backoff_s
 from simspace.scenario.audience import ClientPolicy
 from simspace.wire.observations import StateLine
-from simspace.wire.spaces_api import SpaceState
+from simspace.wire.spaces_api import SPEAKER_HEADER, SpaceState
 
 SPEAKER_WEIGHT = 1.0  # one person, one request
 MIN_WALL_RETRY_S = 0.25
@@ -32,7 +32,7 @@ class HostScript:
 
     def script(self) -> Script:
         yield Wait(self.joins_at)
-        headers = {"X-Sim-Speaker": self.ident}
+        headers = {SPEAKER_HEADER: self.ident}
         published: set[str] = set()
         failures = 0
         while True:

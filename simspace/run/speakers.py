@@ -17,6 +17,7 @@ from simspace.load.population import host_scripts
 from simspace.scenario.model import Scenario
 from simspace.scenario.model import Speaker as SpeakerSpec
 from simspace.wire.observations import RequestTier, StateLine
+from simspace.wire.spaces_api import WEIGHT_HEADER, weight_header
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +41,7 @@ async def drive_script(session: aiohttp.ClientSession, base_url: str, clock: Eve
 async def _request(
     session: aiohttp.ClientSession, base_url: str, call: Call, timeout_s: float
 ) -> Reply:
-    headers = {"X-Sim-Weight": f"{call.weight:.6g}", **call.headers}
+    headers = {WEIGHT_HEADER: weight_header(call.weight), **call.headers}
     try:
         async with session.request(
             call.method,

@@ -11,6 +11,7 @@ from aiohttp import web
 
 from simspace.platform import ApiAnswer, PlatformApi
 from simspace.platform.router import STATUS, error_body
+from simspace.wire.spaces_api import SPEAKER_HEADER, WEIGHT_HEADER
 
 __all__ = [
     "MAX_WEIGHT",
@@ -27,8 +28,6 @@ __all__ = [
     "wait_latency",
 ]
 
-WEIGHT_HEADER = "X-Sim-Weight"
-SPEAKER_HEADER = "X-Sim-Speaker"
 MAX_WEIGHT = 1e7
 # Modelled waits shorter than this in wall time are not slept: loopback HTTP adds as much anyway,
 # and a timer per request would cost the stub more than the wait is worth.
