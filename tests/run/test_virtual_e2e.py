@@ -33,6 +33,7 @@ def test_a_virtual_run_is_the_same_twice(tmp_path: Path) -> None:
         "platform_observed": True,
         "unobserved_reason": None,
         "served_by": "the modelled platform",
+        "timing_resolution_s": 0.0,
     }
     assert result["status"] == "completed"
     for name in ("report.html", "junit.xml", "comparison.json", "plan.json", "scenario.json"):
