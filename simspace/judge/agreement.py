@@ -65,3 +65,61 @@ def side_by_side(
     first, second = outcomes(*a), outcomes(*b)
     names = [*first, *(n for n in second if n not in first)]
     return [Agreement(name, first.get(name), second.get(name)) for name in names]
+
+
+CROSS_CHECK_TOLERANCE = 0.10
+"""How far two engines' counts may differ, as a share of the audience (or of all errors)."""
+
+
+def disagreements(
+    run: RunResult,
+    reference: RunResult,
+    resolution_s: float,
+    tolerance: float = CROSS_CHECK_TOLERANCE,
+) -> list[str]:
+    """Where `run` left `reference` (the same plan, another engine): timings by more than twice
+    the run's timing resolution, listener counts by more than `tolerance` of the audience,
+    errors per message by more than `tolerance` of all errors."""
+    found: list[str] = []
+    a, b = run.metrics, reference.metrics
+    timings = {"start delay": (a.start_delay_s, b.start_delay_s)}
+    for space in run.spaces:
+        other = next((s for s in reference.spaces if s.ordinal == space.ordinal), None)
+        timings[f"space {space.ordinal} ended at"] = (
+            space.ended_at,
+            other.ended_at if other is not None else None,
+        )
+    for name, (x, y) in timings.items():
+        if (x is None) != (y is None) or (
+            x is not None and y is not None and abs(x - y) > 2 * resolution_s
+        ):
+            found.append(f"{name}: {_text(x)} s, {_text(y)} s in the reference")
+    audience = max(a.arrived, b.arrived, 1.0)
+    counts = {
+        "peak listeners": (a.peak_listeners, b.peak_listeners),
+        "heard audio": (a.unique_listeners, b.unique_listeners),
+        "gave up": (a.gave_up, b.gave_up),
+        "booted": (a.booted, b.booted),
+    }
+    found += _apart(counts, audience, tolerance, "of the audience")
+    errors = max(sum(a.errors_seen.values()), sum(b.errors_seen.values()), 1.0)
+    messages = sorted(set(a.errors_seen) | set(b.errors_seen))
+    per_message = {
+        f"errors '{m}'": (a.errors_seen.get(m, 0.0), b.errors_seen.get(m, 0.0)) for m in messages
+    }
+    found += _apart(per_message, errors, tolerance, "of all errors")
+    return found
+
+
+def _apart(
+    pairs: dict[str, tuple[float, float]], whole: float, tolerance: float, of: str
+) -> list[str]:
+    return [
+        f"{name}: {_text(x)}, {_text(y)} in the reference ({abs(x - y) / whole:.0%} {of})"
+        for name, (x, y) in pairs.items()
+        if abs(x - y) > tolerance * whole
+    ]
+
+
+def _text(value: float | None) -> str:
+    return "none" if value is None else f"{value:,.0f}"

@@ -184,6 +184,16 @@ TARGET_OBSERVER = Observer(
 )
 
 
+class CrossCheck(Frozen):
+    """The run's outcomes against another engine's on the same plan."""
+
+    engine: str = Field(description="the reference engine (virtual: no load generator)")
+    agreed: bool
+    differences: list[str] = Field(
+        default_factory=list, description="each outcome that left the reference's tolerance"
+    )
+
+
 class RunResult(Frozen):
     version: Literal[1] = RESULT_VERSION
     scenario: str
@@ -229,6 +239,11 @@ class RunResult(Frozen):
     )
     observer: Observer = Field(
         STUB_OBSERVER, description="what observed the run; older results: derived from `target`"
+    )
+    cross_check: CrossCheck | None = Field(
+        None,
+        description="a Locust run on the stub, checked against the virtual engine on the same "
+        "plan; null when not checked",
     )
 
     @model_validator(mode="before")

@@ -74,7 +74,7 @@ async def execute_run(
     if session.stopped_early:
         console.print(f"[red]stopped early[/red]: {session.stopped_early}", soft_wrap=True)
     wall_s = time.time() - (clock.wall0 - STARTUP_MARGIN_S)
-    result = await session.result(session.status(failure), failure, wall_s)
+    result = backend.verify(await session.result(session.status(failure), failure, wall_s))
     write_json(rundir.path("result.json"), result)
     _write_reports(loaded, result, rundir)
     final = rundir.finish()

@@ -31,6 +31,12 @@ def _outcomes(output: Path, engine: str) -> dict[str, Value]:
     assert done.returncode == 0, done.stderr
     (run_dir,) = done.run_dirs()
     report = load_run(run_dir)
+    check = report.result.cross_check
+    if engine == "locust":  # checked against the virtual engine by the run itself
+        assert check is not None
+        assert (check.engine, check.agreed, check.differences) == ("virtual", True, [])
+    else:
+        assert check is None
     return outcomes(report.result, compare(report.scenario, report.result))
 
 

@@ -12,7 +12,7 @@ import pytest
 from rich.console import Console
 
 from simspace.errors import RunError
-from simspace.results.model import STUB_OBSERVER
+from simspace.results.model import STUB_OBSERVER, RunResult
 from simspace.results.observations import Observations
 from simspace.run.backends import RunContext
 from simspace.run.options import RunOptions
@@ -80,6 +80,9 @@ class InProcessBackend:
 
     def observed_until(self) -> float | None:
         return None
+
+    def verify(self, result: RunResult) -> RunResult:
+        return result
 
     def sample_cpu(self) -> float:
         return 0.0

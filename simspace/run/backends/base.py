@@ -11,7 +11,7 @@ from typing import Protocol
 from simspace.clock import EventClock
 from simspace.errors import RunError
 from simspace.plan import Plan
-from simspace.results.model import Observer
+from simspace.results.model import Observer, RunResult
 from simspace.results.observations import Observations
 from simspace.run.rundir import RunDirectory
 from simspace.scenario.loader import LoadedScenario
@@ -69,6 +69,11 @@ class Backend(Protocol):
     def observed_until(self) -> float | None:
         """Event time the run reached, when the engine's own clock says (None: the end of the
         platform's timeline says)."""
+        ...
+
+    def verify(self, result: RunResult) -> RunResult:
+        """The final result, checked against an independent reference where the engine has
+        one (a Locust run on the stub: the virtual engine on the same plan)."""
         ...
 
     def sample_cpu(self) -> float:

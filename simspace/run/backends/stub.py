@@ -13,11 +13,13 @@ import aiohttp
 from pydantic import BaseModel
 
 from simspace.errors import RunError
+from simspace.judge.agreement import disagreements
 from simspace.plan import request_timeout_wall_s
-from simspace.results.model import STUB_OBSERVER
+from simspace.results.model import STUB_OBSERVER, CrossCheck, RunResult
 from simspace.results.observations import Observations
 from simspace.run.backends.base import WALL_RESOLUTION_S, RunContext
 from simspace.run.backends.locust_load import LocustLoad
+from simspace.run.backends.virtual import virtual_reference
 from simspace.run.processes import Child, child_process, wait_for_ready_file
 from simspace.run.speakers import run_speakers
 from simspace.wire.ground_truth import (
@@ -121,6 +123,23 @@ class StubBackend:
 
     def observed_until(self) -> float | None:
         return None  # the end of the server's timeline says
+
+    def verify(self, result: RunResult) -> RunResult:
+        """A completed run against the virtual engine on the same plan (seconds): outcomes
+        that left it say the load generator, not the model, may have shaped them."""
+        if result.status != "completed":
+            return result
+        reference = virtual_reference(self.context)
+        resolution_s = self.observer.timing_resolution_s or 0.0
+        differences = disagreements(result, reference, resolution_s)
+        warnings = list(result.warnings)
+        if differences:
+            warnings.append(
+                "the run's outcomes left the virtual engine's on the same plan (the load "
+                "generator may have shaped them): " + "; ".join(differences)
+            )
+        check = CrossCheck(engine="virtual", agreed=not differences, differences=differences)
+        return result.model_copy(update={"cross_check": check, "warnings": warnings})
 
     def sample_cpu(self) -> float:
         return self.load.sample_cpu()

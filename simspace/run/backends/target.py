@@ -7,7 +7,7 @@ from __future__ import annotations
 from contextlib import AsyncExitStack
 
 from simspace.errors import RunError
-from simspace.results.model import TARGET_OBSERVER
+from simspace.results.model import TARGET_OBSERVER, RunResult
 from simspace.results.observations import Observations
 from simspace.run.backends.base import WALL_RESOLUTION_S, RunContext
 from simspace.run.backends.locust_load import LocustLoad
@@ -50,6 +50,9 @@ class TargetBackend:
 
     def observed_until(self) -> float | None:
         return min(self.context.clock.now(), self.context.plan.t_end)
+
+    def verify(self, result: RunResult) -> RunResult:
+        return result
 
     def sample_cpu(self) -> float:
         return self.load.sample_cpu()

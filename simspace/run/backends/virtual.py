@@ -10,13 +10,36 @@ from contextlib import AsyncExitStack
 
 from simspace.engine.driver import VirtualDriver
 from simspace.errors import RunError
-from simspace.results.model import VIRTUAL_OBSERVER
+from simspace.results.build import RunRecord, build_result
+from simspace.results.model import VIRTUAL_OBSERVER, RunResult
 from simspace.results.observations import Observations
 from simspace.run.backends.base import RunContext
 from simspace.wire.ground_truth import GroundTruth, PlatformState
 
 SLICE_S = 60.0
 """Event seconds simulated between two looks at the console (and two flushes)."""
+
+
+def virtual_reference(context: RunContext) -> RunResult:
+    """The plan of `context` played in virtual time, at once: the reference a Locust run on the
+    stub is checked against."""
+    driver = VirtualDriver(context.loaded.scenario, context.plan)
+    driver.run_until(context.plan.t_end)
+    driver.flush()
+    return build_result(
+        RunRecord(
+            scenario=context.loaded.scenario,
+            variant=context.loaded.variant,
+            plan=context.plan,
+            observations=driver.recorder.observations,
+            ground_truth=driver.ground_truth(),
+            observer=VIRTUAL_OBSERVER,
+            status="completed",
+            failure=None,
+            wall_s=0.0,
+            generator_cpu=[],
+        )
+    )
 
 
 class VirtualBackend:
@@ -73,6 +96,9 @@ class VirtualBackend:
 
     def observed_until(self) -> float | None:
         return None  # the end of the platform's timeline says
+
+    def verify(self, result: RunResult) -> RunResult:
+        return result
 
     def sample_cpu(self) -> float:
         return 0.0
