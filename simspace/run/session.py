@@ -74,8 +74,9 @@ async def execute_run(
     if session.stopped_early:
         console.print(f"[red]stopped early[/red]: {session.stopped_early}", soft_wrap=True)
     wall_s = time.time() - (clock.wall0 - STARTUP_MARGIN_S)
-    result = backend.verify(await session.result(session.status(failure), failure, wall_s))
+    result = await session.result(session.status(failure), failure, wall_s)
     write_json(rundir.path("result.json"), result)
+    result = _verified(backend, result, rundir)
     _write_reports(loaded, result, rundir)
     final = rundir.finish()
     if failure:
@@ -94,6 +95,18 @@ def _signals_stop(session: RunSession) -> Iterator[None]:
     finally:
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.remove_signal_handler(sig)
+
+
+def _verified(backend: Backend, result: RunResult, rundir: RunDirectory) -> RunResult:
+    """The result checked against the backend's reference (seconds); Ctrl-C meanwhile keeps
+    the result as written, unchecked."""
+    try:
+        checked = backend.verify(result)
+    except KeyboardInterrupt:
+        log.warning("the cross-check was interrupted: the result stays unchecked")
+        return result
+    write_json(rundir.path("result.json"), checked)
+    return checked
 
 
 def _write_reports(loaded: LoadedScenario, result: RunResult, rundir: RunDirectory) -> None:
