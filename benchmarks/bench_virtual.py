@@ -33,11 +33,8 @@ plan = make_plan(loaded.scenario, loaded.variant, population_scale=scale,
                  max_listeners=VIRTUAL_MAX_SIMULATED_LISTENERS)
 started = time.perf_counter()
 driver = VirtualDriver(loaded.scenario, plan)
-t = plan.t_begin
-while t < plan.t_end:
-    t = min(t + 60.0, plan.t_end)
-    driver.run_until(t)
-    driver.flush()
+for _ in driver.slices():
+    pass
 truth = driver.ground_truth()
 wall_s = time.perf_counter() - started
 print(json.dumps({

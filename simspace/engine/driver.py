@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import heapq
 import itertools
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -30,6 +31,8 @@ class Router(Protocol):
 
 
 CLIENT_TIMEOUT_ERROR = "timed out"
+SLICE_S = 60.0
+"""Event seconds played between two flushes (and two looks at the console)."""
 
 
 @dataclass(slots=True)
@@ -129,6 +132,17 @@ class VirtualDriver:
             reply, delay_s = Reply(answer.status, answer.body), answer.latency_s
         tier = call.tier if actor.records else None
         self._schedule(self.clock.t + delay_s, actor, _Pending(reply, tier, call.weight))
+
+    def slices(self, slice_s: float = SLICE_S) -> Iterator[float]:
+        """Play the plan to its end, `slice_s` event seconds at a time, flushing after each;
+        yields where it got. The slices are event time: the result never depends on who
+        iterates, or how fast."""
+        t = self.plan.t_begin
+        while t < self.plan.t_end:
+            t = min(t + slice_s, self.plan.t_end)
+            self.run_until(t)
+            self.flush()
+            yield t
 
     def flush(self) -> None:
         """Hand the bucketed aggregates to the observations (call at event-time boundaries

@@ -16,16 +16,13 @@ from simspace.results.observations import Observations
 from simspace.run.backends.base import RunContext
 from simspace.wire.ground_truth import GroundTruth, PlatformState
 
-SLICE_S = 60.0
-"""Event seconds simulated between two looks at the console (and two flushes)."""
-
 
 def virtual_reference(context: RunContext) -> RunResult:
     """The plan of `context` played in virtual time, at once: the reference a Locust run on the
     stub is checked against."""
     driver = VirtualDriver(context.loaded.scenario, context.plan)
-    driver.run_until(context.plan.t_end)
-    driver.flush()
+    for _ in driver.slices():
+        pass
     return build_result(
         RunRecord(
             scenario=context.loaded.scenario,
@@ -59,12 +56,7 @@ class VirtualBackend:
         stack.push_async_callback(self._stop)
 
     async def _run(self) -> None:
-        plan, driver = self.context.plan, self.driver
-        t = plan.t_begin
-        while t < plan.t_end:
-            t = min(t + SLICE_S, plan.t_end)
-            driver.run_until(t)
-            driver.flush()
+        for _ in self.driver.slices():
             await asyncio.sleep(0)  # the console and Ctrl-C get their turn
 
     async def _stop(self) -> None:
