@@ -13,7 +13,7 @@ from typing import Protocol
 
 from simspace.clock import VirtualClock
 from simspace.engine.recorder import MemoryRecorder
-from simspace.load.actions import Call, Reply, Script
+from simspace.load.actions import Call, Reply, Script, Watch
 from simspace.load.population import host_scripts, stub_listener
 from simspace.plan import Plan, request_timeout_wall_s
 from simspace.platform import PlatformApi, PlatformModel
@@ -21,12 +21,17 @@ from simspace.platform.router import PlatformRouter, RoutedAnswer
 from simspace.scenario.model import Scenario
 from simspace.wire.ground_truth import GroundTruth
 from simspace.wire.observations import RequestTier
-from simspace.wire.spaces_api import SPEAKER_HEADER, weight_header
+from simspace.wire.spaces_api import LISTENERS_HEADER, SPEAKER_HEADER, weight_header
 
 
 class Router(Protocol):
     def handle(
-        self, method: str, path: str, weight: float = 1.0, speaker: str | None = None
+        self,
+        method: str,
+        path: str,
+        weight: float = 1.0,
+        speaker: str | None = None,
+        listeners: float | None = None,
     ) -> RoutedAnswer: ...
 
 
@@ -46,6 +51,8 @@ class _Actor:
     records: bool
     started: bool = False
     slot: int = -1
+    watch: _Watching | None = None
+    """The watch the actor sleeps in, if any: only its own queue entry may resume it."""
 
 
 @dataclass(slots=True)
@@ -58,6 +65,13 @@ class _Pending:
 
 
 _NOTHING = _Pending()  # no reply to hand over, nothing to record (never changed)
+
+
+@dataclass(slots=True)
+class _Watching(_Pending):
+    """A `Watch` an actor sleeps in (a queue entry of its own: a change may move it)."""
+
+    watch: Watch | None = None
 
 
 class VirtualDriver:
@@ -75,6 +89,8 @@ class VirtualDriver:
         # The Locust engine's client timeout, on the event clock.
         self.timeout_s = request_timeout_wall_s(client, plan.speedup) * plan.speedup
         self._queue: list[tuple[float, int, _Actor, _Pending]] = []
+        self._watchers: dict[int, _Actor] = {}  # by id(): those asleep in a Watch
+        self._changes_seen = self.model.changes
         self._order = itertools.count()
         self.requests = 0
         for script in host_scripts(scenario.speakers, client, self.clock, plan.seed,
@@ -96,10 +112,16 @@ class VirtualDriver:
         queue, clock = self._queue, self.clock
         while queue and queue[0][0] < t_stop:
             t, _, actor, pending = heapq.heappop(queue)
+            if isinstance(pending, _Watching):
+                if actor.watch is not pending:
+                    continue  # moved by a change: a newer entry resumes it
+                actor.watch = None
+                del self._watchers[id(actor)]
             clock.t = max(clock.t, t)
             self._resume(actor, pending)
         clock.t = max(clock.t, t_stop)
         self.model.advance()
+        self._wake_watchers()
 
     def _resume(self, actor: _Actor, pending: _Pending) -> None:
         if pending.tier is not None and pending.reply is not None:
@@ -118,14 +140,41 @@ class VirtualDriver:
             return
         if isinstance(action, Call):
             self._call(actor, action)
+        elif isinstance(action, Watch):
+            self._watch(actor, action)
         else:
             self._schedule(max(action.until_t, self.clock.t), actor, _NOTHING)
 
+    def _watch(self, actor: _Actor, watch: Watch) -> None:
+        watching = _Watching(watch=watch)
+        actor.watch = watching
+        self._schedule(watch.wake_t(self.model.changed_at, self.clock.t), actor, watching)
+        self._watchers[id(actor)] = actor
+
+    def _wake_watchers(self) -> None:
+        """After a change, move every sleeping watcher to when it would notice it."""
+        if self.model.changes == self._changes_seen:
+            return
+        self._changes_seen = self.model.changes
+        for actor in self._watchers.values():
+            watch = actor.watch.watch if actor.watch is not None else None
+            if watch is None:
+                continue
+            moved = _Watching(watch=watch)
+            actor.watch = moved
+            self._schedule(watch.wake_t(self.model.changed_at, self.clock.t), actor, moved)
+
     def _call(self, actor: _Actor, call: Call) -> None:
         self.requests += 1
+        listeners = call.headers.get(LISTENERS_HEADER)
         answer = self.router.handle(
-            call.method, call.path, _as_sent(call.weight), call.headers.get(SPEAKER_HEADER)
+            call.method,
+            call.path,
+            _as_sent(call.weight),
+            call.headers.get(SPEAKER_HEADER),
+            None if listeners is None else float(listeners),
         )
+        self._wake_watchers()
         if answer.latency_s > self.timeout_s:
             reply, delay_s = Reply(0, b"", CLIENT_TIMEOUT_ERROR), self.timeout_s
         else:

@@ -35,6 +35,27 @@ class Wait:
 
 
 @dataclass(frozen=True)
+class Watch:
+    """Sleep until `until_t`, unless a Space changes (is created, goes live, ends, or its
+    listener cap changes) after `since_t`: then resume `phase_s` after that change, if that is
+    earlier. A simulated client standing for many polls is woken when one of the real clients
+    it stands for, polling every `phase_s`-long interval, would have noticed: coalescing then
+    never delays what a client notices by more than one real poll interval. The driver tells
+    only that something changed; what changed the client learns from its own next request.
+    """
+
+    until_t: float
+    since_t: float
+    phase_s: float
+
+    def wake_t(self, changed_at: float | None, now: float) -> float:
+        """When to resume, given the latest change a driver knows of (None: none yet)."""
+        if changed_at is None or changed_at <= self.since_t:
+            return self.until_t
+        return max(now, min(self.until_t, changed_at + self.phase_s))
+
+
+@dataclass(frozen=True)
 class Reply:
     """What came back: status 0 means no answer (connection error or client timeout)."""
 
@@ -61,4 +82,6 @@ class Reply:
         return self.error or f"HTTP {self.status}"
 
 
-Script = Generator[Call | Wait, Reply | None, None]
+Action = Call | Wait | Watch
+"""What a script may ask of its driver."""
+Script = Generator[Action, Reply | None, None]

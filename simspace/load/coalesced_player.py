@@ -7,8 +7,8 @@ import re
 from collections.abc import Generator
 from dataclasses import dataclass
 
-from simspace.load.actions import Call, Reply, Wait
-from simspace.load.listening import Listening, PlayEnd, Stream, Watching
+from simspace.load.actions import Action, Call, Reply, Watch
+from simspace.load.listening import Listening, PlayEnd, Stream, Watching, stood_for
 
 HOLDBACK_SEGMENTS = 3
 """Audio a player holds back from the live edge: playback stalls once that much has played
@@ -22,35 +22,46 @@ class _CoalescedPlayback:
     """Where one coalesced playback is (event times)."""
 
     last_audio_t: float
+    last_ping_t: float
     next_ping_t: float
+    last_reload_t: float | None = None
     last_seq: int = -1
     first_audio_t: float | None = None
     stalled_since: float | None = None
     leave_at: float | None = None
+    woken_by_change: bool = False
 
 
 class CoalescedPlayer:
     """Reload the playlist and fetch new audio until leaving, booted or the Space ends.
 
-    One coalesced reload stands for all the reloads a real player made in its interval: if it
-    succeeds they did, and playback went on; if it fails they did too, and playback stalls once
-    the player's holdback has run out.
+    One coalesced reload stands for all the reloads a real player made since the previous one
+    (the first for one): if it succeeds they did, and playback went on; if it fails they did
+    too, and playback stalls once the player's holdback has run out. Pings likewise. Between
+    reloads the player is woken when a real one would have noticed the Space change (it ended),
+    and until its first audio it reloads at the real cadence: a listener who joins as the
+    Space goes live hears it when a real one would, not one compressed interval later.
     """
 
-    def play(
-        self, listener: Listening, stream: Stream
-    ) -> Generator[Call | Wait, Reply | None, PlayEnd]:
+    def play(self, listener: Listening, stream: Stream) -> Generator[Action, Reply | None, PlayEnd]:
         clock, reload = listener.clock, listener.plan.playlist_poll
-        # Pings go out at the coalesced cadence their weight was computed for.
+        # Pings go out at the coalesced cadence the plan computed for them.
         ping_every_s = listener.plan.ping.wall_interval_s * clock.speedup
+        now = clock.now()
         playback = _CoalescedPlayback(
-            last_audio_t=clock.now(), next_ping_t=clock.now() + ping_every_s
+            last_audio_t=now, last_ping_t=now, next_ping_t=now + ping_every_s
         )
         while True:
-            if playback.leave_at is not None and clock.now() >= playback.leave_at:
+            now = clock.now()
+            if playback.leave_at is not None and now >= playback.leave_at:
                 return "left"
+            reloads = stood_for(
+                playback.last_reload_t, now, reload.event_interval_s, playback.woken_by_change
+            )
+            playback.last_reload_t = now
             playlist = yield from listener.call(
-                Call("GET", stream.location, "cdn", "cdn: playlist", reload.weight), retry=False
+                Call("GET", stream.location, "cdn", "cdn: playlist", _weight(listener, reloads)),
+                retry=False,
             )
             if playlist.status in _GONE or (playlist.ok and b"#EXT-X-ENDLIST" in playlist.body):
                 return "space_ended"
@@ -62,17 +73,37 @@ class CoalescedPlayer:
                 and now - stream.waiting_since > listener.client.patience
             ):
                 return "gave_up"
-            if stream.watching is not None and now >= playback.next_ping_t:
-                playback.next_ping_t = now + ping_every_s
-                if (yield from _booted(listener, stream.watching)):
-                    return "booted"
-            step_s = reload.wall_interval_s * clock.speedup * listener.rng.uniform(0.9, 1.1)
-            yield Wait(clock.now() + step_s)
+            watching = stream.watching if now >= playback.next_ping_t else None
+            if watching is not None and (
+                yield from _booted(listener, watching, playback, ping_every_s)
+            ):
+                return "booted"
+            until = _next_reload(listener, playback, playlist.ok, now)
+            yield until
+            playback.woken_by_change = clock.now() < until.until_t
+
+
+def _next_reload(
+    listener: Listening, playback: _CoalescedPlayback, reload_ok: bool, now: float
+) -> Watch:
+    """Sleep until the next coalesced reload, or one real reload interval while the player
+    waits for its first audio from a playlist that answers."""
+    real_s = listener.plan.playlist_poll.event_interval_s
+    if playback.first_audio_t is None and reload_ok:
+        step_s = real_s
+    else:
+        step_s = listener.plan.playlist_poll.wall_interval_s * listener.clock.speedup
+    until_t = now + step_s * listener.rng.uniform(0.9, 1.1)
+    return Watch(until_t, now, listener.rng.uniform(0.0, real_s))
+
+
+def _weight(listener: Listening, requests: float) -> float:
+    return listener.plan.listener_weight * requests
 
 
 def _fetch_newest(
     listener: Listening, location: str, playlist: Reply, playback: _CoalescedPlayback
-) -> Generator[Call | Wait, Reply | None, bool]:
+) -> Generator[Action, Reply | None, bool]:
     """Fetch the newest segment if it is new; whether audio came. Its weight counts every
     segment since the last one heard: a real player fetched them all."""
     newest = _newest_chunk(playlist.body) if playlist.ok else None
@@ -115,10 +146,16 @@ def _heard(
         playback.stalled_since = playback.last_audio_t + holdback_s
 
 
-def _booted(listener: Listening, watching: Watching) -> Generator[Call | Wait, Reply | None, bool]:
-    """Ping the watching session; whether the platform says the listener is gone (410)."""
+def _booted(
+    listener: Listening, watching: Watching, playback: _CoalescedPlayback, ping_every_s: float
+) -> Generator[Action, Reply | None, bool]:
+    """Ping the watching session (standing for the real pings since the last one, or since
+    joining); whether the platform says the listener is gone (410)."""
+    now = listener.clock.now()
+    pings = (now - playback.last_ping_t) / listener.plan.ping.event_interval_s
+    playback.last_ping_t, playback.next_ping_t = now, now + ping_every_s
     pong = yield from listener.call(
-        Call("POST", watching.ping_path, "api", "api: ping watching", listener.plan.ping.weight),
+        Call("POST", watching.ping_path, "api", "api: ping watching", _weight(listener, pings)),
         retry=False,
     )
     return pong.status == 410

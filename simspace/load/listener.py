@@ -17,7 +17,7 @@ from typing import Protocol, Unpack
 from urllib.parse import quote
 
 from simspace.clock import Clock
-from simspace.load.actions import Call, Reply, Script, Wait
+from simspace.load.actions import Action, Call, Reply, Script, Wait, Watch
 from simspace.load.coalesced_player import CoalescedPlayer
 from simspace.load.listening import (
     FINAL_DEPARTURES,
@@ -28,12 +28,13 @@ from simspace.load.listening import (
     Stream,
     StubRoute,
     Watching,
+    stood_for,
 )
 from simspace.load.policy import backoff_s, retryable
 from simspace.plan import Plan
 from simspace.scenario.audience import ClientPolicy
 from simspace.wire.observations import ListenerState, RequestTier, StateDetails, StateLine
-from simspace.wire.spaces_api import SpaceState
+from simspace.wire.spaces_api import LISTENERS_HEADER, SpaceState, weight_header
 
 SPACE_OVER: tuple[str, ...] = (SpaceState.ENDED, SpaceState.TIMED_OUT, "Canceled")
 """Space states in which the app says the Space has ended (Canceled: a real platform's only).
@@ -89,7 +90,7 @@ class Listener:
 
     # -- what players and routes use ---------------------------------------------------------
 
-    def call(self, call: Call, retry: bool = True) -> Generator[Call | Wait, Reply | None, Reply]:
+    def call(self, call: Call, retry: bool = True) -> Generator[Action, Reply | None, Reply]:
         """One request along the route, with the policy's retries; every failure (a refusal
         too) is recorded with its message."""
         addressed = self.route.address(call)
@@ -127,42 +128,61 @@ class Listener:
 
     def _stay(
         self, space_id: str | None
-    ) -> Generator[Call | Wait, Reply | None, tuple[Departure, str | None]]:
+    ) -> Generator[Action, Reply | None, tuple[Departure, str | None]]:
         if self.direct_playlist is not None:
             return (yield from self._play_directly(self.direct_playlist)), None
         return (yield from self._waiting_room(space_id))
 
     def _waiting_room(
         self, space_id: str | None
-    ) -> Generator[Call | Wait, Reply | None, tuple[Departure, str | None]]:
+    ) -> Generator[Action, Reply | None, tuple[Departure, str | None]]:
         """Poll the Space's metadata until it runs (then join), it has ended, or patience runs
-        out; a join that fails sends the listener back here."""
+        out; a join that fails sends the listener back here.
+
+        Each coalesced poll stands for the real polls since the previous one (the first for
+        one): the load is what the real clients sent, when they sent it. Between polls the
+        listener is woken when a real client would have noticed a change (see `Watch`), and it
+        gives up when its patience runs out, not at its next poll."""
         waiting_since = self.clock.now()
         self.state("waiting")
-        poll = self.plan.metadata_poll
-        next_poll_t = waiting_since
+        give_up_t = waiting_since + self.client.patience
+        real_s = self.client.metadata_poll_interval
+        last_poll_t: float | None = None
+        saw_running = False
+        woken_by_change = False
         while True:
-            if self.clock.now() - waiting_since > self.client.patience:
+            now = self.clock.now()
+            if now >= give_up_t:
                 return (yield from self._depart("gave_up", waiting_since, space_id)), space_id
-            space_id, metadata = yield from self._look_up(space_id)
+            polls = stood_for(last_poll_t, now, real_s, woken_by_change)
+            # Join attempts: one per real poll that found the Space running (1 on noticing it).
+            attempts = polls if saw_running else 1.0
+            last_poll_t = now
+            space_id, metadata = yield from self._look_up(space_id, polls)
             space_state = metadata.get("state")
+            saw_running = space_state == SpaceState.RUNNING
             if space_state in SPACE_OVER:
                 # The app says the Space has ended; whether and when this listener looks again
                 # (perhaps finding a relaunch) is the rejoin policy's call.
                 return (yield from self._depart("space_ended", waiting_since, space_id)), None
-            if space_state == SpaceState.RUNNING:
+            if saw_running:
                 media_key = str(metadata.get("media_key"))
-                departure = yield from self._join(space_id or "", media_key, waiting_since)
+                departure = yield from self._join(
+                    space_id or "", media_key, waiting_since, attempts
+                )
                 if departure is not None:
                     return departure, space_id
-            next_poll_t += poll.wall_interval_s * self.clock.speedup * self.rng.uniform(0.8, 1.2)
-            yield Wait(max(next_poll_t, self.clock.now()))
+            step_s = self.plan.metadata_poll.wall_interval_s * self.clock.speedup
+            until_t = min(now + step_s * self.rng.uniform(0.8, 1.2), give_up_t)
+            yield Watch(until_t, now, self.rng.uniform(0.0, real_s))
+            woken_by_change = self.clock.now() < until_t
 
     def _look_up(
-        self, space_id: str | None
-    ) -> Generator[Call | Wait, Reply | None, tuple[str | None, dict[str, object]]]:
-        """The live Space (unless known) and its metadata ({} if it could not be read)."""
-        weight = self.plan.metadata_poll.weight
+        self, space_id: str | None, polls: float
+    ) -> Generator[Action, Reply | None, tuple[str | None, dict[str, object]]]:
+        """The live Space (unless known) and its metadata ({} if it could not be read), each
+        request standing for `polls` real ones."""
+        weight = self.plan.listener_weight * polls
         if space_id is None:
             reply = yield from self.call(
                 Call("GET", "/api/spaces/live", "api", "api: live space", weight)
@@ -176,24 +196,26 @@ class Listener:
         return space_id, _metadata(reply) if reply.ok else {}
 
     def _join(
-        self, space_id: str, media_key: str, waiting_since: float
-    ) -> Generator[Call | Wait, Reply | None, Departure | None]:
+        self, space_id: str, media_key: str, waiting_since: float, attempts: float
+    ) -> Generator[Action, Reply | None, Departure | None]:
         """Stream status, start watching, then play; None if the join failed (the listener is
-        back in the waiting room)."""
+        back in the waiting room). The requests stand for `attempts` real join attempts; the
+        session registers the listeners this one stands for."""
         w = self.plan.listener_weight
         self.state("joining")
         joined_at = self.clock.now()
+        status_path = f"/api/live_video_stream/status/{media_key}"
         status = yield from self.call(
-            Call(
-                "GET", f"/api/live_video_stream/status/{media_key}", "api", "api: stream status", w
-            )
+            Call("GET", status_path, "api", "api: stream status", w * attempts)
         )
         if not status.ok:
             self.state("waiting")
             return None
         location = str(status.json().get("source", {}).get("location", ""))
+        start_path = f"/api/spaces/{space_id}/watching/start"
+        session_of_w = {LISTENERS_HEADER: weight_header(w)}
         start = yield from self.call(
-            Call("POST", f"/api/spaces/{space_id}/watching/start", "api", "api: start watching", w)
+            Call("POST", start_path, "api", "api: start watching", w * attempts, session_of_w)
         )
         if not start.ok or not location:
             self.state("waiting")
@@ -211,7 +233,7 @@ class Listener:
         departure: Departure = "space_ended" if end == "stream_gone" else end
         return (yield from self._depart(departure, waiting_since, space_id, watching))
 
-    def _play_directly(self, playlist: str) -> Generator[Call | Wait, Reply | None, Departure]:
+    def _play_directly(self, playlist: str) -> Generator[Action, Reply | None, Departure]:
         """Without the Spaces API: look for the playlist, as the app would, every metadata poll
         interval until it plays or patience runs out."""
         waiting_since = self.clock.now()
@@ -239,7 +261,7 @@ class Listener:
         waiting_since: float,
         space_id: str | None,
         watching: Watching | None = None,
-    ) -> Generator[Call | Wait, Reply | None, Departure]:
+    ) -> Generator[Action, Reply | None, Departure]:
         """Record how the stay ended; a listener who leaves first stops watching."""
         if departure == "left" and watching is not None:
             stop = Call(

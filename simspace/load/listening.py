@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Literal, Protocol, Unpack
 
 from simspace.clock import Clock
-from simspace.load.actions import Call, Reply, Wait
+from simspace.load.actions import Action, Call, Reply
 from simspace.plan import Plan
 from simspace.scenario.audience import ClientPolicy
 from simspace.wire.observations import ListenerState, RequestTier, StateDetails
@@ -62,9 +62,7 @@ class Listening(Protocol):
     @property
     def listening_s(self) -> float: ...
 
-    def call(
-        self, call: Call, retry: bool = True
-    ) -> Generator[Call | Wait, Reply | None, Reply]: ...
+    def call(self, call: Call, retry: bool = True) -> Generator[Action, Reply | None, Reply]: ...
 
     def state(self, kind: ListenerState, **details: Unpack[StateDetails]) -> None: ...
 
@@ -78,7 +76,7 @@ class Player(Protocol):
 
     def play(
         self, listener: Listening, stream: Stream
-    ) -> Generator[Call | Wait, Reply | None, PlayEnd]: ...
+    ) -> Generator[Action, Reply | None, PlayEnd]: ...
 
 
 @dataclass(frozen=True)
@@ -110,3 +108,14 @@ class StubRoute:
 
     def locate(self, location: str) -> str | Refusal:
         return location
+
+
+def stood_for(
+    last_t: float | None, now: float, real_interval_s: float, woken_by_change: bool
+) -> float:
+    """The real requests a coalesced one stands for: those since the previous one; one if it
+    is the first, or if a change woke it (the real clients' requests before the change are
+    not charged at once: that would stack every sleeper's interval on one moment)."""
+    if last_t is None or woken_by_change:
+        return 1.0
+    return (now - last_t) / real_interval_s

@@ -18,10 +18,11 @@ import gevent
 from locust import FastHttpUser, LoadTestShape, events, task
 
 from simspace.audience_math import sample_listening_s
-from simspace.load.actions import Call, Reply, Script, Wait
+from simspace.load.actions import Call, Reply, Script, Wait, Watch
 from simspace.load.attacker import FloodShare, flood_shares
 from simspace.load.population import listener_rng, stub_listener
 from simspace.load.recorder import JsonlRecorder
+from simspace.load.space_changes import SpaceChanges
 from simspace.load.target_listener import TargetListener
 from simspace.plan import request_timeout_wall_s
 from simspace.scenario.platform import Flood
@@ -35,13 +36,16 @@ PLAN = CONFIG.plan
 LEAD_WALL_S = 3.0  # spawn users this early; each sleeps until its own arrival time
 TARGET = CONFIG.target
 RECORDER = JsonlRecorder(Path(CONFIG.observations_dir), bucket_s=PLAN.speedup)
+SPACE_CHANGES = SpaceChanges()  # against the stub: what wakes listeners asleep in a Watch
 _slots = itertools.count()
 _attack_slots = itertools.count()
 
 
 @events.init.add_listener
-def _on_init(**_: Any) -> None:
+def _on_init(environment: Any, **_: Any) -> None:
     gevent.spawn(_flush_loop)
+    if TARGET is None and environment.host:
+        gevent.spawn(SPACE_CHANGES.follow, environment.host.rstrip("/"))
 
 
 @events.quitting.add_listener
@@ -65,6 +69,8 @@ def _drive(user: FastHttpUser, script: Script) -> None:
                 delay = CLOCK.wall_time_at(action.until_t) - time.time()
                 if delay > 0:
                     gevent.sleep(delay)
+            elif isinstance(action, Watch):
+                SPACE_CHANGES.sleep(action, CLOCK)
             else:
                 reply = _request(user, action)
             action = script.send(reply)

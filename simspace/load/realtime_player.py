@@ -12,7 +12,7 @@ from collections.abc import Callable, Generator
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from simspace.load.actions import Call, Reply, Wait
+from simspace.load.actions import Action, Call, Reply, Wait
 from simspace.load.hls_playlist import (
     MasterPlaylist,
     MediaPlaylist,
@@ -33,7 +33,7 @@ MAX_EXPIRED_COUNTED = 1000  # a gap wider than this is a restarted stream, not e
 _STALL_EPSILON_S = 1e-6  # a segment arriving as the buffer runs dry is not a stall
 _GONE = (404, 410)
 
-Step = Generator[Call | Wait, Reply | None, PlayEnd | None]
+Step = Generator[Action, Reply | None, PlayEnd | None]
 """One step of playback: None to go on, or how playing ended."""
 
 
@@ -106,9 +106,7 @@ class RealTimePlayer:
     segments: SegmentRecorder
     url_allowed: Callable[[str], bool]
 
-    def play(
-        self, listener: Listening, stream: Stream
-    ) -> Generator[Call | Wait, Reply | None, PlayEnd]:
+    def play(self, listener: Listening, stream: Stream) -> Generator[Action, Reply | None, PlayEnd]:
         """Download, reload, ping and play until leaving, booted, gone or out of patience."""
         live = yield from self._open(listener, stream.location)
         if not isinstance(live, _Live):
@@ -134,7 +132,7 @@ class RealTimePlayer:
 
     def _open(
         self, listener: Listening, url: str
-    ) -> Generator[Call | Wait, Reply | None, _Live | NotStarted]:
+    ) -> Generator[Action, Reply | None, _Live | NotStarted]:
         """Load the live playlist with the retry policy; a master leads to its first variant."""
         for _ in range(2):
             loaded_at = listener.clock.now()
@@ -178,7 +176,7 @@ class RealTimePlayer:
         stream: Stream,
         playback: _RealTimePlayback,
         segment: MediaSegment,
-    ) -> Generator[Call | Wait, Reply | None, None]:
+    ) -> Generator[Action, Reply | None, None]:
         """Download the next segment into the buffer: first audio, or the end of a stall."""
         playback.next_seq = segment.sequence + 1
         try:
@@ -201,7 +199,7 @@ class RealTimePlayer:
 
     def _download(
         self, listener: Listening, url: str, duration_s: float
-    ) -> Generator[Call | Wait, Reply | None, bool]:
+    ) -> Generator[Action, Reply | None, bool]:
         """One segment, with the retry policy; every attempt's time goes to the recorder."""
         policy = listener.client.retries
         call = _get(listener, url, "cdn: segment")

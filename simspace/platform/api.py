@@ -165,10 +165,16 @@ class PlatformApi:
         return self._ok("api", t, weight, admission, data=data)
 
     def start_watching(
-        self, space_id: str, weight: float = 1.0, speaker: str | None = None
+        self,
+        space_id: str,
+        weight: float = 1.0,
+        speaker: str | None = None,
+        listeners: float | None = None,
     ) -> ApiAnswer:
-        """Register a listener session of `weight` event listeners on a Running Space."""
+        """Register a listener session of `listeners` (default `weight`) event listeners on a
+        Running Space; the request stands for `weight` attempts."""
         model = self.model
+        listeners = weight if listeners is None else listeners
         admitted = self._admit_space(space_id, weight, speaker)
         if isinstance(admitted, ApiAnswer):
             return admitted
@@ -178,10 +184,10 @@ class PlatformApi:
         if model.sessions.full:
             return self._refuse("api", t, weight, admission, "listener_cap", reason="session_limit")
         cap = model.listener_cap
-        if cap is not None and space.listeners + weight > cap:
+        if cap is not None and space.listeners + listeners > cap:
             return self._refuse("api", t, weight, admission, "listener_cap")
-        session_id = model.sessions.start(space.index, weight, t)
-        space.add_listeners(weight, 1)
+        session_id = model.sessions.start(space.index, listeners, t)
+        space.add_listeners(listeners, 1)
         return self._ok("api", t, weight, admission, data={"session_id": session_id})
 
     def ping_watching(

@@ -75,6 +75,10 @@ class PlatformModel:
         self.ledger = Ledger()
         self.sessions = SessionTable(random.Random(self._rng.getrandbits(64)), max_sessions)
         self.listener_cap = scenario.platform.listener_cap
+        self.changes = 0
+        """How many times a Space was created, went live or ended, or the cap changed: what a
+        waiting client would notice (simulated clients are woken by it, see `load.actions`)."""
+        self.changed_at: float | None = None
         self.spaces: list[SpaceIncarnation] = []
         self._live_spaces: list[SpaceIncarnation] = []  # not over yet: sampled at every tick
         self._by_id: dict[str, SpaceIncarnation] = {}
@@ -221,6 +225,7 @@ class PlatformModel:
         self.ledger.event(t, "operator_action", scheduled_at=item.at, **details)
         if isinstance(item, CapListeners):
             self.listener_cap = item.listeners
+            self._changed(t)
         elif isinstance(item, SetCapacity):
             self.tiers[item.tier].set_capacity(item.capacity_rps)
         elif isinstance(item, RateLimit):
@@ -245,6 +250,10 @@ class PlatformModel:
 
     # --- Spaces and sessions --------------------------------------------------------------
 
+    def _changed(self, t: float) -> None:
+        self.changes += 1
+        self.changed_at = t
+
     def _create_space(self, t: float, host: str) -> SpaceIncarnation:
         space_id = new_space_id(self._rng)
         while space_id in self._by_id:
@@ -266,6 +275,7 @@ class PlatformModel:
         self._by_media_key[media_key] = space
         self.timeline.add_space(space.index, space_id, host)
         self.ledger.event(t, "space_created", space=space.index, space_id=space_id, host=host)
+        self._changed(t)
         return space
 
     def start_space(
@@ -280,6 +290,7 @@ class PlatformModel:
         space.running_t = t
         start_t = t if stream_start_t is None else stream_start_t
         space.stream = SpaceStream(self.scenario.platform.hls, start_t, self.epoch_unix_s)
+        self._changed(t)
         self.ledger.event(
             t, "space_running", space=space.index, space_id=space.space_id, host=space.host,
             cause=cause,
@@ -292,6 +303,7 @@ class PlatformModel:
         space.state = state
         space.ended_t = t
         space.end_cause = cause
+        self._changed(t)
         self._live_spaces.remove(space)
         self.timeline.close_space(space.index, t, state)
         if space.stream is not None:

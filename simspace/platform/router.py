@@ -47,12 +47,18 @@ class PlatformRouter:
         self._bodies = {code: error_body(api.message(code), code) for code in STATUS}
 
     def handle(
-        self, method: str, path: str, weight: float = 1.0, speaker: str | None = None
+        self,
+        method: str,
+        path: str,
+        weight: float = 1.0,
+        speaker: str | None = None,
+        listeners: float | None = None,
     ) -> RoutedAnswer:
+        """`listeners`: X-Sim-Listeners of a request to start watching (None: its weight)."""
         url = urlsplit(path)
         parts = [unquote(p) for p in url.path.strip("/").split("/")]
         query = parse_qs(url.query)
-        answer = self._dispatch(method, parts, query, weight, speaker)
+        answer = self._dispatch(method, parts, query, (weight, listeners), speaker)
         return answer if isinstance(answer, RoutedAnswer) else self._answer(answer)
 
     def _answer(self, answer: ApiAnswer) -> RoutedAnswer:
@@ -69,10 +75,11 @@ class PlatformRouter:
         method: str,
         parts: list[str],
         query: dict[str, list[str]],
-        weight: float,
+        weights: tuple[float, float | None],
         speaker: str | None,
     ) -> ApiAnswer | RoutedAnswer:
         api = self.api
+        weight, listeners = weights
         match method, parts:
             case "GET", ["hls", media_key, name]:
                 if name == PLAYLIST_NAME:
@@ -85,7 +92,7 @@ class PlatformRouter:
             case "GET", ["api", "live_video_stream", "status", media_key]:
                 return api.stream_status(media_key, weight, speaker)
             case "POST", ["api", "spaces", space_id, "watching", "start"]:
-                return api.start_watching(space_id, weight, speaker)
+                return api.start_watching(space_id, weight, speaker, listeners)
             case "POST", ["api", "spaces", space_id, "watching", ("ping" | "stop") as verb]:
                 session_id = (query.get("session_id") or [""])[0]
                 if not session_id:

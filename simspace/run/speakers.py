@@ -12,7 +12,7 @@ from collections.abc import AsyncIterator
 import aiohttp
 
 from simspace.clock import EventClock
-from simspace.load.actions import Call, Reply, Script, Wait
+from simspace.load.actions import Call, Reply, Script, Wait, Watch
 from simspace.load.population import host_scripts
 from simspace.scenario.model import Scenario
 from simspace.scenario.model import Speaker as SpeakerSpec
@@ -29,7 +29,7 @@ async def drive_script(session: aiohttp.ClientSession, base_url: str, clock: Eve
         action = next(script)
         while True:
             reply: Reply | None = None
-            if isinstance(action, Wait):
+            if isinstance(action, Wait | Watch):  # hosts watch nothing: a Watch is its time
                 delay = clock.wall_time_at(action.until_t) - time.time()
                 if delay > 0:
                     await asyncio.sleep(delay)

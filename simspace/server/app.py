@@ -97,6 +97,7 @@ def create_app(
     c = handlers_control
     _route(app, "/_sim/health", {"GET": c.health})
     _route(app, "/_sim/clock", {"GET": c.clock})
+    _route(app, "/_sim/changes", {"GET": c.changes})
     _route(app, "/_sim/state", {"GET": c.state})
     _route(app, "/_sim/timeline", {"GET": c.timeline})
     _route(app, "/_sim/ledger", {"GET": c.ledger})

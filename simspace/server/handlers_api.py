@@ -17,6 +17,7 @@ from simspace.server.responses import (
     request_weight,
     wait_latency,
 )
+from simspace.wire.spaces_api import LISTENERS_HEADER
 
 __all__ = [
     "end",
@@ -82,7 +83,19 @@ def _space(r: web.Request) -> str:
 live_space = _handler(lambda api, r, w, s: api.live_space(w, s))
 space_metadata = _handler(lambda api, r, w, s: api.space_metadata(_space(r), w, s))
 stream_status = _handler(lambda api, r, w, s: api.stream_status(r.match_info["media_key"], w, s))
-start_watching = _handler(lambda api, r, w, s: api.start_watching(_space(r), w, s))
+
+
+def _start_watching(
+    api: PlatformApi, request: web.Request, weight: float, speaker: str | None
+) -> ApiAnswer | web.Response:
+    listeners = request_weight(request, LISTENERS_HEADER)
+    if listeners is None:
+        return bad_weight(LISTENERS_HEADER)
+    given = LISTENERS_HEADER in request.headers
+    return api.start_watching(_space(request), weight, speaker, listeners if given else None)
+
+
+start_watching = _handler(_start_watching)
 ping_watching = _handler(_with_session(PlatformApi.ping_watching))
 stop_watching = _handler(_with_session(PlatformApi.stop_watching))
 publish = _handler(lambda api, r, w, s: api.publish(_space(r), s, w), forbidden=True)

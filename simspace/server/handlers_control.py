@@ -14,8 +14,13 @@ from pydantic import BaseModel
 
 from simspace.server import keys
 from simspace.server.metrics import CONTENT_TYPE, render_metrics
+from simspace.server.responses import bad_request
 
-__all__ = ["clock", "health", "ledger", "metrics", "state", "timeline"]
+__all__ = ["changes", "clock", "health", "ledger", "metrics", "state", "timeline"]
+
+CHANGES_MAX_WAIT_S = 5.0
+"""Longest a `changes` long poll is held (short: a held request delays the stub's shutdown)."""
+_CHANGES_CHECK_S = 0.02
 
 _JSON = "application/json"
 
@@ -44,6 +49,24 @@ async def clock(request: web.Request) -> web.Response:
             "t": event_clock.now(),
         }
     )
+
+
+async def changes(request: web.Request) -> web.Response:
+    """Long poll: answers when the model's change count exceeds `after` (or after `wait_s`
+    wall seconds, at most CHANGES_MAX_WAIT_S) with the count and the event time of the latest
+    change. Simulated clients sleeping in a `Watch` are woken by it (see `simspace.load`)."""
+    try:
+        after = int(request.query.get("after", "-1"))
+        wait_s = min(max(float(request.query.get("wait_s", "0")), 0.0), CHANGES_MAX_WAIT_S)
+    except ValueError:
+        return bad_request("after must be an integer and wait_s a number")
+    model = request.app[keys.MODEL_KEY]
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + wait_s
+    while model.changes <= after and loop.time() < deadline:
+        await asyncio.sleep(_CHANGES_CHECK_S)
+        model.advance()
+    return _json({"changes": model.changes, "changed_at": model.changed_at})
 
 
 async def state(request: web.Request) -> web.Response:

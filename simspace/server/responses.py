@@ -49,9 +49,10 @@ def bad_request(message: str, status: int = 400) -> web.Response:
     return error_response(error_body(message, "bad_request"), "bad_request", status)
 
 
-def request_weight(request: web.Request) -> float | None:
-    """X-Sim-Weight as a float in (0, 1e7]; 1 when absent; None when malformed."""
-    raw = request.headers.get(WEIGHT_HEADER)
+def request_weight(request: web.Request, header: str = WEIGHT_HEADER) -> float | None:
+    """X-Sim-Weight (or another such header) as a float in (0, 1e7]; 1 when absent; None
+    when malformed."""
+    raw = request.headers.get(header)
     if raw is None:
         return 1.0
     if len(raw) > _MAX_HEADER_CHARS:
@@ -63,8 +64,8 @@ def request_weight(request: web.Request) -> float | None:
     return weight if math.isfinite(weight) and 0.0 < weight <= MAX_WEIGHT else None
 
 
-def bad_weight() -> web.Response:
-    return bad_request(f"{WEIGHT_HEADER} must be a number in (0, {MAX_WEIGHT:.0e}]")
+def bad_weight(header: str = WEIGHT_HEADER) -> web.Response:
+    return bad_request(f"{header} must be a number in (0, {MAX_WEIGHT:.0e}]")
 
 
 def request_speaker(request: web.Request) -> str | None:

@@ -8,6 +8,9 @@ from enum import StrEnum
 
 WEIGHT_HEADER = "X-Sim-Weight"
 """The event-scale requests a simulated request stands for (the stub charges it; 1 if absent)."""
+LISTENERS_HEADER = "X-Sim-Listeners"
+"""Starting to watch: the event listeners the session registers (default: X-Sim-Weight). A
+simulated join stands for several real attempts (X-Sim-Weight) of these listeners."""
 SPEAKER_HEADER = "X-Sim-Speaker"
 """Who a host's or speaker's request is from (the stub lets only a Space's host start it)."""
 

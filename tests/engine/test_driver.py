@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from simspace.engine.driver import CLIENT_TIMEOUT_ERROR, VirtualDriver
-from simspace.load.actions import Call, Script, Wait
+from simspace.load.actions import Call, Script, Wait, Watch
 from simspace.plan import Plan, make_plan
 from simspace.platform.router import RoutedAnswer
 from simspace.scenario import load_scenario
@@ -55,7 +55,12 @@ class SlowRouter:
     """Answers everything after 100 event seconds."""
 
     def handle(
-        self, method: str, path: str, weight: float = 1.0, speaker: str | None = None
+        self,
+        method: str,
+        path: str,
+        weight: float = 1.0,
+        speaker: str | None = None,
+        listeners: float | None = None,
     ) -> RoutedAnswer:
         return RoutedAnswer(200, b"{}", latency_s=100.0)
 
@@ -79,3 +84,28 @@ def test_a_reply_slower_than_the_client_timeout_is_a_timeout_at_the_timeout() ->
     driver.flush()
     ((ok, failed, _, _),) = driver.recorder.observations.requests.values()
     assert (ok, failed) == (0.0, 1.0)
+
+
+def test_a_change_wakes_a_watcher_after_its_phase_and_no_one_else() -> None:
+    """A Watch resumes `phase_s` after the first change since `since_t` (the host's publish
+    here), or at its own time if nothing changed: the queue's stale entries are skipped."""
+    driver, plan = _plan()
+    woke: dict[str, float] = {}
+    t0 = plan.t_begin
+
+    def watcher(name: str, until_t: float, since_t: float, phase_s: float) -> Script:
+        yield Watch(until_t, since_t, phase_s)
+        woke[name] = driver.clock.now()
+
+    def host() -> Script:
+        yield Wait(t0 + 30.0)
+        driver.model.start_space(driver.model.current, driver.clock.now())
+        yield Call("GET", "/api/spaces/live", "api", "api: live space", 1.0)
+
+    driver._queue.clear()
+    driver.add(t0, watcher("woken", t0 + 500.0, t0, 7.0))
+    driver.add(t0, watcher("too late to wake", t0 + 33.0, t0, 7.0))
+    driver.add(t0, watcher("saw it already", t0 + 500.0, t0 + 40.0, 7.0))
+    driver.add(t0, host(), counted=False)
+    driver.run_until(t0 + 600.0)
+    assert woke == {"woken": t0 + 37.0, "too late to wake": t0 + 33.0, "saw it already": t0 + 500.0}

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import cast
 
 from simspace.clock import FakeClock
-from simspace.load.actions import Call, Reply, Script, Wait
+from simspace.load.actions import Call, Reply, Script, Wait, Watch
 from simspace.wire.observations import RequestTier, StateDetails, StateLine
 
 Responder = Callable[[Call, float], Reply]
@@ -30,14 +30,27 @@ class ListRecorder:
         return [kind for _, _, kind, _ in self.states]
 
 
-def drive(script: Script, clock: FakeClock, respond: Responder, limit: int = 100_000) -> list[Call]:
-    """Run a script to its end; each call takes `latency` 0 and Waits move the fake clock."""
+def drive(
+    script: Script,
+    clock: FakeClock,
+    respond: Responder,
+    limit: int = 100_000,
+    changes: Sequence[float] | None = None,
+) -> list[Call]:
+    """Run a script to its end; each call takes `latency` 0 and Waits move the fake clock.
+    A Watch wakes at the first of `changes` (default: the responder's, if it has them) after
+    its `since_t`, as a driver that is told of them would."""
     calls: list[Call] = []
+    known = sorted(changes if changes is not None else getattr(respond, "changes", ()))
     action = next(script)
     for _ in range(limit):
         reply: Reply | None = None
         if isinstance(action, Wait):
             clock.t = max(clock.t, action.until_t)
+        elif isinstance(action, Watch):
+            watch = action
+            change = next((c for c in known if watch.since_t < c <= watch.until_t), None)
+            clock.t = max(clock.t, watch.wake_t(change, clock.t))
         else:
             calls.append(action)
             reply = respond(action, clock.t)
@@ -73,6 +86,11 @@ class FakeSpaces:
     ends_at: float = 1e9
     fail: Callable[[Call, float], Reply | None] = lambda call, t: None
     booted_at: float = 1e9
+
+    @property
+    def changes(self) -> tuple[float, ...]:
+        """When the Space changes: it goes live, it ends."""
+        return (self.live_at, self.ends_at)
 
     def __call__(self, call: Call, t: float) -> Reply:
         failed = self.fail(call, t)

@@ -49,9 +49,47 @@ def test_waits_for_the_space_then_plays_and_leaves(plan: Plan) -> None:
     left = recorder.states[-1][0]
     assert left == pytest.approx(playing[0] + 600.0, abs=plan.playlist_poll.wall_interval_s * 11)
     metadata_polls = [c for c in calls if c.name == "api: space metadata"]
-    assert all(c.weight == plan.metadata_poll.weight for c in metadata_polls)
+    # The polls stand for every real poll of the wait (one every 10 s), the first for one.
+    assert metadata_polls[0].weight == pytest.approx(plan.listener_weight)
+    real_polls = sum(c.weight for c in metadata_polls) / plan.listener_weight
+    assert real_polls == pytest.approx(1 + (playing[0] + 300.0) / 10.0, abs=1.5)
     assert any(c.name == "cdn: chunk" for c in calls)
     assert recorder.failures == []
+
+
+def test_a_waiting_listener_notices_the_start_within_one_real_poll(plan: Plan) -> None:
+    """Coalesced polls are far apart (the plan's metadata cadence is coarser than 10 s), yet
+    the listener joins within one real poll interval of the Space going live."""
+    assert plan.metadata_poll.wall_interval_s * plan.speedup > 10.0
+    for seed in range(20):
+        clock, recorder = FakeClock(t=-600.0, speedup=10.0), ListRecorder()
+        listener = _listener(plan, ClientPolicy(patience=3600.0), clock, recorder, 600.0)
+        listener.rng = random.Random(seed)
+        drive(listener.script(), clock, FakeSpaces(live_at=7.0))
+        joining = next(t for t, _, kind, _ in recorder.states if kind == "joining")
+        assert 7.0 <= joining <= 17.0
+
+
+def test_a_listener_who_joins_at_go_live_hears_audio_within_real_reloads(plan: Plan) -> None:
+    """The first playlist may hold no audio yet: the player looks again at the real reload
+    cadence, not one compressed interval later."""
+    clock, recorder = FakeClock(t=-600.0, speedup=10.0), ListRecorder()
+    no_audio_until = 9.0
+
+    def late_audio(call: Call, t: float) -> Reply | None:
+        if call.path.endswith(".m3u8") and t < no_audio_until:
+            return Reply(200, b"#EXTM3U\n#EXT-X-TARGETDURATION:3\n#EXT-X-MEDIA-SEQUENCE:0\n")
+        return None
+
+    listener = _listener(plan, ClientPolicy(patience=3600.0), clock, recorder, 600.0)
+    drive(listener.script(), clock, FakeSpaces(live_at=0.0, fail=late_audio))
+    playing = next(details for _, _, kind, details in recorder.states if kind == "playing")
+    assert (
+        float(playing["ttfa_s"] or 0.0) <= no_audio_until + 2 * plan.playlist_poll.event_interval_s
+    )
+    assert (
+        plan.playlist_poll.wall_interval_s * plan.speedup > 4 * plan.playlist_poll.event_interval_s
+    )
 
 
 def test_gives_up_after_patience_when_the_space_never_starts(plan: Plan) -> None:

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 import pytest
 
 from simspace.clock import FakeClock
-from simspace.load.actions import Call, Reply, Wait
+from simspace.load.actions import Action, Call, Reply, Wait
 from simspace.load.listener import Listener
 from simspace.load.listening import Listening, PlayEnd, Player, Refusal, Route, Stream
 from simspace.plan import Plan, make_plan
@@ -27,9 +27,7 @@ class ScriptedPlayer:
     play_s: float = 5.0
     streams: list[Stream] = field(default_factory=list)
 
-    def play(
-        self, listener: Listening, stream: Stream
-    ) -> Generator[Call | Wait, Reply | None, PlayEnd]:
+    def play(self, listener: Listening, stream: Stream) -> Generator[Action, Reply | None, PlayEnd]:
         self.streams.append(stream)
         yield Wait(listener.clock.now() + self.play_s)
         return self.ends.pop(0)

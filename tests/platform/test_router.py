@@ -28,7 +28,14 @@ async def test_router_answers_as_the_server_does(aiohttp_client: AiohttpClient) 
         response = await client.request(method, path, headers=headers)
         body = await response.read()
         weight = float(headers.get("X-Sim-Weight", "1"))
-        routed = router.handle(method, path, weight, headers.get("X-Sim-Speaker"))
+        listeners = headers.get("X-Sim-Listeners")
+        routed = router.handle(
+            method,
+            path,
+            weight,
+            headers.get("X-Sim-Speaker"),
+            None if listeners is None else float(listeners),
+        )
         assert (routed.status, routed.body) == (response.status, body), (method, path)
         seen.append((response.status, body))
         return body
@@ -48,6 +55,9 @@ async def test_router_answers_as_the_server_does(aiohttp_client: AiohttpClient) 
     chunk = next(line for line in playlist.splitlines() if line and not line.startswith("#"))
     await both("GET", f"/hls/{media}/{chunk}")
     await both("GET", f"/hls/{media}/chunk_0_999999_a.aac")
+    # a join standing for 3 attempts of 50 listeners registers 50
+    retried = {"X-Sim-Weight": "150", "X-Sim-Listeners": "50"}
+    await both("POST", f"/api/spaces/{space}/watching/start", retried)
     session_id = session["session_id"]
     await both("POST", f"/api/spaces/{space}/watching/ping?session_id={session_id}")
     await both("POST", f"/api/spaces/{space}/watching/ping")  # no session id

@@ -93,3 +93,21 @@ async def test_metrics_are_prometheus_text(client: Client) -> None:
             name_and_labels, value = line.rsplit(" ", 1)
             float(value)
             assert name_and_labels.startswith("simspace_")
+
+
+async def test_changes_long_poll_answers_at_a_change_or_after_its_wait(
+    client: Client, clock: FakeClock
+) -> None:
+    model = client.app[MODEL_KEY]
+    first = await _get(client, "/_sim/changes?after=-1")
+    assert first == {"changes": 1, "changed_at": model.current.created_t}  # Space 1 created
+    unchanged = await _get(client, "/_sim/changes?after=1&wait_s=0.05")
+    assert unchanged == first
+    clock.t = 12.0
+    model.start_space(model.current, 12.0)
+    assert await _get(client, "/_sim/changes?after=1&wait_s=5") == {
+        "changes": 2,
+        "changed_at": 12.0,
+    }
+    bad = await client.get("/_sim/changes?after=x")
+    assert bad.status == 400

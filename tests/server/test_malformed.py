@@ -58,6 +58,17 @@ async def test_bad_weights_are_400_json_everywhere(client: Client, weight: str) 
         assert "X-Sim-Weight" in body["errors"][0]["message"]
 
 
+@pytest.mark.parametrize("listeners", BAD_WEIGHTS)
+async def test_bad_listener_counts_to_start_watching_are_400(
+    client: Client, listeners: str
+) -> None:
+    space_id = client.app[MODEL_KEY].current.space_id
+    path = f"/api/spaces/{space_id}/watching/start"
+    response = await client.post(path, headers={"X-Sim-Listeners": listeners})
+    assert response.status == 400
+    assert "X-Sim-Listeners" in (await response.json())["errors"][0]["message"]
+
+
 @pytest.mark.parametrize("weight", ["1", "0.0002", "5000", " 7 "])
 async def test_good_weights_are_accepted(client: Client, weight: str) -> None:
     response = await client.get("/api/spaces/live", headers={"X-Sim-Weight": weight})

@@ -9,8 +9,8 @@ import contextlib
 from contextlib import AsyncExitStack
 
 from simspace.engine.driver import VirtualDriver
+from simspace.engine.play import virtual_result
 from simspace.errors import RunError
-from simspace.results.build import RunRecord, build_result
 from simspace.results.model import VIRTUAL_OBSERVER, RunResult
 from simspace.results.observations import Observations
 from simspace.run.backends.base import RunContext
@@ -20,23 +20,7 @@ from simspace.wire.ground_truth import GroundTruth, PlatformState
 def virtual_reference(context: RunContext) -> RunResult:
     """The plan of `context` played in virtual time, at once: the reference a Locust run on the
     stub is checked against."""
-    driver = VirtualDriver(context.loaded.scenario, context.plan)
-    for _ in driver.slices():
-        pass
-    return build_result(
-        RunRecord(
-            scenario=context.loaded.scenario,
-            variant=context.loaded.variant,
-            plan=context.plan,
-            observations=driver.recorder.observations,
-            ground_truth=driver.ground_truth(),
-            observer=VIRTUAL_OBSERVER,
-            status="completed",
-            failure=None,
-            wall_s=0.0,
-            generator_cpu=[],
-        )
-    )
+    return virtual_result(context.loaded.scenario, context.loaded.variant, context.plan)
 
 
 class VirtualBackend:
