@@ -66,6 +66,11 @@ class Plan(BaseModel):
         description="event seconds without a ping before the stub expires a listener: the "
         "scenario's ping timeout, lengthened to cover the coalesced ping cadence"
     )
+    utilisation_window_s: float = Field(
+        5.0,
+        description="event seconds over which the stub measures a tier's utilisation: the "
+        "coalescing interval of a compressed run (its requests come in lumps that long)",
+    )
     arrivals: list[float] = Field(description="event time of each simulated arrival")
     seed: int
     reasons: list[str] = Field(description="why these numbers")
@@ -169,6 +174,7 @@ def make_plan(
         ping=ping,
         segment_duration_s=scenario.platform.hls.segment_duration,
         session_timeout_s=_session_timeout_s(scenario, ping, playlist, timing.speedup, reasons),
+        utilisation_window_s=max(5.0, timing.floor_s * timing.speedup),
         arrivals=arrivals,
         seed=run_seed,
         reasons=reasons,

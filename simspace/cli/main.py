@@ -44,7 +44,7 @@ from simspace.report.outputs import RunReport, load_run, write_run_reports
 from simspace.report.plan_view import PlanView
 from simspace.report.ranking import RankingTable, ranking_html
 from simspace.report.summary import ResultSummary
-from simspace.run.backends import plan_for
+from simspace.run.backends import plan_for, predict_for
 from simspace.run.options import RunOptions
 from simspace.run.rundir import utc_stamp
 from simspace.run.session import execute_run
@@ -159,6 +159,12 @@ def run(
 @cli.command()
 @with_plan_options
 @with_target_options
+@click.option(
+    "--predict",
+    is_flag=True,
+    help="Play the plan in virtual time first (seconds) and show the real request rate it "
+    "will send, overload and retries included.",
+)
 def plan(
     scenario: str,
     variant: str | None,
@@ -171,6 +177,7 @@ def plan(
     allow_remote: bool,
     allow_attack: bool,
     start_at: str | None,
+    predict: bool,
 ) -> None:
     """Show how a run would fit this machine (or a real --target): scale, speedup, weights,
     schedule. Sends nothing."""
@@ -180,7 +187,10 @@ def plan(
         target=target_of(loaded, target_url, allow_remote, allow_attack),
         start_at=event_time(start_at, loaded, "--start-at"),
     )
-    console.print(PlanView(plan_for(loaded, options)))
+    the_plan = plan_for(loaded, options)
+    load = predict_for(loaded, options, the_plan) if predict else None
+    rates = None if load is None else (load.busiest_second_rps, load.busiest_window_rps)
+    console.print(PlanView(the_plan, rates))
 
 
 def _show_run(report: RunReport) -> tuple[RunReport, Outcome]:

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import heapq
 import itertools
+import math
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Protocol
@@ -81,7 +83,11 @@ class VirtualDriver:
         self.plan = plan
         self.clock = VirtualClock(t=plan.t_begin, speedup=plan.speedup)
         self.model = PlatformModel(
-            scenario, self.clock, seed=plan.seed, session_timeout_s=plan.session_timeout_s
+            scenario,
+            self.clock,
+            seed=plan.seed,
+            session_timeout_s=plan.session_timeout_s,
+            utilisation_window_s=plan.utilisation_window_s,
         )
         self.router: Router = PlatformRouter(PlatformApi(self.model))
         self.recorder = MemoryRecorder(bucket_s=plan.speedup)
@@ -93,6 +99,8 @@ class VirtualDriver:
         self._changes_seen = self.model.changes
         self._order = itertools.count()
         self.requests = 0
+        self.requests_per_wall_s: Counter[int] | None = None
+        """Set to a Counter to count requests per wall second of the plan (see calibrate)."""
         for script in host_scripts(scenario.speakers, client, self.clock, plan.seed,
                                    self.recorder):  # fmt: skip
             self.add(plan.t_begin, script, counted=False)
@@ -166,6 +174,9 @@ class VirtualDriver:
 
     def _call(self, actor: _Actor, call: Call) -> None:
         self.requests += 1
+        if self.requests_per_wall_s is not None:
+            wall_s = (self.clock.t - self.plan.t_begin) / self.plan.speedup
+            self.requests_per_wall_s[math.floor(wall_s)] += 1
         listeners = call.headers.get(LISTENERS_HEADER)
         answer = self.router.handle(
             call.method,

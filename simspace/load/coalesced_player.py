@@ -30,6 +30,7 @@ class _CoalescedPlayback:
     stalled_since: float | None = None
     leave_at: float | None = None
     woken_by_change: bool = False
+    coalescing: bool = False  # reloading at the coalesced cadence (after the first audio)
 
 
 class CoalescedPlayer:
@@ -48,8 +49,12 @@ class CoalescedPlayer:
         # Pings go out at the coalesced cadence the plan computed for them.
         ping_every_s = listener.plan.ping.wall_interval_s * clock.speedup
         now = clock.now()
+        # The coalesced ping cadence starts at a random phase: listeners who join together
+        # do not ping together in lumps of the coalesced interval (real ones ping every 30 s).
         playback = _CoalescedPlayback(
-            last_audio_t=now, last_ping_t=now, next_ping_t=now + ping_every_s
+            last_audio_t=now,
+            last_ping_t=now,
+            next_ping_t=now + ping_every_s * listener.rng.random(),
         )
         while True:
             now = clock.now()
@@ -89,12 +94,17 @@ def _next_reload(
     """Sleep until the next coalesced reload, or one real reload interval while the player
     waits for its first audio from a playlist that answers."""
     real_s = listener.plan.playlist_poll.event_interval_s
+    rng = listener.rng
     if playback.first_audio_t is None and reload_ok:
-        step_s = real_s
+        step_s = real_s * rng.uniform(0.9, 1.1)
     else:
         step_s = listener.plan.playlist_poll.wall_interval_s * listener.clock.speedup
-    until_t = now + step_s * listener.rng.uniform(0.9, 1.1)
-    return Watch(until_t, now, listener.rng.uniform(0.0, real_s))
+        # A coalesced cadence (re)starting (first audio, a change) starts at a random phase,
+        # so that players who started together do not reload together in coalesced lumps.
+        fresh = playback.woken_by_change or not playback.coalescing
+        step_s *= rng.random() if fresh else rng.uniform(0.9, 1.1)
+        playback.coalescing = True
+    return Watch(now + step_s, now, rng.uniform(0.0, real_s))
 
 
 def _weight(listener: Listening, requests: float) -> float:

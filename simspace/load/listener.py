@@ -154,6 +154,7 @@ class Listener:
             now = self.clock.now()
             if now >= give_up_t:
                 return (yield from self._depart("gave_up", waiting_since, space_id)), space_id
+            polls_since = last_poll_t
             polls = stood_for(last_poll_t, now, real_s, woken_by_change)
             # Join attempts: one per real poll that found the Space running (1 on noticing it).
             attempts = polls if saw_running else 1.0
@@ -173,7 +174,11 @@ class Listener:
                 if departure is not None:
                     return departure, space_id
             step_s = self.plan.metadata_poll.wall_interval_s * self.clock.speedup
-            until_t = min(now + step_s * self.rng.uniform(0.8, 1.2), give_up_t)
+            # The coalesced cadence starts at a random phase (on arrival, after a change):
+            # listeners woken together do not poll together in coalesced lumps.
+            fresh = polls_since is None or woken_by_change
+            step_s *= self.rng.random() if fresh else self.rng.uniform(0.8, 1.2)
+            until_t = min(now + step_s, give_up_t)
             yield Watch(until_t, now, self.rng.uniform(0.0, real_s))
             woken_by_change = self.clock.now() < until_t
 

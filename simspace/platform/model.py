@@ -17,7 +17,7 @@ from simspace.platform.listeners import MAX_SESSIONS, Session, SessionTable
 from simspace.platform.schedule import AttackEdge, RuleWatch, Schedule, Timed
 from simspace.platform.space import SpaceIncarnation, SpaceState, new_media_key, new_space_id
 from simspace.platform.stream import SpaceStream
-from simspace.platform.tier import TierModel
+from simspace.platform.tier import UTILISATION_WINDOW_S, TierModel
 from simspace.platform.timeline import REASONS, SUMS, TimelineRecorder
 from simspace.scenario.model import Scenario
 from simspace.scenario.platform import (
@@ -54,6 +54,7 @@ class PlatformModel:
         seed: int | None = None,
         max_sessions: int = MAX_SESSIONS,
         session_timeout_s: float | None = None,
+        utilisation_window_s: float | None = None,
     ) -> None:
         self.scenario = scenario
         # A compressed run pings only as often as its coalesced cadence allows: the plan may
@@ -65,8 +66,11 @@ class PlatformModel:
         t = clock.now()
         self.t = t
         self.epoch_unix_s = event_epoch_unix_s(scenario)
+        # A compressed run's requests come in coalesced lumps: utilisation is measured over
+        # the plan's coalescing interval, as smooth as the real traffic it stands for.
+        window_s = max(UTILISATION_WINDOW_S, round(utilisation_window_s or 0.0))
         self.tiers: dict[str, TierModel] = {
-            name: TierModel(name, spec, t, random.Random(self._rng.getrandbits(64)))
+            name: TierModel(name, spec, t, random.Random(self._rng.getrandbits(64)), window_s)
             for name, spec in scenario.platform.tiers.items()
         }
         self.timeline = TimelineRecorder(

@@ -30,13 +30,14 @@ class Admission:
 class SlidingRate:
     """Weight per event-second over the last `window_s` seconds, kept in one-second buckets."""
 
-    __slots__ = ("_buckets", "_n", "_second")
+    __slots__ = ("_buckets", "_n", "_second", "_total")
 
     def __init__(self, window_s: int = UTILISATION_WINDOW_S) -> None:
         if window_s < 2:
             raise ValueError(f"window_s must be >= 2 (got {window_s})")
         self._n = window_s
         self._buckets = [0.0] * window_s
+        self._total = 0.0  # sum of the buckets, kept as they change (windows may be long)
         self._second: int | None = None
 
     def _roll(self, second: int) -> int:
@@ -46,10 +47,14 @@ class SlidingRate:
         gap = second - self._second
         if gap >= self._n:
             self._buckets = [0.0] * self._n
+            self._total = 0.0
             self._second = second
         elif gap > 0:
+            buckets = self._buckets
             for s in range(self._second + 1, second + 1):
-                self._buckets[s % self._n] = 0.0
+                self._total -= buckets[s % self._n]
+                buckets[s % self._n] = 0.0
+            self._total = max(self._total, 0.0)
             self._second = second
         return self._second
 
@@ -58,16 +63,17 @@ class SlidingRate:
         if second != self._second:
             second = self._roll(second)
         self._buckets[second % self._n] += weight
+        self._total += weight
 
     def add_and_rate(self, t: float, weight: float) -> float:
         """`add(t, weight)` then `rate(t)`, in one step (the per-request path)."""
         second = math.floor(t)
         if second != self._second:
             second = self._roll(second)
-        buckets = self._buckets
-        buckets[second % self._n] += weight
+        self._buckets[second % self._n] += weight
+        self._total += weight
         span_s = t - (second - self._n + 1)
-        return sum(buckets) / span_s if span_s > 0 else 0.0
+        return self._total / span_s if span_s > 0 else 0.0
 
     def add_span(self, t0: float, t1: float, rate: float) -> None:
         """A constant inflow of `rate` per second over [t0, t1), split at whole seconds."""
@@ -81,7 +87,7 @@ class SlidingRate:
         """Mean weight per second over the window ending at t (the current second partial)."""
         second = self._roll(math.floor(t))
         span_s = t - (second - self._n + 1)
-        return sum(self._buckets) / span_s if span_s > 0 else 0.0
+        return self._total / span_s if span_s > 0 else 0.0
 
 
 class TierModel:
@@ -104,7 +110,12 @@ class TierModel:
     )
 
     def __init__(
-        self, name: str, spec: Tier, start_t: float, rng: random.Random | None = None
+        self,
+        name: str,
+        spec: Tier,
+        start_t: float,
+        rng: random.Random | None = None,
+        window_s: int = UTILISATION_WINDOW_S,
     ) -> None:
         self.name = name
         self._rng = rng or random.Random(0)
@@ -118,7 +129,7 @@ class TierModel:
         self._tokens = 0.0
         self._tokens_t = start_t
         self._t = start_t
-        self._load = SlidingRate()
+        self._load = SlidingRate(window_s)
 
     @property
     def t(self) -> float:

@@ -14,6 +14,8 @@ from simspace.units import format_approx_count, format_duration_s, format_offset
 @dataclass(frozen=True)
 class PlanView:
     plan: Plan
+    predicted_rps: tuple[float, float] | None = None
+    """Played in virtual time: the busiest wall second, and the busiest 5 s (req/s)."""
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         p = self.plan
@@ -37,6 +39,14 @@ class PlanView:
             f"~{format_approx_count(p.expected_peak_present)} listeners, "
             f"~{p.expected_peak_rps:.0f} real req/s (budget {p.budget_rps:.0f})",
         )
+        if self.predicted_rps is not None:
+            second, window = self.predicted_rps
+            table.add_row(
+                "predicted load",
+                f"{second:,.0f} req/s in the busiest wall second, {window:,.0f} req/s over the "
+                "busiest 5 s (played in virtual time: overload, retries and join storms "
+                "included)",
+            )
         for label, cadence in (
             ("metadata poll", p.metadata_poll),
             ("playlist reload", p.playlist_poll),

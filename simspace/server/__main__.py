@@ -41,7 +41,12 @@ def _serve(args: ServerArgs) -> None:
     t_begin = scenario.window.start if args.t_begin is None else args.t_begin
     clock = EventClock(wall0=wall0, t_begin=t_begin, speedup=args.speedup)
     app = create_app(
-        scenario, clock, seed=args.seed, live=args.live, session_timeout_s=args.session_timeout_s
+        scenario,
+        clock,
+        seed=args.seed,
+        live=args.live,
+        session_timeout_s=args.session_timeout_s,
+        utilisation_window_s=args.utilisation_window_s,
     )
     asyncio.run(
         run_server(

@@ -65,13 +65,21 @@ def create_app(
     seed: int | None = None,
     live: bool = False,
     session_timeout_s: float | None = None,
+    utilisation_window_s: float | None = None,
 ) -> web.Application:
     """The stub platform for one scenario on one event clock.
 
     `live` starts the first Space at once with a full playlist window (no host client needed);
-    `session_timeout_s` lengthens the listeners' ping expiry for compressed runs (see the plan).
+    `session_timeout_s` lengthens the listeners' ping expiry and `utilisation_window_s` the
+    tiers' utilisation window for compressed runs (see the plan).
     """
-    model = PlatformModel(scenario, clock, seed=seed, session_timeout_s=session_timeout_s)
+    model = PlatformModel(
+        scenario,
+        clock,
+        seed=seed,
+        session_timeout_s=session_timeout_s,
+        utilisation_window_s=utilisation_window_s,
+    )
     api = PlatformApi(model)
     if live:
         hls = scenario.platform.hls

@@ -14,7 +14,10 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from simspace.clock import speedup_problem
 
 SERVER_MODULE = "simspace.server"
-_FLAGS = {"session_timeout_s": "--session-timeout"}  # the flag's documented name
+_FLAGS = {  # the flags' documented names
+    "session_timeout_s": "--session-timeout",
+    "utilisation_window_s": "--utilisation-window",
+}
 
 
 class ServerArgs(BaseModel):
@@ -34,6 +37,9 @@ class ServerArgs(BaseModel):
     live: bool = Field(False, description="start the first Space at once")
     session_timeout_s: float | None = Field(
         None, description="event s without a ping before a listener expires"
+    )
+    utilisation_window_s: float | None = Field(
+        None, description="event s over which a tier's utilisation is measured (default 5)"
     )
     allow_remote: bool = Field(False, description="allow a non-loopback host")
     log_level: str = Field("INFO", description="logging level")

@@ -4,6 +4,7 @@ between their plans: a real target runs in real time)."""
 
 from __future__ import annotations
 
+from simspace.engine.calibrate import PredictedLoad, predict_load
 from simspace.plan import (
     MAX_SIMULATED_LISTENERS,
     VIRTUAL_MAX_SIMULATED_LISTENERS,
@@ -25,6 +26,7 @@ __all__ = [
     "VirtualBackend",
     "backend_for",
     "plan_for",
+    "predict_for",
 ]
 
 
@@ -54,3 +56,11 @@ def plan_for(loaded: LoadedScenario, options: RunOptions) -> Plan:
         start_at=options.start_at,
         max_listeners=VIRTUAL_MAX_SIMULATED_LISTENERS if virtual else MAX_SIMULATED_LISTENERS,
     )
+
+
+def predict_for(loaded: LoadedScenario, options: RunOptions, plan: Plan) -> PredictedLoad | None:
+    """What the plan will send, played in virtual time first; None for a real target (its
+    answers cannot be played in advance)."""
+    if options.target is not None:
+        return None
+    return predict_load(loaded.scenario, plan)

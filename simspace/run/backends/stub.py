@@ -67,6 +67,7 @@ class StubBackend:
             speedup=ctx.clock.speedup,
             seed=ctx.plan.seed,
             session_timeout_s=ctx.plan.session_timeout_s,
+            utilisation_window_s=ctx.plan.utilisation_window_s,
         )
 
     async def start(self, stack: AsyncExitStack) -> None:
