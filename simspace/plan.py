@@ -68,8 +68,10 @@ class Plan(BaseModel):
     )
     utilisation_window_s: float = Field(
         5.0,
-        description="event seconds over which the stub measures a tier's utilisation: the "
-        "coalescing interval of a compressed run (its requests come in lumps that long)",
+        description="event seconds over which the stub measures a tier's utilisation: twice "
+        "the coalescing interval of a compressed run (its requests come in lumps that far "
+        "apart; measured over less, utilisation is as noisy as the run is coarse, and a "
+        "rule sustained above a threshold fires later the coarser the run)",
     )
     arrivals: list[float] = Field(description="event time of each simulated arrival")
     seed: int
@@ -174,7 +176,7 @@ def make_plan(
         ping=ping,
         segment_duration_s=scenario.platform.hls.segment_duration,
         session_timeout_s=_session_timeout_s(scenario, ping, playlist, timing.speedup, reasons),
-        utilisation_window_s=max(5.0, timing.floor_s * timing.speedup),
+        utilisation_window_s=max(5.0, 2 * timing.floor_s * timing.speedup),
         arrivals=arrivals,
         seed=run_seed,
         reasons=reasons,

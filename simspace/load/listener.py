@@ -13,7 +13,7 @@ from __future__ import annotations
 import random
 from collections.abc import Generator
 from dataclasses import dataclass, field
-from typing import Protocol, Unpack
+from typing import Literal, Protocol, Unpack
 from urllib.parse import quote
 
 from simspace.clock import Clock
@@ -39,6 +39,11 @@ from simspace.wire.spaces_api import LISTENERS_HEADER, SpaceState, weight_header
 SPACE_OVER: tuple[str, ...] = (SpaceState.ENDED, SpaceState.TIMED_OUT, "Canceled")
 """Space states in which the app says the Space has ended (Canceled: a real platform's only).
 A tuple, not a set: a real target's metadata may hold anything, hashable or not."""
+
+
+JoinFailure = Literal["refused", "retry"]
+"""Why a join failed: refused (the Space is full, not running...: the client looks again at its
+coalesced cadence) or for the moment (overload, a timeout: it tries again at the real one)."""
 
 
 class Recorder(Protocol):
@@ -150,6 +155,7 @@ class Listener:
         last_poll_t: float | None = None
         saw_running = False
         woken_by_change = False
+        noticing = False  # woken by a change, and no poll has answered since
         while True:
             now = self.clock.now()
             if now >= give_up_t:
@@ -160,27 +166,42 @@ class Listener:
             attempts = polls if saw_running else 1.0
             last_poll_t = now
             space_id, metadata = yield from self._look_up(space_id, polls)
+            noticing = (noticing or woken_by_change) and not metadata
             space_state = metadata.get("state")
             saw_running = space_state == SpaceState.RUNNING
             if space_state in SPACE_OVER:
                 # The app says the Space has ended; whether and when this listener looks again
                 # (perhaps finding a relaunch) is the rejoin policy's call.
                 return (yield from self._depart("space_ended", waiting_since, space_id)), None
+            join_failed: JoinFailure | None = None
             if saw_running:
                 media_key = str(metadata.get("media_key"))
-                departure = yield from self._join(
-                    space_id or "", media_key, waiting_since, attempts
-                )
-                if departure is not None:
-                    return departure, space_id
-            step_s = self.plan.metadata_poll.wall_interval_s * self.clock.speedup
-            # The coalesced cadence starts at a random phase (on arrival, after a change):
-            # listeners woken together do not poll together in coalesced lumps.
-            fresh = polls_since is None or woken_by_change
-            step_s *= self.rng.random() if fresh else self.rng.uniform(0.8, 1.2)
-            until_t = min(now + step_s, give_up_t)
+                joined = yield from self._join(space_id or "", media_key, waiting_since, attempts)
+                if joined == "refused" or joined == "retry":  # noqa: PLR1714 (mypy narrows ==)
+                    join_failed = joined
+                else:
+                    return joined, space_id
+            if noticing:
+                join_failed = "retry"  # the poll failed: look again as soon as a real client
+            until_t = min(now + self._poll_step_s(join_failed, polls_since, woken_by_change),
+                          give_up_t)  # fmt: skip
             yield Watch(until_t, now, self.rng.uniform(0.0, real_s))
             woken_by_change = self.clock.now() < until_t
+
+    def _poll_step_s(
+        self, join_failed: JoinFailure | None, last_poll_t: float | None, woken: bool
+    ) -> float:
+        """Until the next poll: the real interval after a join that failed for the moment, or
+        a poll that failed after a change woke the listener (overload, a timeout: the client
+        tries again at its next poll, and coalescing must not delay its getting in); else the
+        coalesced interval, starting at a random phase on arrival and after a change
+        (listeners woken together do not poll in lumps)."""
+        rng = self.rng
+        if join_failed == "retry":
+            return self.client.metadata_poll_interval * rng.uniform(0.8, 1.2)
+        step_s = self.plan.metadata_poll.wall_interval_s * self.clock.speedup
+        fresh = last_poll_t is None or woken
+        return step_s * (rng.random() if fresh else rng.uniform(0.8, 1.2))
 
     def _look_up(
         self, space_id: str | None, polls: float
@@ -202,10 +223,10 @@ class Listener:
 
     def _join(
         self, space_id: str, media_key: str, waiting_since: float, attempts: float
-    ) -> Generator[Action, Reply | None, Departure | None]:
-        """Stream status, start watching, then play; None if the join failed (the listener is
-        back in the waiting room). The requests stand for `attempts` real join attempts; the
-        session registers the listeners this one stands for."""
+    ) -> Generator[Action, Reply | None, Departure | JoinFailure]:
+        """Stream status, start watching, then play; how the stay ended, or how the join
+        failed (the listener is back in the waiting room). The requests stand for `attempts`
+        real join attempts; the session registers the listeners this one stands for."""
         w = self.plan.listener_weight
         self.state("joining")
         joined_at = self.clock.now()
@@ -215,7 +236,7 @@ class Listener:
         )
         if not status.ok:
             self.state("waiting")
-            return None
+            return _join_failure(status)
         location = str(status.json().get("source", {}).get("location", ""))
         start_path = f"/api/spaces/{space_id}/watching/start"
         session_of_w = {LISTENERS_HEADER: weight_header(w)}
@@ -224,17 +245,17 @@ class Listener:
         )
         if not start.ok or not location:
             self.state("waiting")
-            return None
+            return _join_failure(start)
         located = self.route.locate(location)
         if isinstance(located, Refusal):
             self._refused(located)
             self.state("waiting")
-            return None
+            return "refused"
         watching = _watching(space_id, str(start.json().get("session_id", "")))
         end = yield from self.player.play(self, Stream(located, joined_at, waiting_since, watching))
         if end == "stream_failed":
             self.state("waiting")
-            return None
+            return "retry"
         departure: Departure = "space_ended" if end == "stream_gone" else end
         return (yield from self._depart(departure, waiting_since, space_id, watching))
 
@@ -283,6 +304,10 @@ class Listener:
 
     def _refused(self, refusal: Refusal) -> None:
         self.recorder.failure(self.clock.now(), refusal.tier, refusal.message, refusal.weight)
+
+
+def _join_failure(reply: Reply) -> JoinFailure:
+    return "retry" if retryable(reply.status) else "refused"
 
 
 def _watching(space_id: str, session_id: str) -> Watching:

@@ -229,7 +229,8 @@ class PlatformModel:
         self.ledger.event(t, "operator_action", scheduled_at=item.at, **details)
         if isinstance(item, CapListeners):
             self.listener_cap = item.listeners
-            self._changed(t)
+            if self.current.state is SpaceState.RUNNING:
+                self._changed(t)  # news only to those refused by the cap
         elif isinstance(item, SetCapacity):
             self.tiers[item.tier].set_capacity(item.capacity_rps)
         elif isinstance(item, RateLimit):
