@@ -33,7 +33,10 @@ class ArrivalCurve(Strict):
         min_length=2, max_length=1000, description="reported points, in time order"
     )
     jitter: Literal["poisson", "none"] = Field(
-        "poisson", description="poisson: arrivals are a Poisson process within the curve"
+        "poisson",
+        description="poisson: arrival times are random within the curve, with the count noise "
+        "of the event's audience (each simulated listener arrives at a random moment of its own "
+        "share of the curve); none: evenly spaced",
     )
 
     @model_validator(mode="after")
