@@ -6,7 +6,7 @@ relative difference of each.
         [--locust-run DIR] [--virtual-run DIR] [--output runs-engines]
 
 Without runs given, it runs `simspace run SCENARIO --engine locust` (about 5 minutes for a
-reference scenario) and `--engine virtual` (seconds), loopback only.
+reference scenario) and `--engine virtual --scale <the Locust plan's>` (seconds), loopback only.
 """
 
 from __future__ import annotations
@@ -26,11 +26,14 @@ HERE = Path(__file__).resolve().parent
 REFERENCES = [HERE.parent / "scenarios" / n for n in ("trump_space.yaml", "desantis_launch.yaml")]
 
 
-def _run(scenario: Path, engine: str, variant: str | None, output: Path) -> Path:
+def _run(
+    scenario: Path, engine: str, variant: str | None, output: Path, scale: float | None = None
+) -> Path:
     root = output / engine
     before = set(root.glob("*/*")) if root.exists() else set()
     args = [sys.executable, "-m", "simspace", "run", str(scenario), "--engine", engine]
     args += ["--output", str(root)] + (["--variant", variant] if variant else [])
+    args += ["--scale", f"1/{1 / scale:.10g}"] if scale is not None else []
     subprocess.run(args, check=False, stdout=subprocess.DEVNULL, timeout=3600)
     (new,) = set(root.glob("*/*")) - before
     return new
@@ -67,7 +70,9 @@ def main() -> None:
     args = parser.parse_args()
     for scenario in args.scenarios:
         locust = args.locust_run or _run(scenario, "locust", args.variant, args.output)
-        virtual = args.virtual_run or _run(scenario, "virtual", args.variant, args.output)
+        # the Locust run's plan: the virtual engine would otherwise choose a finer scale
+        scale = load_run(locust).result.plan.population_scale
+        virtual = args.virtual_run or _run(scenario, "virtual", args.variant, args.output, scale)
         _print(f"{scenario.name}: {locust.name} vs {virtual.name}",
                side_by_side(_load(locust), _load(virtual)))  # fmt: skip
 

@@ -26,3 +26,6 @@ class RunOptions:
     start_at: float | None = None
     abort_on_fail: bool = False
     engine: Engine = "locust"
+    virtual_budget_s: float = 30.0
+    """The virtual engine's wall-time budget: its plan's population scale is the finest whose
+    expected requests fit it (unless the scale is given). See run/backends/virtual_scale.py."""

@@ -15,6 +15,7 @@ from simspace.run.backends.base import Backend, RunContext
 from simspace.run.backends.stub import StubBackend
 from simspace.run.backends.target import TargetBackend
 from simspace.run.backends.virtual import VirtualBackend
+from simspace.run.backends.virtual_scale import budgeted_plan
 from simspace.run.options import RunOptions
 from simspace.scenario.loader import LoadedScenario
 
@@ -41,21 +42,32 @@ def backend_for(context: RunContext, options: RunOptions) -> Backend:
 
 
 def plan_for(loaded: LoadedScenario, options: RunOptions) -> Plan:
-    """The engine's plan: real time for a real target; the same plan for both engines on the
-    stub (so they are comparable run for run), the virtual one allowed far more listeners."""
+    """The engine's plan: real time for a real target; on the stub, the Locust engine's scale
+    fits the request budget, and the virtual engine's (unless given) the finest that fits its
+    wall-time and memory budget (`virtual_scale`)."""
     virtual = options.target is None and options.engine == "virtual"
-    return make_plan(
-        loaded.scenario,
-        loaded.variant,
-        budget_rps=options.budget_rps,
-        speedup=options.speedup,
-        population_scale=options.population_scale,
-        duration_s=options.duration_s,
-        seed=options.seed,
-        real_time=options.target is not None,
-        start_at=options.start_at,
-        max_listeners=VIRTUAL_MAX_SIMULATED_LISTENERS if virtual else MAX_SIMULATED_LISTENERS,
+
+    def remake(population_scale: float | None) -> Plan:
+        return make_plan(
+            loaded.scenario,
+            loaded.variant,
+            budget_rps=options.budget_rps,
+            speedup=options.speedup,
+            population_scale=population_scale,
+            duration_s=options.duration_s,
+            seed=options.seed,
+            real_time=options.target is not None,
+            start_at=options.start_at,
+            max_listeners=VIRTUAL_MAX_SIMULATED_LISTENERS if virtual else MAX_SIMULATED_LISTENERS,
+        )
+
+    plan = remake(options.population_scale)
+    scale_given = options.population_scale is not None or isinstance(
+        loaded.scenario.simulation.population_scale, float
     )
+    if not virtual or scale_given:
+        return plan
+    return budgeted_plan(loaded.scenario, plan, options.virtual_budget_s, remake)
 
 
 def predict_for(loaded: LoadedScenario, options: RunOptions, plan: Plan) -> PredictedLoad | None:
