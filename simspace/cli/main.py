@@ -17,6 +17,7 @@ from rich.markup import escape
 
 from simspace import __version__
 from simspace.cli.options import (
+    engine_option,
     event_time,
     expectation,
     gated,
@@ -159,6 +160,7 @@ def run(
 @cli.command()
 @with_plan_options
 @with_target_options
+@engine_option
 @click.option(
     "--predict",
     is_flag=True,
@@ -177,13 +179,14 @@ def plan(
     allow_remote: bool,
     allow_attack: bool,
     start_at: str | None,
+    engine: str,
     predict: bool,
 ) -> None:
     """Show how a run would fit this machine (or a real --target): scale, speedup, weights,
     schedule. Sends nothing."""
     loaded = load_scenario(scenario, variant)
     options = dataclasses.replace(
-        run_options(budget_rps, speedup, scale, duration, seed),
+        run_options(budget_rps, speedup, scale, duration, seed, engine=engine),
         target=target_of(loaded, target_url, allow_remote, allow_attack),
         start_at=event_time(start_at, loaded, "--start-at"),
     )

@@ -78,14 +78,16 @@ def with_options(
 with_plan_options = with_options(plan_options)
 
 
+engine_option = click.option(
+    "--engine", type=click.Choice(["locust", "virtual"]), default="locust", show_default=True,
+    help="locust: real HTTP load against the stub on the wall clock; virtual: the same "
+    "listeners against the same platform model in virtual time, in process, at the finest "
+    "scale that fits 30 s of wall time (deterministic).",
+)  # fmt: skip
+
+
 def with_run_options(function: Callable[..., None]) -> Callable[..., None]:
-    function = click.option(
-        "--engine", type=click.Choice(["locust", "virtual"]), default="locust",
-        show_default=True,
-        help="locust: real HTTP load against the stub on the wall clock; virtual: the same "
-        "listeners against the same platform model in virtual time, in process (seconds, "
-        "deterministic).",
-    )(function)  # fmt: skip
+    function = engine_option(function)
     function = click.option(
         "--output", default="runs", show_default=True, help="Root of run directories."
     )(function)

@@ -27,3 +27,11 @@ def test_predict_plays_the_plan_and_shows_its_busiest_second(
     # the join storm under overload sends more than the audience alone would
     assert busiest >= window > 0
     assert busiest > expected
+
+
+def test_the_virtual_engine_plan_says_why_its_scale(capsys: pytest.CaptureFixture[str]) -> None:
+    args = ["plan", str(SMALL), "--speedup", "60", "--engine", "virtual"]
+    assert main(args) == 0
+    out = " ".join(capsys.readouterr().out.split())
+    assert "virtual time" in out
+    assert "30s budget" in out
