@@ -51,9 +51,10 @@ def test_a_host_with_priority_starts_on_time(tmp_path: Path) -> None:
     run = simspace(["run", *ARGS, "--variant", "priority_host"], tmp_path)
     assert run.returncode == 0, run.stderr
     metrics = run.result()["metrics"]
-    # the host publishes at -2m and its calls bypass the queue: live at the scheduled start
+    # the host publishes at +1m, into the overload, and its calls bypass the queue: live then,
+    # not when the API is scaled up at +6m
     assert metrics["start_delay_s"] is not None
-    assert metrics["start_delay_s"] <= 30
+    assert 55 <= metrics["start_delay_s"] <= 90
     assert metrics["unique_listeners"] > 0
 
 
