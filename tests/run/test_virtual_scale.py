@@ -44,3 +44,17 @@ def test_a_given_scale_is_kept() -> None:
     loaded = load_scenario(SMALL)
     plan = plan_for(loaded, dataclasses.replace(VIRTUAL, population_scale=1 / 400))
     assert plan.population_scale == 1 / 400
+
+
+def test_a_locust_plan_is_fitted_to_what_it_really_sends() -> None:
+    """The small scenario's join storm sends more than its audience alone: at speedup 120 the
+    fitted plan is coarser than the planner's, and its busiest 5 s fit the budget."""
+    loaded = load_scenario(SMALL)
+    options = RunOptions(speedup=120.0)
+    plan = plan_for(loaded, options)
+    assert plan == plan_for(loaded, options)
+    given = plan_for(loaded, dataclasses.replace(options, population_scale=1 / 50))
+    assert given.population_scale == 1 / 50  # a given scale is never fitted
+    assert plan.reasons[0].startswith(f"population scale 1/{1 / plan.population_scale:.4g}")
+    assert "played in virtual time" in plan.reasons[0]
+    assert predict_load(loaded.scenario, plan).busiest_window_rps <= plan.budget_rps

@@ -12,6 +12,7 @@ from simspace.plan import (
     make_plan,
 )
 from simspace.run.backends.base import Backend, RunContext
+from simspace.run.backends.fitting import fit_to_generator
 from simspace.run.backends.stub import StubBackend
 from simspace.run.backends.target import TargetBackend
 from simspace.run.backends.virtual import VirtualBackend
@@ -42,9 +43,10 @@ def backend_for(context: RunContext, options: RunOptions) -> Backend:
 
 
 def plan_for(loaded: LoadedScenario, options: RunOptions) -> Plan:
-    """The engine's plan: real time for a real target; on the stub, the Locust engine's scale
-    fits the request budget, and the virtual engine's (unless given) the finest that fits its
-    wall-time and memory budget (`virtual_scale`)."""
+    """The engine's plan: real time for a real target; on the stub (unless the scale is given)
+    the Locust engine's scale fits the request budget by what the plan really sends
+    (`fitting`), and the virtual engine's is the finest that fits its wall-time and memory
+    budget (`virtual_scale`)."""
     virtual = options.target is None and options.engine == "virtual"
 
     def remake(population_scale: float | None) -> Plan:
@@ -65,9 +67,11 @@ def plan_for(loaded: LoadedScenario, options: RunOptions) -> Plan:
     scale_given = options.population_scale is not None or isinstance(
         loaded.scenario.simulation.population_scale, float
     )
-    if not virtual or scale_given:
+    if options.target is not None or scale_given:
         return plan
-    return budgeted_plan(loaded.scenario, plan, options.virtual_budget_s, remake)
+    if virtual:
+        return budgeted_plan(loaded.scenario, plan, options.virtual_budget_s, remake)
+    return fit_to_generator(loaded.scenario, plan, remake)
 
 
 def predict_for(loaded: LoadedScenario, options: RunOptions, plan: Plan) -> PredictedLoad | None:
