@@ -33,8 +33,7 @@ plan = make_plan(loaded.scenario, loaded.variant, population_scale=scale,
                  max_listeners=VIRTUAL_MAX_SIMULATED_LISTENERS)
 started = time.perf_counter()
 driver = VirtualDriver(loaded.scenario, plan)
-for _ in driver.slices():
-    pass
+driver.play_to_end()
 truth = driver.ground_truth()
 wall_s = time.perf_counter() - started
 print(json.dumps({

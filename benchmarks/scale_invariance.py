@@ -17,10 +17,8 @@ import argparse
 import time
 from pathlib import Path
 
-from simspace.engine.play import virtual_result
-from simspace.judge.facts.compare import compare
-from simspace.judge.invariance import Pooled, invariance_problems, pool
-from simspace.plan import VIRTUAL_MAX_SIMULATED_LISTENERS, make_plan
+from simspace.engine.play import pooled_over_seeds
+from simspace.judge.invariance import Pooled, invariance_problems
 from simspace.scenario import load_scenario
 
 HERE = Path(__file__).resolve().parent
@@ -29,17 +27,7 @@ REFERENCES = [HERE.parent / "scenarios" / n for n in ("trump_space.yaml", "desan
 
 def _pooled(path: str, scale_factor: float, speedup_factor: float, seeds: int) -> Pooled:
     loaded = load_scenario(path)
-    base = make_plan(loaded.scenario, loaded.variant)
-    runs = []
-    for seed in range(1, seeds + 1):
-        plan = make_plan(
-            loaded.scenario, loaded.variant, seed=seed,
-            population_scale=base.population_scale * scale_factor,
-            speedup=base.speedup * speedup_factor, max_listeners=VIRTUAL_MAX_SIMULATED_LISTENERS,
-        )  # fmt: skip
-        result = virtual_result(loaded.scenario, loaded.variant, plan)
-        runs.append((result, compare(loaded.scenario, result)))
-    return pool(runs)
+    return pooled_over_seeds(loaded, scale_factor, speedup_factor, range(1, seeds + 1))
 
 
 def _rows(pooled: dict[str, Pooled]) -> list[tuple[str, list[float | None], float]]:

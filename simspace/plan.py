@@ -81,6 +81,11 @@ class Plan(BaseModel):
     def simulated_listeners(self) -> int:
         return len(self.arrivals)
 
+    def with_scale_reason(self, reason: str) -> Plan:
+        """The plan with `reason` in place of the planner's own for its population scale."""
+        kept = [r for r in self.reasons if not r.startswith("population scale")]
+        return self.model_copy(update={"reasons": [reason, *kept]})
+
 
 def _cadence(event_interval_s: float, speedup: float, scale: float, floor_s: float) -> Cadence:
     wall = max(event_interval_s / speedup, floor_s)

@@ -29,8 +29,7 @@ def predict_load(scenario: Scenario, plan: Plan) -> PredictedLoad:
     """Play the plan in virtual time and count its requests per wall second."""
     driver = VirtualDriver(scenario, plan)
     counts = driver.requests_per_wall_s = Counter()
-    for _ in driver.slices():
-        pass
+    driver.play_to_end()
     per_s = [counts.get(s, 0) for s in range(max(counts, default=-1) + 1)]
     window = SUSTAINED_WINDOW_S
     sums = [sum(per_s[i : i + window]) for i in range(max(1, len(per_s) - window + 1))]

@@ -54,7 +54,7 @@ class _Actor:
     started: bool = False
     slot: int = -1
     watch: _Watching | None = None
-    """The watch the actor sleeps in, if any: only its own queue entry may resume it."""
+    """The queue entry of the watch the actor sleeps in, if any: only it may resume it."""
 
 
 @dataclass(slots=True)
@@ -69,11 +69,11 @@ class _Pending:
 _NOTHING = _Pending()  # no reply to hand over, nothing to record (never changed)
 
 
-@dataclass(slots=True)
-class _Watching(_Pending):
-    """A `Watch` an actor sleeps in (a queue entry of its own: a change may move it)."""
+class _Watching:
+    """The queue entry of a `Watch` an actor sleeps in, known by its identity: a change
+    moves the watch to a new entry, and the old one is skipped."""
 
-    watch: Watch | None = None
+    __slots__ = ()
 
 
 class VirtualDriver:
@@ -94,8 +94,8 @@ class VirtualDriver:
         client = scenario.audience.client
         # The Locust engine's client timeout, on the event clock.
         self.timeout_s = request_timeout_wall_s(client, plan.speedup) * plan.speedup
-        self._queue: list[tuple[float, int, _Actor, _Pending]] = []
-        self._watchers: dict[int, _Actor] = {}  # by id(): those asleep in a Watch
+        self._queue: list[tuple[float, int, _Actor, _Pending | _Watching]] = []
+        self._watchers: dict[int, tuple[_Actor, Watch]] = {}  # by id(): those asleep in one
         self._changes_seen = self.model.changes
         self._order = itertools.count()
         self.requests = 0
@@ -112,7 +112,7 @@ class VirtualDriver:
         """Start a script at event time t; `counted`: its requests are the listeners'."""
         self._schedule(t, _Actor(script, records=counted), _NOTHING)
 
-    def _schedule(self, t: float, actor: _Actor, pending: _Pending) -> None:
+    def _schedule(self, t: float, actor: _Actor, pending: _Pending | _Watching) -> None:
         heapq.heappush(self._queue, (t, next(self._order), actor, pending))
 
     def run_until(self, t_stop: float) -> None:
@@ -125,6 +125,7 @@ class VirtualDriver:
                     continue  # moved by a change: a newer entry resumes it
                 actor.watch = None
                 del self._watchers[id(actor)]
+                pending = _NOTHING
             clock.t = max(clock.t, t)
             self._resume(actor, pending)
         clock.t = max(clock.t, t_stop)
@@ -154,23 +155,20 @@ class VirtualDriver:
             self._schedule(max(action.until_t, self.clock.t), actor, _NOTHING)
 
     def _watch(self, actor: _Actor, watch: Watch) -> None:
-        watching = _Watching(watch=watch)
+        """Sleep in `watch` until it wakes, as far as the changes known now say (a later
+        change moves it: the old entry is then skipped)."""
+        watching = _Watching()
         actor.watch = watching
         self._schedule(watch.wake_t(self.model.changed_at, self.clock.t), actor, watching)
-        self._watchers[id(actor)] = actor
+        self._watchers[id(actor)] = (actor, watch)
 
     def _wake_watchers(self) -> None:
         """After a change, move every sleeping watcher to when it would notice it."""
         if self.model.changes == self._changes_seen:
             return
         self._changes_seen = self.model.changes
-        for actor in self._watchers.values():
-            watch = actor.watch.watch if actor.watch is not None else None
-            if watch is None:
-                continue
-            moved = _Watching(watch=watch)
-            actor.watch = moved
-            self._schedule(watch.wake_t(self.model.changed_at, self.clock.t), actor, moved)
+        for actor, watch in list(self._watchers.values()):
+            self._watch(actor, watch)
 
     def _call(self, actor: _Actor, call: Call) -> None:
         self.requests += 1
@@ -203,6 +201,11 @@ class VirtualDriver:
             self.run_until(t)
             self.flush()
             yield t
+
+    def play_to_end(self) -> None:
+        """`slices()` run through: the whole plan at once."""
+        for _ in self.slices():
+            pass
 
     def flush(self) -> None:
         """Hand the bucketed aggregates to the observations (call at event-time boundaries

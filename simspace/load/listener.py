@@ -160,7 +160,7 @@ class Listener:
             now = self.clock.now()
             if now >= give_up_t:
                 return (yield from self._depart("gave_up", waiting_since, space_id)), space_id
-            polls_since = last_poll_t
+            first_poll = last_poll_t is None
             polls = stood_for(last_poll_t, now, real_s, woken_by_change)
             # Join attempts: one per real poll that found the Space running (1 on noticing it).
             attempts = polls if saw_running else 1.0
@@ -181,26 +181,24 @@ class Listener:
                     join_failed = joined
                 else:
                     return joined, space_id
-            if noticing:
-                join_failed = "retry"  # the poll failed: look again as soon as a real client
-            until_t = min(now + self._poll_step_s(join_failed, polls_since, woken_by_change),
-                          give_up_t)  # fmt: skip
+            # a join that failed for the moment, or a failed poll after a change: look again
+            # as soon as a real client would
+            retry_soon = join_failed == "retry" or noticing
+            fresh = first_poll or woken_by_change
+            until_t = min(now + self._poll_step_s(retry_soon, fresh), give_up_t)
             yield Watch(until_t, now, self.rng.uniform(0.0, real_s))
             woken_by_change = self.clock.now() < until_t
 
-    def _poll_step_s(
-        self, join_failed: JoinFailure | None, last_poll_t: float | None, woken: bool
-    ) -> float:
+    def _poll_step_s(self, retry_soon: bool, fresh: bool) -> float:
         """Until the next poll: the real interval after a join that failed for the moment, or
         a poll that failed after a change woke the listener (overload, a timeout: the client
         tries again at its next poll, and coalescing must not delay its getting in); else the
         coalesced interval, starting at a random phase on arrival and after a change
         (listeners woken together do not poll in lumps)."""
         rng = self.rng
-        if join_failed == "retry":
+        if retry_soon:
             return self.client.metadata_poll_interval * rng.uniform(0.8, 1.2)
         step_s = self.plan.metadata_poll.wall_interval_s * self.clock.speedup
-        fresh = last_poll_t is None or woken
         return step_s * (rng.random() if fresh else rng.uniform(0.8, 1.2))
 
     def _look_up(

@@ -13,10 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from simspace.engine.play import virtual_result
-from simspace.judge.facts.compare import compare
-from simspace.judge.invariance import Pooled, invariance_problems, pool
-from simspace.plan import VIRTUAL_MAX_SIMULATED_LISTENERS, make_plan
+from simspace.engine.play import pooled_over_seeds
+from simspace.judge.invariance import Pooled, invariance_problems
 from simspace.scenario import load_scenario
 
 pytestmark = pytest.mark.slow
@@ -26,21 +24,7 @@ SEEDS = (1, 2, 3, 4)
 
 
 def _pooled(path: Path, scale_factor: float, speedup_factor: float) -> Pooled:
-    loaded = load_scenario(path)
-    base = make_plan(loaded.scenario, loaded.variant)
-    runs = []
-    for seed in SEEDS:
-        plan = make_plan(
-            loaded.scenario,
-            loaded.variant,
-            seed=seed,
-            population_scale=base.population_scale * scale_factor,
-            speedup=base.speedup * speedup_factor,
-            max_listeners=VIRTUAL_MAX_SIMULATED_LISTENERS,
-        )
-        result = virtual_result(loaded.scenario, loaded.variant, plan)
-        runs.append((result, compare(loaded.scenario, result)))
-    return pool(runs)
+    return pooled_over_seeds(load_scenario(path), scale_factor, speedup_factor, SEEDS)
 
 
 KNOWN_BENDS = {

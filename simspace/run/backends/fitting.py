@@ -37,5 +37,4 @@ def _explained(plan: Plan, tried: Plan, rate_rps: float) -> Plan:
         f"{SUSTAINED_WINDOW_S} wall seconds (overload, retries and join storms on top of the "
         f"expected audience), over the {plan.budget_rps:g} req/s budget"
     )
-    reasons = [r for r in plan.reasons if not r.startswith("population scale")]
-    return plan.model_copy(update={"reasons": [reason, *reasons]})
+    return plan.with_scale_reason(reason)

@@ -44,5 +44,4 @@ def budgeted_plan(
         f"for a {format_duration_s(round(budget_s))} budget at ~{COST_PER_REQUEST_S * 1e6:.0f} "
         f"us per request" + (f", limited by {bound}" if bounded else "")
     )
-    reasons = [r for r in plan.reasons if not r.startswith("population scale")]
-    return plan.model_copy(update={"reasons": [reason, *reasons]})
+    return plan.with_scale_reason(reason)
