@@ -16,6 +16,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from simspace import __version__
+from simspace.cli import analysis
 from simspace.cli.options import (
     engine_option,
     event_time,
@@ -38,7 +39,7 @@ from simspace.errors import (
 )
 from simspace.fileio import write_atomic, write_json
 from simspace.judge.gates import Outcome, judge_runs, with_cli_gates
-from simspace.judge.ranking import rank
+from simspace.judge.ranking import rank, run_ids
 from simspace.report.console import VerdictTable
 from simspace.report.gates_view import GateTable
 from simspace.report.outputs import RunReport, load_run, write_run_reports
@@ -53,6 +54,7 @@ from simspace.scenario.loader import LoadedScenario, load_scenario
 from simspace.scenario.schema import schema_json
 from simspace.scenario.summary import ScenarioSummary
 from simspace.server.command import serve
+from simspace.viewer.command import view
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_RUN_FAILED = 0, 1, 2, 3
 EXIT_INTERRUPTED = 130  # Ctrl-C: the run directory holds what was observed until then
@@ -131,6 +133,7 @@ def run(
     workers: int,
     output: str,
     engine: str,
+    labels: tuple[str, ...],
     gates: tuple[str, ...],
     expect: str | None,
     abort_on_fail: bool,
@@ -147,7 +150,9 @@ def run(
     if engine == "virtual" and target_url is not None:
         raise UsageError("--target is loaded by the locust engine; --engine virtual plays the stub")
     loaded = gated(load_scenario(scenario, variant), gates, expect)
-    options = run_options(budget_rps, speedup, scale, duration, seed, workers, output, engine)
+    options = run_options(
+        budget_rps, speedup, scale, duration, seed, workers, output, engine, labels
+    )
     options = dataclasses.replace(
         options,
         target=target_of(loaded, target_url, allow_remote, allow_attack),
@@ -253,6 +258,7 @@ def compare(
     workers: int,
     output: str,
     engine: str,
+    labels: tuple[str, ...],
     gates: tuple[str, ...],
     expect: str | None,
 ) -> None:
@@ -263,8 +269,11 @@ def compare(
     if variant is not None:
         raise UsageError("compare takes --variants a,b (or none for all), not --variant")
     base = gated(load_scenario(scenario), gates, expect)  # bad gates stop here: nothing runs
+    options = run_options(
+        budget_rps, speedup, scale, duration, seed, workers, output, engine, labels
+    )
     reports = []
-    for found in (load_run(Path(d)) for d in from_dirs):
+    for found in _reused_runs(from_dirs, base.scenario.event.name, scenario):
         scenario_gated = with_cli_gates(found.scenario, gates, expectation(expect))
         reports.append(dataclasses.replace(found, scenario=scenario_gated))
     reused = {r.result.variant or "base" for r in reports}
@@ -276,13 +285,14 @@ def compare(
         wanted = []
     else:
         wanted = list(base.scenario.variants) or ["base"]
-    options = run_options(budget_rps, speedup, scale, duration, seed, workers, output, engine)
     for name in wanted:
         if name in reused:
             continue
         loaded = gated(load_scenario(scenario, None if name == "base" else name), gates, expect)
         console.rule(f"variant {name}")
         reports.append(_execute(loaded, options)[0])
+    if not reports:
+        raise UsageError("--variants: no variant named, nothing to compare")
     ranking = rank(reports)
     out_dir = Path(output) / base.scenario.event.name / f"compare-{utc_stamp()}"
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -292,14 +302,35 @@ def compare(
     console.print(RankingTable(ranking))
     console.print(f"ranking: {escape(str(out_dir / 'ranking.html'))}", soft_wrap=True)
     passed, summary, lines = judge_runs(
-        [(r.result.variant or "base", r.outcome()) for r in reports]
+        [(name, r.outcome()) for name, r in zip(_run_names(reports), reports, strict=True)]
     )
     console.print(summary, style="bold green" if passed else "bold red", soft_wrap=True)
     if not passed:
         raise ExpectationFailed(summary, lines)
 
 
+def _reused_runs(from_dirs: tuple[str, ...], event: str, scenario_file: str) -> list[RunReport]:
+    """The `--from` runs, all of the scenario being compared (exit 2 before anything runs)."""
+    found = [load_run(Path(d)) for d in from_dirs]
+    for directory, report in zip(from_dirs, found, strict=True):
+        if report.result.scenario != event:
+            raise UsageError(
+                f"--from {directory}: a run of scenario {report.result.scenario!r}, not "
+                f"{event!r} ({scenario_file}); compare ranks runs of one scenario"
+            )
+    return found
+
+
+def _run_names(reports: list[RunReport]) -> list[str]:
+    """Variant names, or run directory names when a variant was run more than once."""
+    names = [r.result.variant or "base" for r in reports]
+    return names if len(set(names)) == len(names) else run_ids([r.directory for r in reports])
+
+
 cli.add_command(serve)
+cli.add_command(analysis.diff)
+cli.add_command(analysis.export)
+cli.add_command(view)
 
 
 def main(argv: list[str] | None = None) -> int:

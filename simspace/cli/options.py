@@ -4,6 +4,7 @@ run options, gates and the expectation, a real target and its opt-ins, event tim
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -36,6 +37,7 @@ def run_options(
     workers: int = 1,
     output: str = "runs",
     engine: str = "locust",
+    labels: Sequence[str] = (),
 ) -> RunOptions:
     if speedup is not None and (problem := speedup_problem(speedup)):
         raise UsageError(f"--speedup: {problem}")
@@ -48,7 +50,38 @@ def run_options(
         workers=workers,
         seed=seed,
         engine="virtual" if engine == "virtual" else "locust",
+        labels=parse_labels(labels),
     )
+
+
+LABEL_KEY = re.compile(r"[A-Za-z0-9_.-]{1,64}")
+MAX_LABEL_VALUE_CHARS = 200
+
+
+def parse_labels(pairs: Sequence[str]) -> dict[str, str]:
+    """`--label key=value` pairs (exit 2 naming every bad or repeated one)."""
+    labels: dict[str, str] = {}
+    problems = []
+    for pair in pairs:
+        key, equals, value = pair.partition("=")
+        if not equals:
+            problems.append(f"--label {pair!r}: expected key=value")
+        elif not LABEL_KEY.fullmatch(key):
+            problems.append(f"--label {pair!r}: the key must be 1-64 letters, digits, _ . or -")
+        elif len(value) > MAX_LABEL_VALUE_CHARS:
+            problems.append(
+                f"--label {key}: the value is {len(value)} characters long, at most "
+                f"{MAX_LABEL_VALUE_CHARS}"
+            )
+        elif not value.isprintable():
+            problems.append(f"--label {key}: the value must be printable text (got {value!r})")
+        elif key in labels:
+            problems.append(f"--label {key}: given more than once")
+        else:
+            labels[key] = value
+    if problems:
+        raise UsageError("\n".join(problems))
+    return labels
 
 
 plan_options = [
@@ -87,6 +120,10 @@ engine_option = click.option(
 
 
 def with_run_options(function: Callable[..., None]) -> Callable[..., None]:
+    function = click.option(
+        "--label", "labels", multiple=True, metavar="KEY=VALUE",
+        help="Label the run, e.g. build=candidate (repeatable; recorded in result.json).",
+    )(function)  # fmt: skip
     function = engine_option(function)
     function = click.option(
         "--output", default="runs", show_default=True, help="Root of run directories."

@@ -22,7 +22,6 @@ from simspace.platform import PlatformApi, PlatformModel
 from simspace.platform.router import PlatformRouter, RoutedAnswer
 from simspace.scenario.model import Scenario
 from simspace.wire.ground_truth import GroundTruth
-from simspace.wire.observations import RequestTier
 from simspace.wire.spaces_api import LISTENERS_HEADER, SPEAKER_HEADER, weight_header
 
 
@@ -59,11 +58,12 @@ class _Actor:
 
 @dataclass(slots=True)
 class _Pending:
-    """A reply on its way back to an actor, and the outcome to record when it arrives."""
+    """A reply on its way back to an actor, and the request to record when it arrives (None:
+    not counted), `latency_s` after it was sent."""
 
     reply: Reply | None = None
-    tier: RequestTier | None = None
-    weight: float = 0.0
+    call: Call | None = None
+    latency_s: float = 0.0
 
 
 _NOTHING = _Pending()  # no reply to hand over, nothing to record (never changed)
@@ -133,8 +133,11 @@ class VirtualDriver:
         self._wake_watchers()
 
     def _resume(self, actor: _Actor, pending: _Pending) -> None:
-        if pending.tier is not None and pending.reply is not None:
-            self.recorder.request(self.clock.t, pending.tier, pending.reply.ok, pending.weight)
+        call = pending.call
+        if call is not None and pending.reply is not None:
+            self.recorder.request(
+                self.clock.t, call.tier, call.name, pending.reply.ok, call.weight, pending.latency_s
+            )
         if actor.script is None:
             actor.script = stub_listener(
                 actor.slot, self.plan, self._client, self._listening, self.clock, self.recorder
@@ -188,8 +191,9 @@ class VirtualDriver:
             reply, delay_s = Reply(0, b"", CLIENT_TIMEOUT_ERROR), self.timeout_s
         else:
             reply, delay_s = Reply(answer.status, answer.body), answer.latency_s
-        tier = call.tier if actor.records else None
-        self._schedule(self.clock.t + delay_s, actor, _Pending(reply, tier, call.weight))
+        # a client timeout's latency is the time it waited (docs/metrics.md)
+        recorded = call if actor.records else None
+        self._schedule(self.clock.t + delay_s, actor, _Pending(reply, recorded, delay_s))
 
     def slices(self, slice_s: float = SLICE_S) -> Iterator[float]:
         """Play the plan to its end, `slice_s` event seconds at a time, flushing after each;

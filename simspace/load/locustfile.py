@@ -81,9 +81,11 @@ def _drive(user: FastHttpUser, script: Script) -> None:
 def _request(user: FastHttpUser, call: Call) -> Reply:
     weight = {WEIGHT_HEADER: weight_header(call.weight)} if CONFIG.send_weights else {}
     headers = {**weight, **call.headers}
+    sent = time.perf_counter()
     with user.client.request(
         call.method, call.path, name=call.name, headers=headers, catch_response=True
     ) as response:
+        waited_s = time.perf_counter() - sent
         status = int(response.status_code or 0)
         body = response.content or b""
         if 200 <= status < 300:
@@ -92,8 +94,19 @@ def _request(user: FastHttpUser, call: Call) -> Reply:
             reply = Reply(status, body, str(response.error or ""))
             response.failure(f"{status} {reply.error_message()}")
     ok = 200 <= status < 300
-    RECORDER.request(CLOCK.now(), call.tier, ok, call.weight)
+    # the stub held the answer for its modelled latency / speedup (a real target: speedup 1)
+    latency_s = waited_s * CLOCK.speedup if status or _timed_out(response) else None
+    RECORDER.request(CLOCK.now(), call.tier, call.name, ok, call.weight, latency_s)
     return Reply(status, body, "" if ok else str(response.error or ""))
+
+
+def _timed_out(response: Any) -> bool:
+    """No answer because the client stopped waiting: its wait is the request's latency (a
+    connection error has none; docs/metrics.md). Only a failed response has an `error`;
+    geventhttpclient wraps a timeout in `RetriesExceeded(original=...)`."""
+    error = getattr(response, "error", None)
+    cause = getattr(error, "original", error)
+    return isinstance(cause, TimeoutError | gevent.Timeout)
 
 
 def _idle() -> None:

@@ -23,6 +23,33 @@ from simspace.wire.observations import (
 )
 
 
+@dataclass(slots=True)
+class _RequestBucket:
+    """One bucket's requests to one endpoint; latencies in event seconds, binned by weight."""
+
+    ok_n: float = 0.0
+    fail_n: float = 0.0
+    ok_w: float = 0.0
+    fail_w: float = 0.0
+    latency_n: int = 0
+    latency_max_s: float = 0.0
+    latency_bins: dict[int, float] = field(default_factory=dict)
+
+    def line(self, t: float, tier: RequestTier, name: str) -> RequestLine:
+        return RequestLine(
+            t=t,
+            tier=tier,
+            name=name,
+            ok_n=self.ok_n,
+            fail_n=self.fail_n,
+            ok_w=self.ok_w,
+            fail_w=self.fail_w,
+            lat_n=self.latency_n,
+            lat_max=self.latency_max_s if self.latency_n else None,
+            lat_bins=dict(sorted(self.latency_bins.items())),
+        )
+
+
 @dataclass
 class _SegmentBucket:
     ok_n: int = 0
@@ -45,13 +72,14 @@ class _SegmentBucket:
 
 
 class BucketRecorder:
-    """Aggregates failures, requests and segment downloads per event-time bucket and hands every
-    line to `_emit`: state lines at once, the aggregates on `flush`."""
+    """Aggregates failures, requests (per endpoint, with their latencies) and segment downloads
+    per event-time bucket and hands every line to `_emit`: state lines at once, the aggregates
+    on `flush`."""
 
     def __init__(self, bucket_s: float) -> None:
         self._bucket_s = bucket_s
         self._failures: dict[tuple[float, RequestTier, str], list[float]] = {}
-        self._requests: dict[tuple[float, RequestTier], list[float]] = {}
+        self._requests: dict[tuple[float, RequestTier, str], _RequestBucket] = {}
         self._segments: dict[float, _SegmentBucket] = {}
 
     def _emit(self, line: ObservationLine) -> None:
@@ -68,10 +96,32 @@ class BucketRecorder:
         entry[0] += 1
         entry[1] += weight
 
-    def request(self, t: float, tier: RequestTier, ok: bool, weight: float) -> None:
-        entry = self._requests.setdefault((self._bucket(t), tier), [0.0, 0.0, 0.0, 0.0])
-        entry[0 if ok else 1] += 1
-        entry[2 if ok else 3] += weight
+    def request(
+        self,
+        t: float,
+        tier: RequestTier,
+        name: str,
+        ok: bool,
+        weight: float,
+        latency_s: float | None,
+    ) -> None:
+        """One request to endpoint `name` (a `Call.name`), answered (or given up on) at event
+        time t after `latency_s` event seconds; None: it has no latency (docs/metrics.md)."""
+        key = (self._bucket(t), tier, name)
+        bucket = self._requests.get(key)
+        if bucket is None:
+            bucket = self._requests[key] = _RequestBucket()
+        if ok:
+            bucket.ok_n += 1
+            bucket.ok_w += weight
+        else:
+            bucket.fail_n += 1
+            bucket.fail_w += weight
+        if latency_s is not None:
+            bucket.latency_n += 1
+            bucket.latency_max_s = max(bucket.latency_max_s, latency_s)
+            latency_bin = segment_bin(latency_s)
+            bucket.latency_bins[latency_bin] = bucket.latency_bins.get(latency_bin, 0.0) + weight
 
     def segment(self, t: float, download_s: float, duration_s: float, ok: bool) -> None:
         """One media segment download (against a real target): how long it took, against how
@@ -93,10 +143,8 @@ class BucketRecorder:
     def flush(self) -> None:
         for (t, tier, msg), (n, w) in self._failures.items():
             self._emit(FailureLine(t=t, tier=tier, msg=msg, n=n, w=w))
-        for (t, tier), (ok_n, fail_n, ok_w, fail_w) in self._requests.items():
-            self._emit(
-                RequestLine(t=t, tier=tier, ok_n=ok_n, fail_n=fail_n, ok_w=ok_w, fail_w=fail_w)
-            )
+        for (t, tier, name), requests in self._requests.items():
+            self._emit(requests.line(t, tier, name))
         for t, bucket in self._segments.items():
             self._emit(bucket.line(t))
         self._failures.clear()
@@ -131,9 +179,17 @@ class JsonlRecorder(BucketRecorder):
         self._out()
         super().failure(t, tier, message, weight)
 
-    def request(self, t: float, tier: RequestTier, ok: bool, weight: float) -> None:
+    def request(
+        self,
+        t: float,
+        tier: RequestTier,
+        name: str,
+        ok: bool,
+        weight: float,
+        latency_s: float | None,
+    ) -> None:
         self._out()
-        super().request(t, tier, ok, weight)
+        super().request(t, tier, name, ok, weight, latency_s)
 
     def segment(self, t: float, download_s: float, duration_s: float, ok: bool) -> None:
         self._out()

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from rich.console import Console, ConsoleOptions, RenderResult
 from rich.table import Table
+from rich.text import Text
 
 from simspace.report.target_view import target_rows
 from simspace.results.model import Percentiles, RunResult, SpaceRecord
@@ -44,6 +45,29 @@ def _space_text(space: SpaceRecord) -> str:
     return f"live {live}{ended}, peak {format_approx_count(space.peak_listeners)} listeners"
 
 
+def labels_text(labels: dict[str, str]) -> str:
+    """`build=candidate, ticket=12`, or "" without labels."""
+    return ", ".join(f"{key}={value}" for key, value in labels.items())
+
+
+def utc_text(iso: str) -> str:
+    """`2026-11-30T07:43:32Z` as people read it: `2026-11-30 07:43:32 UTC`."""
+    return iso.replace("T", " ").removesuffix("Z") + " UTC"
+
+
+def run_identity(result: RunResult) -> str:
+    """Which run this is: `started 2026-11-30 07:43:32 UTC · revision 3f2a9c1-dirty · labels
+    build=candidate`; the parts older results do not record are left out ("" if none)."""
+    parts = []
+    if result.started_at:
+        parts.append(f"started {utc_text(result.started_at)}")
+    if result.revision:
+        parts.append(f"revision {result.revision}")
+    if result.labels:
+        parts.append(f"labels {labels_text(result.labels)}")
+    return " · ".join(parts)
+
+
 @dataclass(frozen=True)
 class ResultSummary:
     """A finished run at event scale: status, target, Spaces, listeners, latency and errors."""
@@ -56,6 +80,8 @@ class ResultSummary:
         yield f"[bold]{r.title}[/bold] [{status}]{r.status}[/{status}]" + (
             f": {r.failure}" if r.failure else ""
         )
+        if identity := run_identity(r):
+            yield Text(identity, style="dim")  # labels are the user's text, never markup
         table = Table(show_header=True, header_style="bold", box=None, padding=(0, 2))
         table.add_column("observed (event scale)")
         table.add_column("value")

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import math
 import statistics
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from simspace.plan import Plan
 from simspace.results.model import (
@@ -55,6 +55,11 @@ class RunRecord:
     stopped_early: str | None = None
     observed_until: float | None = None
     """Event time the engine says the run reached; None: the end of the platform's timeline."""
+    started_at: str | None = None
+    """When the run started, ISO 8601 UTC."""
+    labels: dict[str, str] = field(default_factory=dict)
+    revision: str | None = None
+    """The git revision simspace ran from (`simspace.run.revision`)."""
 
 
 def _percentiles(values: list[float]) -> Percentiles:
@@ -296,6 +301,8 @@ def build_result(record: RunRecord) -> RunResult:
             RequestCount(t=t, tier=tier, ok=ok, failed=failed)
             for (t, tier), (_, _, ok, failed) in sorted(observations.requests.items())
         ],
+        endpoints=observations.endpoints.endpoint_stats(),
+        latency=observations.endpoints.latency_series(grid, step_s),
         metrics=_metrics(record, spaces, served),
         ttfa=_ttfa_samples(observations.ttfa_s),
         cohorts=[
@@ -311,4 +318,7 @@ def build_result(record: RunRecord) -> RunResult:
         stopped_early=record.stopped_early,
         observed_until=observed_until,
         observer=record.observer,
+        started_at=record.started_at,
+        labels=dict(record.labels),
+        revision=record.revision,
     )

@@ -90,6 +90,31 @@ class RequestCount(Frozen):
     failed: float = Field(description="event-scale requests that failed")
 
 
+class EndpointStats(Frozen):
+    """Load side: one endpoint's requests over the whole run, at event scale."""
+
+    name: str = Field(description="the endpoint: the request's name (`api: stream status`...)")
+    tier: str = Field(description="api | cdn | attack")
+    requests: float = Field(description="event-scale requests (ok + failed)")
+    failed: float = Field(description="event-scale failed requests")
+    error_ratio: float | None = Field(description="failed / requests; null if no request")
+    latency_s: Percentiles = Field(
+        description="event seconds from send to answer (a client timeout: the time waited; "
+        "none for a connection error), weighted to event scale, within 5%; count: simulated "
+        "requests"
+    )
+
+
+class LatencySeries(Frozen):
+    """Load side: request latency of one tier over event time (event seconds), on the
+    `listeners.t` grid; None where the step had no answered request."""
+
+    t: list[float]
+    p50_s: list[float | None]
+    p95_s: list[float | None]
+    p99_s: list[float | None]
+
+
 class TtfaSamples(Frozen):
     """Load side: time to first audio of simulated listeners, with when the audio came, for
     gates within a window. Bounded: beyond `MAX_TTFA_SAMPLES`, evenly thinned over time."""
@@ -210,6 +235,16 @@ class RunResult(Frozen):
     requests: list[RequestCount] = Field(
         default_factory=list, description="load side: request outcomes per bucket and tier"
     )
+    endpoints: list[EndpointStats] = Field(
+        default_factory=list,
+        description="load side: requests, failures and latency per endpoint over the whole "
+        "run; empty in older results",
+    )
+    latency: dict[str, LatencySeries] = Field(
+        default_factory=dict,
+        description="by tier (api, cdn, attack): load side request latency percentiles over "
+        "event time; empty in older results",
+    )
     metrics: Metrics
     ttfa: TtfaSamples | None = Field(
         None, description="load side: time to first audio samples; null in older results"
@@ -244,6 +279,19 @@ class RunResult(Frozen):
         None,
         description="a Locust run on the stub, checked against the virtual engine on the same "
         "plan; null when not checked",
+    )
+    started_at: str | None = Field(
+        None,
+        description="when the run started, ISO 8601 UTC (2026-11-30T07:43:32Z); null in older "
+        "results",
+    )
+    labels: dict[str, str] = Field(
+        default_factory=dict, description="the run's labels (--label key=value); empty: none"
+    )
+    revision: str | None = Field(
+        None,
+        description="git revision of the working directory simspace ran in: short commit hash, "
+        "`-dirty` when tracked files had uncommitted changes; null: not a git checkout",
     )
 
     @model_validator(mode="before")

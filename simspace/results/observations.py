@@ -1,6 +1,7 @@
 """Reads the load processes' observation files (incrementally during a run, fully at its end) and
 turns them into event-scale series and metrics: listeners by state, time to first audio, stalls,
-errors seen, request outcomes per tier. Merging several processes' files is just reading them all.
+errors seen, request outcomes per tier and endpoint, request latency. Merging several
+processes' files is just reading them all.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from simspace.results.latency import RequestTally
 from simspace.results.segments import SegmentTally
 from simspace.wire.observations import (
     FILE_GLOB,
@@ -62,6 +64,7 @@ class Observations:
         default_factory=lambda: defaultdict(float)
     )
     requests: dict[tuple[float, RequestTier], list[float]] = field(default_factory=dict)
+    endpoints: RequestTally = field(default_factory=RequestTally)  # and latency
     published: list[tuple[float, str, str]] = field(default_factory=list)  # (t, speaker, space)
     timed: dict[str, list[tuple[float, float]]] = field(
         default_factory=lambda: defaultdict(list)
@@ -86,6 +89,7 @@ class Observations:
             entry = self.requests.setdefault((record.t, record.tier), [0.0, 0.0, 0.0, 0.0])
             for i, value in enumerate((record.ok_n, record.fail_n, record.ok_w, record.fail_w)):
                 entry[i] += value
+            self.endpoints.add(record)
         else:
             self.segments.add(record)
 

@@ -3,7 +3,7 @@ a real target and early stop."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
@@ -29,3 +29,5 @@ class RunOptions:
     virtual_budget_s: float = 30.0
     """The virtual engine's wall-time budget: its plan's population scale is the finest whose
     expected requests fit it (unless the scale is given). See run/backends/virtual_scale.py."""
+    labels: dict[str, str] = field(default_factory=dict)
+    """`--label key=value` pairs, recorded in result.json (checked by the CLI)."""

@@ -3,6 +3,7 @@ platform, refreshed from the backend once a second."""
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
@@ -43,6 +44,9 @@ class ProgressView:
     """Shown for Spaces and tiers while the backend gives no live platform state."""
     t_begin: float | None = None
     _requests_total: float = 0.0
+    _updated_s: float | None = None
+    """Monotonic wall time of the previous update: the rate is per wall second even when
+    updates come further apart (the virtual engine updates between slices)."""
 
     async def update(self, t: float, backend: Backend) -> None:
         observations = backend.observations()
@@ -50,7 +54,11 @@ class ProgressView:
         self.presence = observations.presence_at(t)
         self.counts = dict(observations.counts)
         total = sum(v[0] + v[1] for v in observations.requests.values())
-        self.requests_per_s, self._requests_total = total - self._requests_total, total
+        now_s = time.monotonic()
+        elapsed_s = now_s - self._updated_s if self._updated_s is not None else 1.0
+        sent = total - self._requests_total
+        self.requests_per_s = sent / elapsed_s if elapsed_s > 0 else 0.0
+        self._requests_total, self._updated_s = total, now_s
         self.generator_cpu_percent = backend.sample_cpu()
         self.platform = await backend.live_state()
 

@@ -15,6 +15,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import AsyncExitStack
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 
 from rich.console import Console
@@ -31,8 +32,10 @@ from simspace.results.model import RunResult, RunStatus
 from simspace.run.backends import Backend, RunContext, backend_for, plan_for
 from simspace.run.backends.base import STARTUP_MARGIN_S
 from simspace.run.early_stop import CHECK_EVERY_WALL_S, EarlyStop
+from simspace.run.live import LiveWriter
 from simspace.run.options import RunOptions
 from simspace.run.progress import ProgressView
+from simspace.run.revision import git_revision
 from simspace.run.rundir import RunDirectory
 from simspace.scenario.loader import LoadedScenario
 from simspace.target import Target
@@ -60,6 +63,8 @@ async def execute_run(
     plan = plan_for(loaded, options)
     if on_plan:
         on_plan(plan)
+    revision = git_revision()  # before the clock starts: a slow git costs no event time
+    started_at = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     rundir = RunDirectory.create(options.output_root, loaded.scenario.event.name, loaded.variant)
     write_json(rundir.path("scenario.json"), loaded.scenario.model_dump(mode="json"))
     write_json(rundir.path("plan.json"), plan)
@@ -68,9 +73,15 @@ async def execute_run(
     backend = (make_backend or backend_for)(context, options)
     # Early stop saves wall time where the event clock follows it; a virtual run is over first.
     early_stop = EarlyStop.of(loaded.scenario, options.abort_on_fail) if backend.real_time else None
-    session = RunSession(context, backend, console, options.target, early_stop)
+    session = RunSession(context, backend, console, options.target, early_stop,
+                         started_at=started_at, labels=options.labels,
+                         revision=revision)  # fmt: skip
+    live = LiveWriter.for_run(context, backend.observer.engine, started_at)
+    live.write()  # the viewer sees the run while its processes start
+    session.live = live
     with _signals_stop(session):
         failure = await session.execute()
+    live.end(session.status(failure), str(failure) if failure else None, session.stopped_early)
     if session.stopped_early:
         console.print(f"[red]stopped early[/red]: {session.stopped_early}", soft_wrap=True)
     wall_s = time.time() - (clock.wall0 - STARTUP_MARGIN_S)
@@ -126,6 +137,11 @@ class RunSession:
     console: Console
     target: Target | None = None
     early_stop: EarlyStop | None = None
+    started_at: str | None = None
+    """ISO 8601 UTC, as result.json records it."""
+    labels: dict[str, str] = field(default_factory=dict)
+    revision: str | None = None
+    live: LiveWriter | None = None
     stop: asyncio.Event = field(default_factory=asyncio.Event)
     interrupted: bool = False
     stopped_early: str | None = None
@@ -161,6 +177,9 @@ class RunSession:
                 target=self.target,
                 stopped_early=self.stopped_early,
                 observed_until=backend.observed_until(),
+                started_at=self.started_at,
+                labels=self.labels,
+                revision=self.revision,
             )
         )
 
@@ -199,6 +218,8 @@ class RunSession:
             if failure := backend.failure():
                 return failure
             await view.update(backend.event_time(), backend)
+            if self.live:
+                self.live.update(view)
             if self.early_stop and time.monotonic() - last_check >= CHECK_EVERY_WALL_S:
                 last_check = time.monotonic()
                 self.stopped_early = await self._check_gates(self.early_stop)

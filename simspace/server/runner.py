@@ -81,7 +81,7 @@ async def run_server(
             handled.append(sig)
         if ready_file is not None:
             write_json(ready_file, ReadyFile(url=url, port=bound_port, pid=os.getpid()))
-        logger.info("stub platform listening on %s", url)
+        logger.info("listening on %s", url)
         if on_ready is not None:
             on_ready(url, bound_port)
         await stop.wait()

@@ -81,16 +81,23 @@ class FailureLine(BaseModel):
 
 
 class RequestLine(BaseModel):
-    """Request outcomes of one bucket and tier, counted (`_n`) and weighted (`_w`)."""
+    """Request outcomes of one bucket, tier and endpoint (`name`, a `Call.name`; None in older
+    files), counted (`_n`) and weighted (`_w`); and the latency of those that have one
+    (docs/metrics.md): `lat_n` requests, the longest `lat_max` and a histogram of event seconds
+    (bin of `segment_bin` -> event weight, so percentiles read from it are at event scale)."""
 
     model_config = _LINE
     k: Literal["req"] = "req"
     t: float
     tier: RequestTier
+    name: str | None = None
     ok_n: float = 0.0
     fail_n: float = 0.0
     ok_w: float = 0.0
     fail_w: float = 0.0
+    lat_n: int = 0
+    lat_max: float | None = None
+    lat_bins: dict[int, float] = Field(default_factory=dict)
 
 
 class SegmentLine(BaseModel):
@@ -131,7 +138,8 @@ def observation_file(directory: Path, pid: int) -> Path:
 
 
 def segment_bin(value: float) -> int:
-    """The log-spaced histogram bin of a download time (s) or a download/duration ratio."""
+    """The log-spaced histogram bin of a download time or a request latency (s), or of a
+    download/duration ratio."""
     if not value > SEGMENT_BIN_FLOOR:  # also NaN
         return 0
     scaled = min(value, _SEGMENT_BIN_CEILING) / SEGMENT_BIN_FLOOR

@@ -31,10 +31,11 @@ def test_the_same_plan_gives_the_same_observations_and_ground_truth() -> None:
     _run(second, plan, 60.0)
     a, b = first.recorder.observations, second.recorder.observations
     assert first.requests == second.requests > 1000
-    assert (dict(a.counts), dict(a.failures), a.requests) == (
+    assert (dict(a.counts), dict(a.failures), a.requests, a.endpoints) == (
         dict(b.counts),
         dict(b.failures),
         b.requests,
+        b.endpoints,
     )
     assert first.ground_truth() == second.ground_truth()
 
@@ -84,6 +85,10 @@ def test_a_reply_slower_than_the_client_timeout_is_a_timeout_at_the_timeout() ->
     driver.flush()
     ((ok, failed, _, _),) = driver.recorder.observations.requests.values()
     assert (ok, failed) == (0.0, 1.0)
+    # its latency is the time the client waited
+    (endpoint,) = driver.recorder.observations.endpoints.endpoint_stats()
+    assert (endpoint.name, endpoint.failed) == ("api: live space", 1.0)
+    assert (endpoint.latency_s.count, endpoint.latency_s.max) == (1, 5.0)
 
 
 def test_a_change_wakes_a_watcher_after_its_phase_and_no_one_else() -> None:

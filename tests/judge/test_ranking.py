@@ -1,5 +1,6 @@
-"""Hypotheses ranked (`simspace compare`): runs best first by fit score, the fact × variant
-matrix, and the scored facts no variant reproduces."""
+"""Hypotheses ranked (`simspace compare`): runs best first by fit score, the fact × run matrix
+keyed by run (two runs of one variant keep their own verdicts), each run's start time, engine
+and labels, and the scored facts no run reproduces."""
 
 from __future__ import annotations
 
@@ -8,10 +9,11 @@ from pathlib import Path
 
 import pytest
 
+from simspace.errors import UsageError
 from simspace.judge.facts.compare import compare
-from simspace.judge.ranking import rank
+from simspace.judge.ranking import rank, run_ids, started_at
 from simspace.judge.verdicts import Comparison
-from simspace.results.model import RunResult
+from simspace.results.model import VIRTUAL_OBSERVER, RunResult
 from tests.report.builders import fact, result, scenario, space
 
 FACTS = [
@@ -29,21 +31,26 @@ class Run:
     comparison: Comparison
 
 
-def run(variant: str | None, start_delay_s: float) -> Run:
+def run(
+    variant: str | None, start_delay_s: float, directory: str | None = None, **fields: object
+) -> Run:
+    """A run judged on FACTS; `fields` are then set on its result (a start time, labels...)."""
     observed = result(
         start_delay_s=start_delay_s,
         spaces=[space(1, running_at=start_delay_s)],
         variant=variant,
     )
-    return Run(Path("runs", variant or "base"), observed, compare(scenario(*FACTS), observed))
+    path = Path("runs", directory or variant or "base")
+    comparison = compare(scenario(*FACTS), observed)
+    return Run(path, observed.model_copy(update=fields), comparison)
 
 
 def test_runs_rank_by_fit_score_and_ties_keep_their_order() -> None:
     ranking = rank([run(None, 60.0), run("slow", 720.0), run("slower", 900.0)])
-    assert [(r.rank, r.variant, r.fit_score) for r in ranking.runs] == [
-        (1, "slow", 1.0),
-        (2, "slower", 1.0),
-        (3, "base", 0.0),
+    assert [(r.rank, r.run_id, r.variant, r.fit_score) for r in ranking.runs] == [
+        (1, "slow", "slow", 1.0),
+        (2, "slower", "slower", 1.0),
+        (3, "base", "base", 0.0),
     ]
     assert ranking.runs[0].directory == str(Path("runs", "slow"))
     assert [row.fact_id for row in ranking.facts] == ["late", "claim_8m"]
@@ -52,13 +59,82 @@ def test_runs_rank_by_fit_score_and_ties_keep_their_order() -> None:
         "slower": "reproduced",
         "base": "not_reproduced",
     }
+    assert ranking.facts[0].observed == {"slow": "12m", "slower": "15m", "base": "1m"}
     assert not ranking.facts[1].scored
     assert ranking.reproduced_by_none == []
+
+
+def test_two_runs_of_one_variant_keep_their_own_verdicts_and_values() -> None:
+    baseline = run(None, 60.0, directory="20261130T074332Z-base")
+    candidate = run(None, 720.0, directory="20261201T090000Z-base")
+    ranking = rank([baseline, candidate])
+    assert [(r.run_id, r.variant) for r in ranking.runs] == [
+        ("20261201T090000Z-base", "base"),
+        ("20261130T074332Z-base", "base"),
+    ]
+    late = ranking.facts[0]
+    assert late.verdicts == {
+        "20261201T090000Z-base": "reproduced",
+        "20261130T074332Z-base": "not_reproduced",
+    }
+    assert late.observed == {"20261201T090000Z-base": "12m", "20261130T074332Z-base": "1m"}
+    assert ranking.reproduced_by_none == []
+
+
+def test_runs_are_labelled_by_start_time_engine_and_labels() -> None:
+    recorded = run(
+        "slow",
+        720.0,
+        directory="20261130T074332Z-slow",
+        started_at="2026-11-30T07:43:31Z",
+        labels={"build": "candidate"},
+        observer=VIRTUAL_OBSERVER,
+    )
+    older = run(None, 60.0, directory="20240812T234500Z-base")  # no started_at: the name's
+    unnamed = run(None, 60.0, directory="mine")
+    ranking = rank([recorded, older, unnamed])
+    assert [(r.started_at, r.engine, r.labels) for r in ranking.runs] == [
+        ("2026-11-30T07:43:31Z", "virtual", {"build": "candidate"}),
+        ("2024-08-12T23:45:00Z", "stub", {}),
+        (None, "stub", {}),
+    ]
+
+
+def test_a_directory_stamp_that_is_no_date_gives_no_start() -> None:
+    observed = result()
+    assert started_at(observed, Path("20241399T250000Z-base")) is None
+    assert started_at(observed, Path("20240812T234500Z")) == "2024-08-12T23:45:00Z"
+
+
+def test_run_ids_are_directory_names_made_unique_in_order() -> None:
+    dirs = [Path("a", "run"), Path("b", "run"), Path("run#2"), Path("c", "run"), Path("x")]
+    assert run_ids(dirs) == ["run", "run#2", "run#2#2", "run#3", "x"]
+
+
+def test_facts_are_matched_by_id_not_by_position() -> None:
+    first = run(None, 720.0)
+    swapped_comparison = first.comparison.model_copy(
+        update={"verdicts": list(reversed(first.comparison.verdicts))}
+    )
+    second = Run(Path("runs", "other"), first.result, swapped_comparison)
+    ranking = rank([first, second])
+    by_id = {row.fact_id: row.verdicts for row in ranking.facts}
+    assert by_id == {
+        "late": {"base": "reproduced", "other": "reproduced"},
+        "claim_8m": {"base": "claim", "other": "claim"},
+    }
 
 
 def test_scored_facts_no_variant_reproduces_are_named_claims_never() -> None:
     ranking = rank([run(None, 60.0), run("fast", 30.0)])
     assert ranking.reproduced_by_none == ["late"]
+
+
+def test_runs_of_different_scenarios_are_not_ranked_together() -> None:
+    mine = run(None, 720.0)
+    theirs = run("x", 720.0, directory="ci_smoke_run", scenario="ci_smoke")
+    with pytest.raises(UsageError, match=r"different scenarios.*ci_smoke_run \(ci_smoke\)"):
+        rank([mine, theirs])
 
 
 def test_nothing_to_rank_is_an_error() -> None:

@@ -21,8 +21,8 @@ def test_states_failures_and_requests_round_trip(tmp_path: Path) -> None:
     recorder.state(StateLine(t=31.0, id=3, kind="playing", w=50.0, ttfa_s=1.5, waited_s=29.0))
     for t in (3.0, 4.0, 15.0):
         recorder.failure(t, "api", "Details not available", 50.0)
-        recorder.request(t, "api", False, 50.0)
-    recorder.request(31.0, "cdn", True, 100.0)
+        recorder.request(t, "api", "api: stream status", False, 50.0, 0.5)
+    recorder.request(31.0, "cdn", "cdn: chunk", True, 100.0, 0.05)
     recorder.close()
 
     observations = ObservationReader(tmp_path).poll()
@@ -119,3 +119,37 @@ def test_segment_bins_are_log_spaced_and_their_values_fall_inside() -> None:
     # a percentile read back from a bin is within 5% of the value that went in
     for value in (0.003, 0.25, 1.0, 2.0, 7.5, 30.0):
         assert abs(segment_bin_value(segment_bin(value)) / value - 1) < 0.05
+
+
+def test_requests_are_aggregated_per_bucket_tier_and_endpoint(tmp_path: Path) -> None:
+    recorder = JsonlRecorder(tmp_path, bucket_s=10.0)
+    recorder.request(1.0, "api", "api: stream status", True, 50.0, 0.2)
+    recorder.request(2.0, "api", "api: stream status", False, 150.0, 3.0)  # a 503, answered
+    recorder.request(3.0, "api", "api: stream status", False, 50.0, None)  # connection error
+    recorder.request(4.0, "api", "api: start watching", True, 50.0, 0.2)
+    recorder.request(12.0, "api", "api: stream status", True, 50.0, 0.2)
+    recorder.close()
+    lat_02, lat_3 = str(segment_bin(0.2)), str(segment_bin(3.0))
+    assert _lines(tmp_path, "req") == [
+        {
+            "k": "req", "t": 0.0, "tier": "api", "name": "api: stream status",
+            "ok_n": 1.0, "fail_n": 2.0, "ok_w": 50.0, "fail_w": 200.0,
+            "lat_n": 2, "lat_max": 3.0, "lat_bins": {lat_02: 50.0, lat_3: 150.0},
+        },
+        {
+            "k": "req", "t": 0.0, "tier": "api", "name": "api: start watching",
+            "ok_n": 1.0, "fail_n": 0.0, "ok_w": 50.0, "fail_w": 0.0,
+            "lat_n": 1, "lat_max": 0.2, "lat_bins": {lat_02: 50.0},
+        },
+        {
+            "k": "req", "t": 10.0, "tier": "api", "name": "api: stream status",
+            "ok_n": 1.0, "fail_n": 0.0, "ok_w": 50.0, "fail_w": 0.0,
+            "lat_n": 1, "lat_max": 0.2, "lat_bins": {lat_02: 50.0},
+        },
+    ]  # fmt: skip
+    observations = ObservationReader(tmp_path).poll()
+    # per tier, the endpoints summed: as before endpoints were recorded
+    assert observations.requests[(0.0, "api")] == [2.0, 2.0, 100.0, 200.0]
+    status = observations.endpoints.endpoints[("api", "api: stream status")]
+    assert (status.requests_w, status.failed_w, status.latency.count) == (300.0, 200.0, 3)
+    assert observations.endpoints.latency[(0.0, "api")].count == 3

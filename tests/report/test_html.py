@@ -231,6 +231,24 @@ def test_every_scenario_and_run_text_is_escaped(tmp_path: Path) -> None:
     assert "echo &#x27;&lt;b&gt;&#x27;" in html
 
 
+def test_the_header_says_when_the_run_started_its_revision_and_labels(tmp_path: Path) -> None:
+    scenario = make_scenario(tmp_path)
+    older = render_report(scenario, load_result(), make_comparison(), command=COMMAND)
+    assert '<p class="mute">started' not in older  # older results: no such line
+    identity = {
+        "started_at": "2026-11-30T07:43:32Z",
+        "revision": "3f2a9c1-dirty",
+        "labels": {"build": "candidate", "note": HOSTILE},
+    }
+    result = load_result().model_copy(update=identity)
+    html = render_report(scenario, result, make_comparison(), command=COMMAND)
+    assert (
+        '<p class="mute">started 2026-11-30 07:43:32 UTC · revision 3f2a9c1-dirty · labels '
+        "build=candidate, note=&lt;script&gt;alert(1)&lt;/script&gt;</p>"
+    ) in html
+    assert HOSTILE not in html
+
+
 def test_facts_and_claims_tables(report: str) -> None:
     rows = _collect(report).rows
     assert rows["facts"] == SCORED_FACTS

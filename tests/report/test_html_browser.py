@@ -4,15 +4,14 @@ $SIMSPACE_TEST_ARTIFACTS (default: test-artifacts/ at the repo root) for a human
 
 from __future__ import annotations
 
-import os
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
 
 from simspace.report.html.page import render_report
+from tests.browser import artifacts_dir, require_browser
 from tests.report.test_html import (
     COMMAND,
     SCORED_FACTS,
@@ -25,42 +24,11 @@ from tests.report.test_html import (
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Dialog
 
-CHROMIUM = Path("/usr/bin/chromium")
-if not CHROMIUM.exists():
-    pytest.skip(f"{CHROMIUM} is missing (apt-get install chromium)", allow_module_level=True)
-sync_api = pytest.importorskip(
-    "playwright.sync_api", reason="the playwright package is missing (pip install playwright)"
-)
-
-ROOT = Path(__file__).resolve().parent.parent.parent
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+require_browser()
 VIEWPORTS = {"phone": (390, 844), "laptop": (1366, 768)}
 CHARTS = 8
 
 pytestmark = pytest.mark.slow
-
-
-def _artifacts() -> Path:
-    path = Path(os.environ.get("SIMSPACE_TEST_ARTIFACTS") or ROOT / "test-artifacts")
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture
@@ -113,7 +81,7 @@ def test_report_renders_offline(browser: Browser, report_file: Path, device: str
         # Wide tables scroll inside their own box: the page itself never scrolls sideways.
         assert page.evaluate("document.documentElement.scrollWidth") <= width
 
-        artifacts = _artifacts()
+        artifacts = artifacts_dir()
         page.screenshot(path=str(artifacts / f"report-{device}.png"), full_page=True)
         shutil.copyfile(report_file, artifacts / "report.html")
     finally:

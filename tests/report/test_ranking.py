@@ -17,30 +17,44 @@ from tests.report.test_html import COMMAND, HOSTILE, load_result, make_compariso
 ESCAPED = "&lt;script&gt;alert(1)&lt;/script&gt;"
 
 
-def _run(rank: int, variant: str, fit: float, reproduced: int) -> RankedRun:
-    return RankedRun(rank=rank, variant=variant, directory=f"runs/small/{variant}",
-                     status="completed", fit_score=fit, reproduced=reproduced, scored=2,
-                     not_observable=0)  # fmt: skip
+def _run(rank: int, run_id: str, variant: str, fit: float, reproduced: int) -> RankedRun:
+    return RankedRun(rank=rank, run_id=run_id, variant=variant,
+                     directory=f"runs/small/{run_id}", started_at=f"2026-11-30T0{rank}:43:32Z",
+                     engine="stub", status="completed", fit_score=fit, reproduced=reproduced,
+                     scored=2, not_observable=0)  # fmt: skip
 
 
+# Two runs of the base scenario (a baseline and a new build) and one of a variant.
 RANKING = Ranking(
     scenario="small",
-    runs=[_run(1, "slow_host", 1.0, 2), _run(2, "base", 0.5, 1)],
+    runs=[
+        _run(1, "slow_host", "slow_host", 1.0, 2),
+        _run(2, "new", "base", 0.5, 1).model_copy(
+            update={"engine": "virtual", "labels": {"build": f"new {HOSTILE}"}}
+        ),
+        _run(3, "old", "base", 0.0, 0),
+    ],
     facts=[
         FactRow(
             fact_id="late",
             statement=f"started late {HOSTILE}",
             scored=True,
-            verdicts={"slow_host": "reproduced", "base": "reproduced"},
+            verdicts={"slow_host": "reproduced", "new": "reproduced", "old": "not_reproduced"},
+            observed={"slow_host": "12m", "new": "9m", "old": "1m"},
         ),
         FactRow(
             fact_id="peak",
             statement="1M listeners",
             scored=True,
-            verdicts={"slow_host": "reproduced", "base": "not_reproduced"},
+            verdicts={"slow_host": "reproduced", "new": "not_reproduced", "old": "not_reproduced"},
+            observed={"slow_host": "1.1M", "new": "80k", "old": "75k"},
         ),
         FactRow(
-            fact_id="claim_8m", statement="8M tested", scored=False, verdicts={"slow_host": "claim"}
+            fact_id="claim_8m",
+            statement="8M tested",
+            scored=False,
+            verdicts={"slow_host": "claim"},
+            observed={"slow_host": "1.1M"},
         ),
     ],
     reproduced_by_none=[],
@@ -50,15 +64,33 @@ RANKING = Ranking(
 def test_ranking_page_links_each_run_by_relative_path_and_escapes_text() -> None:
     html = ranking_html(RANKING, Path("runs/small/compare-1"))
     assert '<a href="../slow_host/report.html">slow_host</a>' in html
-    assert '<a href="../base/report.html">base</a>' in html
+    assert '<a href="../new/report.html">base</a>' in html
+    assert '<a href="../old/report.html">base</a>' in html
     assert HOSTILE not in html
     assert f"started late {ESCAPED}" in html
-    assert '<span class="badge not_reproduced">not reproduced</span>' in html
-    assert "<td>-</td>" in html  # a variant without the fact
+    assert f"<td>build=new {ESCAPED}</td>" in html
+    assert '<span class="badge not_reproduced">not reproduced</span> <small>80k</small>' in html
+    assert "<td>-</td>" in html  # a run without the fact
     assert "<b>claim_8m</b> <small>(claim)</small>" in html
-    assert "Scored facts no variant reproduces: none" in html
+    assert "Scored facts no run reproduces: none" in html
     assert "<script" not in html.lower()
     assert re.findall(r'(?:src|href)="(?!\.\./|data:,)', html) == []
+
+
+def test_ranking_page_tells_two_runs_of_one_variant_apart_by_start_and_engine() -> None:
+    html = ranking_html(RANKING, Path("runs/small/compare-1"))
+    heads = re.findall(r"<th>([^<]*)<br><small>([^<]*)<br>([^<]*)</small></th>", html)
+    assert heads == [
+        ("slow_host", "2026-11-30 01:43:32 UTC", "stub"),
+        ("base", "2026-11-30 02:43:32 UTC", "virtual"),
+        ("base", "2026-11-30 03:43:32 UTC", "stub"),
+    ]
+    late = html[html.index("<b>late</b>") :].split("</tr>")[0]
+    assert re.findall(r'badge (\w+)">[^<]*</span> <small>([^<]*)</small>', late) == [
+        ("reproduced", "12m"),
+        ("reproduced", "9m"),
+        ("not_reproduced", "1m"),
+    ]
 
 
 def test_report_and_ranking_share_one_shell(tmp_path: Path) -> None:
@@ -88,9 +120,25 @@ def test_page_escapes_its_title_and_appends_extra_css() -> None:
 
 def test_ranking_table_on_the_console() -> None:
     nobody = RANKING.model_copy(update={"reproduced_by_none": ["peak"]})
-    text = render(RankingTable(nobody), 100)
+    text = render(RankingTable(nobody), 160)
     assert "hypotheses for small, best first" in text
-    assert re.search(r"1\s+slow_host\s+1\.00\s+2/2\s+0\s+completed: runs/small/slow_host", text)
-    assert re.search(r"peak\s+reproduced\s+not reproduced", text)
-    assert re.search(r"claim_8m \(claim\)\s+claim\s+-", text)
-    assert "reproduced by no variant: peak" in text
+    assert re.search(
+        r"1\s+slow_host\s+2026-11-30 01:43:32 UTC\s+stub\s+1\.00\s+2/2\s+0\s+"
+        r"completed: runs/small/slow_host",
+        text,
+    )
+    assert re.search(r"2\s+base\s+2026-11-30 02:43:32 UTC\s+virtual\s+0\.50", text)
+    assert f"runs/small/new [build=new {HOSTILE}]" in text  # plain text, not markup
+    header = re.search(r"\n\s+slow_host\s+base\s+base\n\s+(.+)\n\s*fact\s+(.+)\n", text)
+    assert header is not None, text
+    assert re.findall(r"\S+ \S+ UTC", header.group(1)) == [
+        "2026-11-30 01:43:32 UTC",
+        "2026-11-30 02:43:32 UTC",
+        "2026-11-30 03:43:32 UTC",
+    ]
+    assert header.group(2).split() == ["stub", "virtual", "stub"]
+    assert re.search(
+        r"peak\s+reproduced\s+not reproduced\s+not reproduced\n\s+1\.1M\s+80k\s+75k", text
+    )
+    assert re.search(r"claim_8m \(claim\)\s+claim\s+-\s+-", text)
+    assert "reproduced by no run: peak" in text

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
+
 from simspace.results.build import RunRecord, build_result
-from simspace.results.model import STUB_OBSERVER, TARGET_OBSERVER, Observer
+from simspace.results.model import STUB_OBSERVER, TARGET_OBSERVER, Observer, RunResult
 from simspace.results.observations import Observations
 from simspace.wire.ground_truth import (
     GroundTruth,
@@ -12,7 +14,7 @@ from simspace.wire.ground_truth import (
     SpaceSnapshot,
     TimelineDump,
 )
-from simspace.wire.observations import StateLine, encode_line
+from simspace.wire.observations import RequestLine, StateLine, encode_line, segment_bin
 from tests.report import builders as b
 
 
@@ -84,3 +86,58 @@ def test_a_platform_timeline_that_could_not_be_read_is_a_warning() -> None:
     result = build_result(_record(None, observations=_listening(1)))
     assert result.metrics.peak_listeners == 0.0
     assert any("timeline could not be read" in w for w in result.warnings)
+
+
+def _requests(t: float, name: str, ok_w: float, fail_w: float, latency_s: float) -> str:
+    return encode_line(
+        RequestLine(
+            t=t, tier="api", name=name, ok_n=1, fail_n=1, ok_w=ok_w, fail_w=fail_w,
+            lat_n=2, lat_max=latency_s, lat_bins={segment_bin(latency_s): ok_w + fail_w},
+        )
+    )  # fmt: skip
+
+
+def test_requests_per_endpoint_and_latency_over_time_beside_the_tier_totals() -> None:
+    observations = Observations()
+    observations.add_line(_requests(0.0, "api: stream status", 300.0, 100.0, 0.5))
+    observations.add_line(_requests(0.0, "api: start watching", 100.0, 0.0, 2.0))
+    observations.add_line(_requests(130.0, "api: stream status", 100.0, 100.0, 8.0))
+    result = build_result(_record(_truth(), observations=observations))
+    # per tier as before: the endpoints summed
+    assert [(r.t, r.tier, r.ok, r.failed) for r in result.requests] == [
+        (0.0, "api", 400.0, 100.0),
+        (130.0, "api", 100.0, 100.0),
+    ]
+    endpoints = {e.name: e for e in result.endpoints}
+    assert [e.name for e in result.endpoints] == ["api: start watching", "api: stream status"]
+    status = endpoints["api: stream status"]
+    assert (status.tier, status.requests, status.failed) == ("api", 600.0, 200.0)
+    assert status.error_ratio == pytest.approx(1 / 3)
+    assert (status.latency_s.count, status.latency_s.max) == (4, 8.0)
+    assert status.latency_s.p50 == pytest.approx(0.5, rel=0.05)  # 400 of 600 by weight
+    (api,) = result.latency.values()
+    assert list(result.latency) == ["api"]
+    assert api.t == result.listeners.t
+    # step 0: 400 weight at 0.5 s, 100 at 2 s; step 2 (bucket 130): 200 at 8 s; none elsewhere
+    assert api.p50_s[:4] == [pytest.approx(0.5, rel=0.05), None, pytest.approx(8.0, rel=0.05), None]
+    assert api.p95_s[0] == pytest.approx(2.0, rel=0.05)
+    assert set(api.p99_s[3:]) == {None}
+    assert RunResult.model_validate_json(result.model_dump_json()) == result
+
+
+def test_the_start_time_labels_and_revision_are_carried_into_the_result() -> None:
+    record = _record(
+        _truth(),
+        started_at="2026-11-30T07:43:32Z",
+        labels={"build": "candidate"},
+        revision="3f2a9c1-dirty",
+    )
+    result = build_result(record)
+    assert (result.started_at, result.labels, result.revision) == (
+        "2026-11-30T07:43:32Z",
+        {"build": "candidate"},
+        "3f2a9c1-dirty",
+    )
+    assert RunResult.model_validate_json(result.model_dump_json()) == result
+    unlabelled = build_result(_record(_truth()))
+    assert (unlabelled.started_at, unlabelled.labels, unlabelled.revision) == (None, {}, None)

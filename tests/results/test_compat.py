@@ -31,6 +31,22 @@ def test_an_old_stub_result_loads_as_observed_by_the_stub() -> None:
     assert result.metrics.start_delay_s is not None
 
 
+def test_an_old_result_loads_with_no_endpoints_and_no_latency_series() -> None:
+    data = _old_result()
+    assert "endpoints" not in data
+    assert "latency" not in data
+    result = RunResult.model_validate(data)
+    assert (result.endpoints, result.latency) == ([], {})
+    assert result.requests  # the per-tier outcomes it did record are still there
+
+
+def test_an_old_result_loads_with_no_start_time_labels_or_revision() -> None:
+    data = _old_result()
+    assert not {"started_at", "labels", "revision"} & data.keys()
+    result = RunResult.model_validate(data)
+    assert (result.started_at, result.labels, result.revision) == (None, {}, None)
+
+
 def test_an_old_target_result_loads_as_observed_from_the_listeners_only() -> None:
     data = _old_result()
     data["target"] = {

@@ -25,9 +25,12 @@ def test_compare_ranks_variants_and_every_run_has_its_reports(tmp_path: Path) ->
     assert [r["variant"] for r in ranking["runs"]] == ["base", "priority_host"]
     assert ranking["runs"][0]["fit_score"] == 1.0
     assert ranking["runs"][1]["fit_score"] == 0.0
+    base_id, priority_id = (r["run_id"] for r in ranking["runs"])
+    assert base_id.endswith("-base")
+    assert priority_id.endswith("-priority_host")
     assert ranking["facts"][0]["verdicts"] == {
-        "base": "reproduced",
-        "priority_host": "not_reproduced",
+        base_id: "reproduced",
+        priority_id: "not_reproduced",
     }
     html = rankings[0].with_name("ranking.html").read_text()
     assert "priority_host" in html

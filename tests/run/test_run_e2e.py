@@ -40,6 +40,10 @@ def test_overload_delays_a_host_without_priority_and_listeners_give_up(tmp_path:
     )
     assert first_give_up >= result["plan"]["t_begin"] + 360
     assert result["tiers"]["api"]["rejected_rps"]["overload"]
+    # the Locust clients' requests per endpoint, with the latency they waited for
+    endpoints = {e["name"]: e for e in result["endpoints"]}
+    assert endpoints["api: stream status"]["latency_s"]["count"] > 0
+    assert any(p is not None for p in result["latency"]["api"]["p95_s"])
     run_dir = run.run_dirs()[0]
     for name in ("scenario.json", "plan.json", "result.json", "timeline.json", "ledger.json",
                  "locust_stats.csv", "server.log", "locust.log"):  # fmt: skip

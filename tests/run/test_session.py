@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import json
 from contextlib import AsyncExitStack
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -26,6 +27,7 @@ from simspace.wire.ground_truth import (
     SpaceSnapshot,
     TimelineDump,
 )
+from simspace.wire.live import LIVE_FILE, LiveStatus
 from simspace.wire.observations import StateLine, encode_line
 from tests.run.cli_runs import SMALL
 
@@ -110,6 +112,8 @@ async def test_a_backend_failure_ends_the_run_with_partial_results(tmp_path: Pat
     assert result["failure"] == "the in-process platform fell over"
     assert result["metrics"]["start_delay_s"] == 120.0
     assert (run_dir / "report.html").exists()
+    live = LiveStatus.model_validate_json((run_dir / LIVE_FILE).read_text(encoding="utf-8"))
+    assert (live.state, live.message) == ("failed", "the in-process platform fell over")
 
 
 @pytest.mark.slow
@@ -128,4 +132,31 @@ async def test_a_run_on_an_in_process_backend_completes(tmp_path: Path) -> None:
     assert outcome.result.metrics.unique_listeners == 10.0
     assert outcome.result.metrics.peak_listeners == 10.0
     assert (outcome.directory / "junit.xml").exists()
+    live = LiveStatus.model_validate_json((outcome.directory / LIVE_FILE).read_text("utf-8"))
+    assert (live.state, live.message, live.engine) == ("completed", None, "stub")
+    assert live.samples
+    assert live.t == live.samples[-1].t  # the last write kept the last second's numbers
     assert "(in process)" in console.file.getvalue()  # type: ignore[attr-defined]
+
+
+async def test_the_result_records_start_time_labels_and_revision(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("simspace.run.session.git_revision", lambda: "3f2a9c1-dirty")
+    options = RunOptions(output_root=tmp_path, duration_s=1.0, labels={"build": "candidate"})
+    console = Console(file=io.StringIO(), width=100)
+    before = datetime.now(UTC).replace(microsecond=0)
+    with pytest.raises(RunError):  # the quickest way through a whole session
+        await execute_run(
+            load_scenario(str(SMALL)),
+            options,
+            console,
+            make_backend=lambda context, _: InProcessBackend(context, fail=True),
+        )
+    after = datetime.now(UTC)
+    (run_dir,) = (tmp_path / "small_space").iterdir()
+    result = RunResult.model_validate_json((run_dir / "result.json").read_text(encoding="utf-8"))
+    assert (result.labels, result.revision) == ({"build": "candidate"}, "3f2a9c1-dirty")
+    assert result.started_at is not None
+    started = datetime.strptime(result.started_at, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+    assert before <= started <= after

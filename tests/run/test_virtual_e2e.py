@@ -1,5 +1,6 @@
 """`simspace run --engine virtual` through the real CLI: a whole run directory in seconds, the
-same result.json twice (but for the wall time), no child process, and the engine recorded."""
+same result.json twice (but for the wall and start times), no child process, and the engine
+recorded."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ def _result(run_dir: Path) -> dict[str, object]:
     data = json.loads((run_dir / "result.json").read_text(encoding="utf-8"))
     assert isinstance(data, dict)
     data.pop("wall_s")
+    data.pop("started_at")
     return data
 
 

@@ -24,6 +24,18 @@ LINES = [
     StateLine(t=2.0, id=-1, kind="published", w=0.0, speaker="host", space="1abc"),
     FailureLine(t=10.0, tier="api", msg="Details not available", n=3, w=150.0),
     RequestLine(t=10.0, tier="cdn", ok_n=4, fail_n=1, ok_w=200.0, fail_w=50.0),
+    RequestLine(
+        t=10.0,
+        tier="api",
+        name="api: stream status",
+        ok_n=4,
+        fail_n=1,
+        ok_w=200.0,
+        fail_w=50.0,
+        lat_n=4,
+        lat_max=2.5,
+        lat_bins={120: 150.0, 207: 50.0},
+    ),
     SegmentLine(t=20.0, n=2, fail_n=1, slow_n=1, dl_sum=3.5, dl_bins={140: 2}, ratio_bins={9: 2}),
 ]
 
@@ -40,6 +52,12 @@ def test_absent_optional_fields_are_left_out() -> None:
     assert encode_line(StateLine(t=0.0, id=1, kind="arrived", w=1.0)) == (
         '{"k":"state","t":0.0,"id":1,"kind":"arrived","w":1.0}\n'
     )
+
+
+def test_a_request_line_written_before_endpoints_reads_with_no_endpoint_or_latency() -> None:
+    line = decode_line('{"k":"req","t":10,"tier":"api","ok_n":1,"fail_n":0,"ok_w":5,"fail_w":0}')
+    assert isinstance(line, RequestLine)
+    assert (line.name, line.lat_n, line.lat_max, line.lat_bins) == (None, 0, None, {})
 
 
 @pytest.mark.parametrize(

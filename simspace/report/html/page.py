@@ -26,6 +26,7 @@ from simspace.report.html.canvas import offset_label
 from simspace.report.html.figures import Figures
 from simspace.report.html.shell import page
 from simspace.report.html.story import Story, duration_text
+from simspace.report.summary import run_identity
 from simspace.report.target_view import target_section
 from simspace.results.model import RunResult
 from simspace.scenario.model import Scenario
@@ -133,13 +134,14 @@ def _header(scenario: Scenario, result: RunResult, comparison: Comparison) -> st
     )
     cards = _header_cards(result)
     summary = f"<p>{escape(event.summary)}</p>" if event.summary else ""
+    identity = f'<p class="mute">{escape(text)}</p>' if (text := run_identity(result)) else ""
     return (
         f"<header><h1>{escape(event.title)}</h1>"
         f'<p class="mute">{event.date:%A} {event.date.day} {event.date:%B %Y} · scheduled start '
         f"{event.scheduled_start:%H:%M} {escape(event.time_zone)} · variant "
         f"<b>{escape(variant)}</b>{description}</p>"
         f"<p>{status} · {fit} · wall time {duration_text(result.wall_s)}</p>"
-        f"{summary}{cards}</header>"
+        f"{identity}{summary}{cards}</header>"
     )
 
 

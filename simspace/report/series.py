@@ -1,0 +1,232 @@
+"""A run's event-scale time series as one table on the result's grid (`listeners.t`): the columns
+`simspace export --format csv` writes and the charts the web viewer draws, defined once.
+
+Rates are per event second, raw per grid step (the HTML report smooths its own charts); a cell is
+empty (None) where a step has nothing to measure (a percentile with no sample in it)."""
+
+from __future__ import annotations
+
+import bisect
+import csv
+import io
+from collections import defaultdict
+from collections.abc import Sequence
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from simspace.results.model import RunResult, TierSeries
+from simspace.results.stats import nearest_rank
+
+Column = list[float | None]
+QUANTILES = (("p50", 0.5), ("p95", 0.95), ("p99", 0.99))
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class ChartSpec(_Frozen):
+    """One chart of the table: which columns it draws, in which unit."""
+
+    id: str = Field(description="stable id, e.g. listeners, load.api, latency.cdn")
+    title: str
+    unit: str = Field(description="count, rps (event requests per event second) or s")
+    columns: list[str] = Field(description="keys of `SeriesTable.columns`, drawn in this order")
+
+
+class SeriesTable(_Frozen):
+    """A run's time series, one value per grid step in every column."""
+
+    t: list[float] = Field(description="event seconds: the start of each grid step")
+    columns: dict[str, Column] = Field(description="stable name -> one value per `t`")
+    charts: list[ChartSpec] = Field(description="what to draw, in order; empty charts left out")
+
+
+def event_series(result: RunResult) -> SeriesTable:
+    """The table of one run: listeners, tiers, errors, time to first audio, request latency and
+    listeners per Space, each on `result.listeners.t`."""
+    grid = result.listeners.t
+    columns: dict[str, Column] = {}
+    charts: list[ChartSpec] = []
+    for part in (_listeners, _tiers, _errors, _ttfa, _latency, _spaces):
+        part_columns, part_charts = part(result, grid)
+        columns.update(part_columns)
+        charts.extend(chart for chart in part_charts if chart.columns)
+    return SeriesTable(t=list(grid), columns=columns, charts=charts)
+
+
+def to_csv(table: SeriesTable) -> str:
+    """`t_s,<columns...>` then one row per grid step; an empty cell for None. Floats are written
+    in their shortest exact form, so the file reads back to the same values."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["t_s", *table.columns])
+    for i, t in enumerate(table.t):
+        writer.writerow([_cell(t), *(_cell(column[i]) for column in table.columns.values())])
+    return out.getvalue()
+
+
+def _cell(value: float | None) -> str:
+    return "" if value is None else repr(value)
+
+
+Part = tuple[dict[str, Column], list[ChartSpec]]
+
+
+def _listeners(result: RunResult, grid: Sequence[float]) -> Part:
+    s = result.listeners
+    columns: dict[str, Column] = {
+        "listeners.waiting": list(s.waiting),
+        "listeners.listening": list(s.listening),
+        "listeners.concurrent": list(s.concurrent),
+        "listeners.gave_up": list(s.gave_up),
+        "listeners.booted": list(s.booted),
+    }
+    shown = ["listeners.waiting", "listeners.listening", "listeners.concurrent"]
+    lost = ["listeners.gave_up", "listeners.booted"]
+    return columns, [
+        ChartSpec(id="listeners", title="Listeners by state", unit="count", columns=shown),
+        ChartSpec(id="lost", title="Gave up and booted (cumulative)", unit="count", columns=lost),
+    ]
+
+
+def _tiers(result: RunResult, grid: Sequence[float]) -> Part:
+    columns: dict[str, Column] = {}
+    load_charts: list[ChartSpec] = []
+    failing: list[str] = []
+    for name, tier in sorted(result.tiers.items()):
+        key = f"tier.{name}"
+        tier_columns = {
+            f"{key}.offered_rps": tier.offered_rps,
+            f"{key}.capacity_rps": tier.capacity_rps,
+            f"{key}.attack_rps": tier.attack_rps,
+            f"{key}.utilisation": tier.utilisation,
+            f"{key}.backlog": tier.backlog,
+            **{f"{key}.rejected_rps.{r}": v for r, v in sorted(tier.rejected_rps.items())},
+            f"{key}.timed_out_rps": tier.timed_out_rps,
+        }
+        columns.update({k: _on_grid(tier, v, grid) for k, v in tier_columns.items()})
+        drawn = [f"{key}.offered_rps", f"{key}.capacity_rps"]
+        drawn += [f"{key}.attack_rps"] if any(tier.attack_rps) else []
+        load_charts.append(
+            ChartSpec(
+                id=f"load.{name}", title=f"{name}: offered vs capacity", unit="rps", columns=drawn
+            )
+        )
+        failing += [
+            f"{key}.rejected_rps.{r}" for r, v in sorted(tier.rejected_rps.items()) if any(v)
+        ]
+        failing += [f"{key}.timed_out_rps"] if any(tier.timed_out_rps) else []
+    rejections = ChartSpec(
+        id="rejections",
+        title="Rejected and timed-out requests by reason",
+        unit="rps",
+        columns=failing,
+    )
+    return columns, [*load_charts, rejections]
+
+
+def _on_grid(tier: TierSeries, values: list[float], grid: Sequence[float]) -> Column:
+    """A tier's series on the grid: as it is when it shares the grid (results build them so),
+    else the value of the step each grid point falls in (None outside the tier's span)."""
+    if tier.t == list(grid):
+        return list(values)
+    return _hold(tier.t, values, grid)
+
+
+def _hold(t: Sequence[float], values: Sequence[float | None], grid: Sequence[float]) -> Column:
+    out: Column = []
+    for g in grid:
+        i = bisect.bisect_right(t, g) - 1
+        out.append(values[i] if 0 <= i < len(values) and (i < len(t) - 1 or g == t[i]) else None)
+    return out
+
+
+def _errors(result: RunResult, grid: Sequence[float]) -> Part:
+    """Failed requests per event second by message (all tiers), summed into grid steps."""
+    step_s = _step_s(grid)
+    by_message: dict[str, list[float]] = defaultdict(lambda: [0.0] * len(grid))
+    for e in result.errors:
+        slot = _slot(grid, e.t)
+        if slot is not None:
+            by_message[e.message][slot] += e.weight / step_s
+    columns: dict[str, Column] = {
+        f"errors.{message}": list(values) for message, values in sorted(by_message.items())
+    }
+    chart = ChartSpec(
+        id="errors", title="Errors seen by listeners, by message", unit="rps", columns=list(columns)
+    )
+    return columns, [chart]
+
+
+def _ttfa(result: RunResult, grid: Sequence[float]) -> Part:
+    """Nearest-rank percentiles of the time to first audio of listeners whose audio came in
+    each step (`result.ttfa` samples; none in older results)."""
+    if result.ttfa is None:
+        return {}, []
+    samples: list[list[float]] = [[] for _ in grid]
+    for t, ttfa_s in zip(result.ttfa.t, result.ttfa.ttfa_s, strict=True):
+        slot = _slot(grid, t)
+        if slot is not None:
+            samples[slot].append(ttfa_s)
+    for values in samples:
+        values.sort()
+    columns: dict[str, Column] = {
+        f"ttfa.{name}_s": [nearest_rank(v, q) if v else None for v in samples]
+        for name, q in QUANTILES
+    }
+    chart = ChartSpec(
+        id="ttfa",
+        title="Time to first audio, by when the audio came",
+        unit="s",
+        columns=list(columns),
+    )
+    return columns, [chart]
+
+
+def _latency(result: RunResult, grid: Sequence[float]) -> Part:
+    columns: dict[str, Column] = {}
+    charts = []
+    for tier, series in sorted(result.latency.items()):
+        tier_columns = {
+            f"latency.{tier}.p50_s": series.p50_s,
+            f"latency.{tier}.p95_s": series.p95_s,
+            f"latency.{tier}.p99_s": series.p99_s,
+        }
+        same_grid = series.t == list(grid)
+        for key, values in tier_columns.items():
+            columns[key] = list(values) if same_grid else _hold(series.t, values, grid)
+        charts.append(
+            ChartSpec(
+                id=f"latency.{tier}",
+                title=f"{tier}: request latency",
+                unit="s",
+                columns=list(tier_columns),
+            )
+        )
+    return columns, charts
+
+
+def _spaces(result: RunResult, grid: Sequence[float]) -> Part:
+    """Server: each Space's concurrent listeners (empty in results written before it was)."""
+    columns: dict[str, Column] = {
+        f"space.{s.ordinal}.listeners": list(s.listeners)
+        for s in result.spaces
+        if len(s.listeners) == len(grid)
+    }
+    chart = ChartSpec(
+        id="spaces", title="Listeners per Space (server)", unit="count", columns=list(columns)
+    )
+    return columns, [chart]
+
+
+def _step_s(grid: Sequence[float]) -> float:
+    return grid[1] - grid[0] if len(grid) > 1 and grid[1] > grid[0] else 1.0
+
+
+def _slot(grid: Sequence[float], t: float) -> int | None:
+    """The grid step holding event time `t`; None before the grid or after its last step."""
+    i = bisect.bisect_right(grid, t) - 1
+    if not grid or i < 0 or t >= grid[-1] + _step_s(grid):
+        return None
+    return i
