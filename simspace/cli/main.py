@@ -17,6 +17,7 @@ from rich.markup import escape
 
 from simspace import __version__
 from simspace.cli import analysis
+from simspace.cli.evidence import evidence_option, weigh_hypotheses
 from simspace.cli.options import (
     engine_option,
     event_time,
@@ -29,6 +30,7 @@ from simspace.cli.options import (
     with_run_options,
     with_target_options,
 )
+from simspace.cli.sweep import sweep
 from simspace.errors import (
     ExpectationFailed,
     RunError,
@@ -122,6 +124,13 @@ def _require(outcome: Outcome) -> None:
     is_flag=True,
     help="Stop the run as soon as any gate has failed beyond recovery (data kept).",
 )
+@click.option(
+    "--robustness",
+    is_flag=True,
+    help="After a Locust run, label each reproduced fact robust, sensitive to a fitted "
+    "parameter or set by a fitted action, by playing the fitted ranges' ends in virtual time "
+    "(a virtual run always does).",
+)
 def run(
     scenario: str,
     variant: str | None,
@@ -137,6 +146,7 @@ def run(
     gates: tuple[str, ...],
     expect: str | None,
     abort_on_fail: bool,
+    robustness: bool,
     target_url: str | None,
     allow_remote: bool,
     allow_attack: bool,
@@ -149,6 +159,8 @@ def run(
     scored fact was not reproduced)."""
     if engine == "virtual" and target_url is not None:
         raise UsageError("--target is loaded by the locust engine; --engine virtual plays the stub")
+    if robustness and target_url is not None:
+        raise UsageError("--robustness perturbs the modelled platform, not a real --target")
     loaded = gated(load_scenario(scenario, variant), gates, expect)
     options = run_options(
         budget_rps, speedup, scale, duration, seed, workers, output, engine, labels
@@ -158,6 +170,7 @@ def run(
         target=target_of(loaded, target_url, allow_remote, allow_attack),
         start_at=event_time(start_at, loaded, "--start-at"),
         abort_on_fail=abort_on_fail,
+        robustness=robustness,
     )
     _require(_execute(loaded, options)[1])
 
@@ -205,7 +218,7 @@ def _show_run(report: RunReport) -> tuple[RunReport, Outcome]:
     """Summary, verdict table, gates and where the files are, for a finished run."""
     directory = report.directory
     outcome = report.outcome()
-    console.print(ResultSummary(report.result))
+    console.print(ResultSummary(report.result, report.scenario))
     console.print(VerdictTable(report.comparison))
     console.print(GateTable(outcome))
     console.print(f"run directory: {escape(str(directory))}", soft_wrap=True)
@@ -245,6 +258,7 @@ def report(run_dirs: tuple[str, ...], gates: tuple[str, ...], expect: str | None
               help="Reuse a finished run directory instead of running (repeatable).")  # fmt: skip
 @with_run_options
 @with_gate_options
+@evidence_option
 def compare(
     scenario: str,
     variant: str | None,
@@ -261,6 +275,7 @@ def compare(
     labels: tuple[str, ...],
     gates: tuple[str, ...],
     expect: str | None,
+    evidence_points: int,
 ) -> None:
     """Run every variant (hypothesis) of a scenario, or reuse runs, and rank them.
 
@@ -293,7 +308,9 @@ def compare(
         reports.append(_execute(loaded, options)[0])
     if not reports:
         raise UsageError("--variants: no variant named, nothing to compare")
-    ranking = rank(reports)
+    variants_run = [r.result.variant for r in reports]
+    evidence = weigh_hypotheses(scenario, variants_run, seed, evidence_points, console)
+    ranking = rank(reports, evidence)
     out_dir = Path(output) / base.scenario.event.name / f"compare-{utc_stamp()}"
     out_dir.mkdir(parents=True, exist_ok=True)
     write_json(out_dir / "ranking.json", ranking)
@@ -331,6 +348,7 @@ cli.add_command(serve)
 cli.add_command(analysis.diff)
 cli.add_command(analysis.export)
 cli.add_command(view)
+cli.add_command(sweep)
 
 
 def main(argv: list[str] | None = None) -> int:

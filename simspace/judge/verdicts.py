@@ -65,6 +65,11 @@ class FactVerdict(BaseModel):
         description="the timing lies closer to a tolerance edge than the run's timing "
         "resolution: another run of the same plan could flip the verdict",
     )
+    robustness: str | None = Field(
+        None,
+        description="a reproduced fact, as the fitted parameters move: `robust`, `sensitive to "
+        "...`, `set by ...` (docs/reporting.md); None: not checked",
+    )
 
 
 class EventCalendar(BaseModel):
@@ -93,6 +98,9 @@ class Comparison(BaseModel):
     run_begin: float | None = Field(None, description="event time the run started")
     run_end: float | None = Field(None, description="event time the run stopped observing")
     calendar: EventCalendar | None = Field(None, description="for printing clock times")
+    robustness: str | None = Field(
+        None, description="what the robustness check varied, one line; None: not checked"
+    )
 
 
 # How verdicts print: shared by the console table, JUnit and the HTML report. Values are rounded

@@ -44,6 +44,8 @@ class VerdictTable:
                 observed.append(f"\n{v.reason}", style="dim")
             if v.marginal:
                 observed.append("\nmarginal: another run could flip it", style="yellow")
+            if v.robustness:
+                observed.append(f"\n{v.robustness}", style="cyan")
             style = VERDICT_STYLE[v.verdict]
             table.add_row(
                 fact,
@@ -55,3 +57,5 @@ class VerdictTable:
         table.expand = Measurement.get(console, options, table).maximum >= options.max_width
         yield table
         yield Text(summary_line(self.comparison), style="bold")
+        if self.comparison.robustness:
+            yield Text(self.comparison.robustness, style="dim")

@@ -38,7 +38,7 @@ class JUnitCase:
     error: str | None = None
     text: str = ""  # body of the failure or error element: the full explanation
     time_s: float = 0.0
-    system_out: str = ""  # a note on a case that passed: e.g. a marginal verdict
+    system_out: str = ""  # notes on a case that passed: a marginal verdict, its robustness
 
 
 def fact_case(verdict: FactVerdict, comparison: Comparison | None = None) -> JUnitCase:
@@ -54,7 +54,9 @@ def fact_case(verdict: FactVerdict, comparison: Comparison | None = None) -> JUn
         )
     if verdict.verdict in ("not_observable", "claim"):
         return JUnitCase("facts", verdict.fact_id, skipped=line)
-    return JUnitCase("facts", verdict.fact_id, system_out=line if verdict.marginal else "")
+    notes = [line] if verdict.marginal else []
+    notes += [f"robustness: {verdict.robustness}"] if verdict.robustness else []
+    return JUnitCase("facts", verdict.fact_id, system_out="\n".join(notes))
 
 
 def suite_name(comparison: Comparison) -> str:
@@ -117,6 +119,7 @@ def junit_xml(
         ("variant", comparison.variant),
         ("fit_score", f"{comparison.fit_score:.4f}"),
         ("summary", summary_line(comparison)),
+        ("robustness", comparison.robustness),
     ):
         if value is not None:
             ET.SubElement(properties, "property", {"name": name, "value": value})

@@ -34,6 +34,29 @@ def _verdict_cell(row: FactRow, run: RankedRun) -> Text:
     return cell
 
 
+def _strength_cells(run: RankedRun) -> tuple[str, str]:
+    held = "-" if run.evidence_share is None else f"{run.evidence_share:.0%}"
+    return held, "-" if run.robust_facts is None else str(run.robust_facts)
+
+
+def decision_lines(ranking: Ranking) -> list[str]:
+    """How the hypotheses' parameter spaces were sampled, what decided a tie of the two best,
+    and which observations would separate them."""
+    lines = []
+    for variant, evidence in ranking.evidence.items():
+        lines.append(
+            f"{variant}: every scored fact reproduced on {evidence.reproducing} of "
+            f"{evidence.points} points of its fitted ranges ({', '.join(evidence.parameters)}; "
+            f"scale 1/{1 / evidence.population_scale:.4g})"
+        )
+    if ranking.decided_by:
+        lines.append(ranking.decided_by + ".")
+    if ranking.separators:
+        lines.append("What would separate them, had it been reported:")
+        lines += [f"  - {line}" for line in ranking.separators]
+    return lines
+
+
 @dataclass(frozen=True)
 class RankingTable:
     """The ranking and the fact × run matrix, for the console; every text from a scenario or a
@@ -45,7 +68,7 @@ class RankingTable:
         title = Text(f"hypotheses for {self.ranking.scenario}, best first")
         runs = Table(title=title, box=None)
         for column in ("#", "variant", "started", "engine", "fit", "reproduced",
-                       "not observable", "run"):  # fmt: skip
+                       "not observable", "space held", "robust", "run"):  # fmt: skip
             runs.add_column(column, overflow="fold")
         for run in self.ranking.runs:
             where = f"{run.status}: {run.directory}"
@@ -53,8 +76,10 @@ class RankingTable:
                 where += f" [{labels_text(run.labels)}]"
             runs.add_row(str(run.rank), Text(run.variant), started_text(run), Text(run.engine),
                          f"{run.fit_score:.2f}", f"{run.reproduced}/{run.scored}",
-                         str(run.not_observable), Text(where))  # fmt: skip
+                         str(run.not_observable), *_strength_cells(run),
+                         Text(where))  # fmt: skip
         yield runs
+        yield from (Text(line) for line in decision_lines(self.ranking))
         matrix = Table(box=None, show_header=True)
         matrix.add_column("fact", overflow="fold")
         for run in self.ranking.runs:
@@ -75,7 +100,8 @@ def _run_row(run: RankedRun, output_dir: Path) -> str:
         f"<td>{escape(started_text(run))}</td><td>{escape(run.engine)}</td>"
         f"<td>{escape(labels_text(run.labels))}</td><td>{run.fit_score:.2f}</td>"
         f"<td>{run.reproduced}/{run.scored}</td><td>{run.not_observable}</td>"
-        f"<td>{escape(run.status)}</td></tr>"
+        + "".join(f"<td>{cell}</td>" for cell in _strength_cells(run))
+        + f"<td>{escape(run.status)}</td></tr>"
     )
 
 
@@ -118,9 +144,10 @@ def ranking_html(ranking: Ranking, output_dir: Path) -> str:
         f"<h1>{escape(title)}</h1>"
         '<h2>Ranking</h2><div class="scroll"><table><thead><tr><th>#</th><th>variant</th>'
         "<th>started</th><th>engine</th><th>labels</th><th>fit</th><th>reproduced</th>"
-        "<th>not observable</th><th>status</th></tr></thead>"
+        "<th>not observable</th><th>space held</th><th>robust</th><th>status</th></tr></thead>"
         f"<tbody>{rows}</tbody></table></div>"
-        f'<h2>Facts by run</h2><div class="scroll"><table><thead><tr><th>fact</th>{head}'
+        + "".join(f"<p>{escape(line)}</p>" for line in decision_lines(ranking))
+        + f'<h2>Facts by run</h2><div class="scroll"><table><thead><tr><th>fact</th>{head}'
         f"</tr></thead><tbody>{matrix}</tbody></table></div>"
         f"<p>Scored facts no run reproduces: {nobody}</p>",
     )

@@ -9,7 +9,10 @@ from rich.table import Table
 from rich.text import Text
 
 from simspace.report.target_view import target_rows
+from simspace.report.why import why_lines
+from simspace.report.why_view import WhyView
 from simspace.results.model import Percentiles, RunResult, SpaceRecord
+from simspace.scenario.model import Scenario
 from simspace.units import format_approx_count, format_duration_s, format_offset_s
 
 
@@ -70,9 +73,11 @@ def run_identity(result: RunResult) -> str:
 
 @dataclass(frozen=True)
 class ResultSummary:
-    """A finished run at event scale: status, target, Spaces, listeners, latency and errors."""
+    """A finished run at event scale: status, what happened and why (given the scenario it
+    played), target, Spaces, listeners, latency and errors."""
 
     result: RunResult
+    scenario: Scenario | None = None
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         r, m = self.result, self.result.metrics
@@ -82,6 +87,8 @@ class ResultSummary:
         )
         if identity := run_identity(r):
             yield Text(identity, style="dim")  # labels are the user's text, never markup
+        if self.scenario is not None:
+            yield WhyView(why_lines(self.scenario, r))
         table = Table(show_header=True, header_style="bold", box=None, padding=(0, 2))
         table.add_column("observed (event scale)")
         table.add_column("value")

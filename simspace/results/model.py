@@ -9,6 +9,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from simspace.plan import Plan
+from simspace.results.robustness import Robustness
 from simspace.target import Target
 from simspace.wire.ground_truth import FailureTotal, LedgerEvent
 
@@ -292,6 +293,11 @@ class RunResult(Frozen):
         None,
         description="git revision of the working directory simspace ran in: short commit hash, "
         "`-dirty` when tracked files had uncommitted changes; null: not a git checkout",
+    )
+    robustness: Robustness | None = Field(
+        None,
+        description="how each reproduced fact holds when the fitted parameters move; null: "
+        "not checked (a Locust run without --robustness, or older results)",
     )
 
     @model_validator(mode="before")

@@ -31,3 +31,6 @@ class RunOptions:
     expected requests fit it (unless the scale is given). See run/backends/virtual_scale.py."""
     labels: dict[str, str] = field(default_factory=dict)
     """`--label key=value` pairs, recorded in result.json (checked by the CLI)."""
+    robustness: bool = False
+    """Label the reproduced facts by perturbing the fitted parameters after a Locust run (a
+    virtual run always does; see run/robustness.py)."""

@@ -36,6 +36,7 @@ from simspace.run.live import LiveWriter
 from simspace.run.options import RunOptions
 from simspace.run.progress import ProgressView
 from simspace.run.revision import git_revision
+from simspace.run.robustness import robustness_wanted, with_robustness
 from simspace.run.rundir import RunDirectory
 from simspace.scenario.loader import LoadedScenario
 from simspace.target import Target
@@ -88,6 +89,9 @@ async def execute_run(
     result = await session.result(session.status(failure), failure, wall_s)
     write_json(rundir.path("result.json"), result)
     result = _verified(backend, result, rundir)
+    if robustness_wanted(options, result):
+        result = with_robustness(loaded, result, console)
+        write_json(rundir.path("result.json"), result)
     _write_reports(loaded, result, rundir)
     final = rundir.finish()
     if failure:

@@ -8,10 +8,11 @@ from typing import Annotated, Literal
 from pydantic import Field
 
 from simspace.scenario.base import Strict
+from simspace.scenario.hypotheses import Fittable
 from simspace.scenario.types import Count, Duration, EventTime, Ratio, Slug, TierName
 
 
-class Tier(Strict):
+class Tier(Fittable):
     """One serving tier; capacity is in event-scale requests per event-second."""
 
     capacity_rps: Count = Field(gt=0, description="requests per second it serves at 100%")
@@ -93,7 +94,7 @@ class DegradeTier(Strict):
 FailureRule = Annotated[CrashSpace | BootListeners | DegradeTier, Field(discriminator="kind")]
 
 
-class ActionBase(Strict):
+class ActionBase(Fittable):
     at: EventTime = Field(description="when the operators did it")
     note: str = Field("", description="what was said or reported")
     sources: list[str] = Field(default_factory=list, description="source ids")
@@ -140,7 +141,7 @@ OperatorAction = Annotated[
 ]
 
 
-class Flood(Strict):
+class Flood(Fittable):
     """Attack traffic: requests at a tier's endpoint at a fixed event-scale rate."""
 
     id: Slug = Field(description="attack id")

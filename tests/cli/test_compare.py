@@ -54,7 +54,7 @@ def test_two_runs_of_one_variant_keep_their_own_verdicts(
     assert main([*args, "--output", str(out)]) == 0, capsys.readouterr().err
     (compare_dir,) = (out / "small_space").iterdir()
     ranking = json.loads((compare_dir / "ranking.json").read_text(encoding="utf-8"))
-    assert ranking["version"] == 2
+    assert ranking["version"] == 3
     runs = [(r["run_id"], r["variant"], r["started_at"], r["labels"]) for r in ranking["runs"]]
     assert runs == [
         ("20261201T090000Z-base", "base", "2026-12-01T08:59:59Z", {"build": "candidate"}),

@@ -11,7 +11,7 @@ import pytest
 
 from simspace.errors import UsageError
 from simspace.judge.facts.compare import compare
-from simspace.judge.ranking import rank, run_ids, started_at
+from simspace.judge.ranking import Evidence, rank, run_ids, started_at
 from simspace.judge.verdicts import Comparison
 from simspace.results.model import VIRTUAL_OBSERVER, RunResult
 from tests.report.builders import fact, result, scenario, space
@@ -140,3 +140,53 @@ def test_runs_of_different_scenarios_are_not_ranked_together() -> None:
 def test_nothing_to_rank_is_an_error() -> None:
     with pytest.raises(ValueError, match="nothing to rank"):
         rank([])
+
+
+def _evidence(reproducing: int, points: int = 10) -> Evidence:
+    return Evidence(points=points, reproducing=reproducing, parameters=["operator_actions[0].at"],
+                    population_scale=1 / 1000)  # fmt: skip
+
+
+def test_evidence_over_the_fitted_ranges_ranks_before_one_runs_count() -> None:
+    runs = [run("slow", 720.0), run("slower", 900.0)]
+    ranking = rank(runs, {"slow": _evidence(3), "slower": _evidence(8)})
+    assert [(r.variant, r.evidence_share) for r in ranking.runs] == [("slower", 0.8),
+                                                                     ("slow", 0.3)]  # fmt: skip
+    assert ranking.decided_by == (
+        "slower and slow reproduce the same facts (1 of 1); slower holds on 80% of its "
+        "plausible parameter space (8 of 10 points), slow on 30% (3 of 10)"
+    )
+    close = rank(runs, {"slow": _evidence(1, 12), "slower": _evidence(2, 12)})
+    assert close.runs[0].variant == "slower"
+    assert close.decided_by is not None
+    assert close.decided_by.endswith(
+        "slow on 8% (1 of 12): within the sampling noise of so few points, so this "
+        "does not decide either (more points: --evidence N)"
+    )
+
+
+def test_a_tie_nothing_decides_is_said_and_what_would_separate_it_is_listed() -> None:
+    calm = run("calm", 720.0)
+    stormy = run("stormy", 720.0)
+    errors = {"Details not available": 9e5, "This Space is not available": 1e5}
+    stormy = Run(stormy.directory, stormy.result.model_copy(update={
+        "metrics": stormy.result.metrics.model_copy(update={"errors_seen": errors})}),
+        stormy.comparison)  # fmt: skip
+    calm_errors = {"Details not available": 1e5, "This Space is not available": 9e5}
+    calm = Run(calm.directory, calm.result.model_copy(update={
+        "metrics": calm.result.metrics.model_copy(update={"errors_seen": calm_errors})}),
+        calm.comparison)  # fmt: skip
+    ranking = rank([calm, stormy])
+    assert ranking.decided_by is not None
+    assert ranking.decided_by.endswith(
+        "nothing measured here ranks one first: the facts cannot decide"
+    )
+    assert ranking.separators[0] == (
+        'share of failed requests showing "Details not available": 10% vs 90% (calm vs stormy)'
+    )
+
+
+def test_no_tie_no_explanation() -> None:
+    ranking = rank([run("slow", 720.0), run(None, 60.0)])
+    assert ranking.decided_by is None
+    assert ranking.separators == []

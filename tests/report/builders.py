@@ -18,6 +18,7 @@ from simspace.results.model import (
     RunResult,
     RunStatus,
     SpaceRecord,
+    TierSeries,
 )
 from simspace.scenario.model import Scenario
 
@@ -181,6 +182,32 @@ def result(
         ledger=[],
         warnings=[],
         observed_until=observed_until,
+    )
+
+
+def tier(
+    capacity_rps: float,
+    load_rps: Series,
+    *,
+    backlog: Series | None = None,
+    rejected: dict[str, Series] | None = None,
+    timed_out: Series | None = None,
+    t_begin: float = WINDOW[0],
+    t_end: float = WINDOW[1],
+) -> TierSeries:
+    """A tier's ground truth on the grid: `load_rps` reaches it (utilisation = load / capacity),
+    with the backlog, rejections by reason and timeouts each a function of event time."""
+    ts = grid(t_begin, t_end)
+    zero: Series = lambda _t: 0.0  # noqa: E731
+    return TierSeries(
+        t=ts,
+        offered_rps=[load_rps(t) for t in ts],
+        capacity_rps=[capacity_rps] * len(ts),
+        utilisation=[load_rps(t) / capacity_rps for t in ts],
+        backlog=[(backlog or zero)(t) for t in ts],
+        rejected_rps={r: [f(t) for t in ts] for r, f in (rejected or {}).items()},
+        timed_out_rps=[(timed_out or zero)(t) for t in ts],
+        attack_rps=[0.0] * len(ts),
     )
 
 

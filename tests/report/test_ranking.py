@@ -120,10 +120,10 @@ def test_page_escapes_its_title_and_appends_extra_css() -> None:
 
 def test_ranking_table_on_the_console() -> None:
     nobody = RANKING.model_copy(update={"reproduced_by_none": ["peak"]})
-    text = render(RankingTable(nobody), 160)
+    text = render(RankingTable(nobody), 200)
     assert "hypotheses for small, best first" in text
     assert re.search(
-        r"1\s+slow_host\s+2026-11-30 01:43:32 UTC\s+stub\s+1\.00\s+2/2\s+0\s+"
+        r"1\s+slow_host\s+2026-11-30 01:43:32 UTC\s+stub\s+1\.00\s+2/2\s+0\s+-\s+-\s+"
         r"completed: runs/small/slow_host",
         text,
     )

@@ -59,6 +59,7 @@ def compare(scenario: Scenario, result: RunResult) -> Comparison:
     span = run_span(scenario, result)
     resolution_s = result.observer.timing_resolution_s
     verdicts = [judge(fact, observe(fact, result, span), resolution_s) for fact in scenario.facts]
+    verdicts = _with_robustness(verdicts, result)
     scored = [v for v in verdicts if v.scored]
     reproduced = sum(v.verdict == "reproduced" for v in scored)
     unobservable = sum(v.verdict == "not_observable" for v in scored)
@@ -77,7 +78,19 @@ def compare(scenario: Scenario, result: RunResult) -> Comparison:
         calendar=EventCalendar(
             date=event.date, scheduled_start=event.scheduled_start, time_zone=event.time_zone
         ),
+        robustness=result.robustness.summary() if result.robustness else None,
     )
+
+
+def _with_robustness(verdicts: list[FactVerdict], result: RunResult) -> list[FactVerdict]:
+    """Each reproduced fact with its robustness label, when the run was checked."""
+    labels = result.robustness.facts if result.robustness else {}
+    return [
+        v.model_copy(update={"robustness": labels[v.fact_id].text})
+        if v.verdict == "reproduced" and v.fact_id in labels
+        else v
+        for v in verdicts
+    ]
 
 
 def fit_score(reproduced: int, observable: int, unobservable: int) -> float:

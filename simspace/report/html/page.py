@@ -28,6 +28,8 @@ from simspace.report.html.shell import page
 from simspace.report.html.story import Story, duration_text
 from simspace.report.summary import run_identity
 from simspace.report.target_view import target_section
+from simspace.report.why import why_lines
+from simspace.report.why_view import why_section
 from simspace.results.model import RunResult
 from simspace.scenario.model import Scenario
 from simspace.units import format_approx_count
@@ -71,6 +73,7 @@ def render_report(
     title = f"{scenario.event.title} — simspace report"
     body = [
         _header(scenario, result, comparison),
+        why_section(why_lines(scenario, result)),
         _nav(),
         _facts(story),
         gates_section(outcome),
@@ -118,7 +121,7 @@ def _pct(value: float | None) -> str:
 
 def _header(scenario: Scenario, result: RunResult, comparison: Comparison) -> str:
     event = scenario.event
-    variant = result.variant or "base"
+    variant = result.variant or "none (the base scenario)"
     description = ""
     if result.variant and result.variant in scenario.variants:
         description = f" — {escape(scenario.variants[result.variant].description)}"
@@ -225,10 +228,14 @@ def _fact_rows(story: Story, verdicts: list[FactVerdict]) -> list[list[str]]:
                 "<br><small><b>marginal</b>: closer to a tolerance edge than the run's "
                 "timing resolution; another run could flip it</small>"
             )
+        robust = (
+            f'<br><small class="robustness">{escape(v.robustness)}</small>' if v.robustness else ""
+        )
         rows.append(
             [
                 f"<b>{escape(v.fact_id)}</b><br><small>{escape(v.metric)}</small>{where}",
-                f'<span class="badge {v.verdict}">{VERDICT_LABEL[v.verdict]}</span>{reason}',
+                f'<span class="badge {v.verdict}">{VERDICT_LABEL[v.verdict]}</span>{robust}'
+                f"{reason}",
                 _reported_cell(v, story.calendar),
                 _observed_cell(v, story.calendar),
                 escape(v.statement),
@@ -248,6 +255,8 @@ def _facts(story: Story) -> str:
         out.append(_table(head, _fact_rows(story, scored), "facts"))
     else:
         out.append('<p class="mute">No scored facts in this scenario.</p>')
+    if robustness := story.comparison.robustness:
+        out.append(f'<p class="mute">{escape(robustness)} (docs/reporting.md)</p>')
     if claims:
         out.append("<h3>Claims (shown with what this run says, not scored)</h3>")
         out.append(_table(head, _fact_rows(story, claims), "claims"))

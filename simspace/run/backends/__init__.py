@@ -27,6 +27,7 @@ __all__ = [
     "TargetBackend",
     "VirtualBackend",
     "backend_for",
+    "exploration_plan",
     "plan_for",
     "predict_for",
 ]
@@ -80,3 +81,22 @@ def predict_for(loaded: LoadedScenario, options: RunOptions, plan: Plan) -> Pred
     if options.target is not None:
         return None
     return predict_load(loaded.scenario, plan)
+
+
+EXPLORATION_COARSEST = 1 / 16
+"""How much coarser than the Locust engine's plan an exploration point may be."""
+
+
+def exploration_plan(loaded: LoadedScenario, budget_s: float, seed: int | None = None) -> Plan:
+    """The plan of one point of a sweep, a robustness check or an evidence sample: virtual
+    time, its population scale the finest whose expected requests fit `budget_s` of one core,
+    which may be coarser than a run's (many points trade fidelity for coverage), but at most
+    `EXPLORATION_COARSEST` of the Locust engine's."""
+
+    def remake(population_scale: float | None) -> Plan:
+        return make_plan(loaded.scenario, loaded.variant, population_scale=population_scale,
+                         seed=seed, max_listeners=VIRTUAL_MAX_SIMULATED_LISTENERS)  # fmt: skip
+
+    rate_plan = remake(None)
+    coarsest = rate_plan.population_scale * EXPLORATION_COARSEST
+    return budgeted_plan(loaded.scenario, rate_plan, budget_s, remake, coarsest=coarsest)

@@ -24,20 +24,26 @@ PROBE_COARSENING = 4.0
 
 
 def budgeted_plan(
-    scenario: Scenario, rate_plan: Plan, budget_s: float, remake: Callable[[float], Plan]
+    scenario: Scenario,
+    rate_plan: Plan,
+    budget_s: float,
+    remake: Callable[[float], Plan],
+    coarsest: float | None = None,
 ) -> Plan:
-    """The finest plan (never coarser than `rate_plan`, the Locust engine's) whose expected
-    requests fit `budget_s` of wall time and whose listeners fit in memory."""
+    """The finest plan (never coarser than `coarsest`, by default `rate_plan`'s, the Locust
+    engine's) whose expected requests fit `budget_s` of wall time and whose listeners fit in
+    memory."""
     probe_plan = remake(rate_plan.population_scale / PROBE_COARSENING)
     requests = max(predict_load(scenario, probe_plan).requests, 1)
     per_scale = requests / probe_plan.population_scale
     listeners_per_scale = max(len(probe_plan.arrivals), 1) / probe_plan.population_scale
     by_time = budget_s / COST_PER_REQUEST_S / per_scale
     by_memory = MEMORY_LISTENERS / listeners_per_scale
-    scale = max(rate_plan.population_scale, min(1.0, by_time, by_memory))
+    floor = rate_plan.population_scale if coarsest is None else coarsest
+    scale = max(floor, min(1.0, by_time, by_memory))
     plan = remake(scale)
     bound = "memory" if by_memory < by_time else "its time budget"
-    bounded = rate_plan.population_scale < scale < 1.0
+    bounded = floor < scale < 1.0
     reason = (
         f"population scale 1/{1 / scale:.4g}: virtual time, ~{per_scale * scale:,.0f} requests "
         f"expected (a probe at 1/{1 / probe_plan.population_scale:.4g} made {requests:,}) "
