@@ -11,10 +11,9 @@ import random
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Annotated, Any, Literal, get_args, get_origin
+from typing import Annotated, Literal, get_args, get_origin
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
-from pydantic.fields import FieldInfo
+from pydantic import BaseModel, ConfigDict, Field
 
 from simspace import units
 from simspace.scenario.base import Loc
@@ -22,13 +21,14 @@ from simspace.scenario.loader import format_loc
 from simspace.scenario.model import Scenario
 from simspace.scenario.parameters import (
     ParameterError,
+    field_at,
     fitted_parameters,
     parse_path,
     parse_value,
     value_at,
     with_values,
 )
-from simspace.scenario.types import Count, Duration, EventContext, EventTime, Fraction, Ratio
+from simspace.scenario.types import Count, Duration, EventTime, Fraction, Ratio
 
 FieldKind = Literal["event_time", "duration", "count", "ratio", "integer", "number"]
 Sampling = Literal["grid", "lhs"]
@@ -144,17 +144,12 @@ def parse_vary(text: str) -> Vary:
     return Vary(text, variant, match["path"].strip(), match["low"].strip(), match["tail"])
 
 
-def field_kind(scenario: Scenario, loc: Loc) -> tuple[FieldKind, FieldInfo | None]:
+def field_kind(scenario: Scenario, loc: Loc) -> FieldKind:
     """How the field at `loc` reads its values, from its declared type (`number` when the
     path ends in a mapping the model does not type field by field)."""
-    node: Any = scenario
-    for step in loc[:-1]:
-        node = (
-            node[step] if isinstance(step, int) or isinstance(node, dict) else getattr(node, step)
-        )
-    field = type(node).model_fields.get(str(loc[-1])) if isinstance(node, BaseModel) else None
+    field = field_at(scenario, loc)
     if field is None:
-        return "number", None
+        return "number"
     members = [field.annotation, *get_args(field.annotation)]
     metadata = [*field.metadata]
     for member in members:
@@ -162,26 +157,8 @@ def field_kind(scenario: Scenario, loc: Loc) -> tuple[FieldKind, FieldInfo | Non
             metadata += get_args(member)[1:]
     for validator, kind in _KINDS:
         if validator in metadata:
-            return kind, field
-    return ("integer" if int in members else "number"), field
-
-
-def _bound(scenario: Scenario, loc: Loc, field: FieldInfo | None, text: str) -> float:
-    """A bound read as its field reads a value: `20:35` for an event time, `150k` for a count."""
-    if field is None:
-        return parse_value(scenario, loc, text)
-    event = scenario.event
-    context = {"event": EventContext(event.date, event.scheduled_start, event.time_zone)}
-    # the field's own type with its validators (a type form mypy cannot follow: Any)
-    declared: Any = (
-        Annotated[field.annotation, *field.metadata] if field.metadata else field.annotation
-    )
-    reader: TypeAdapter[float] = TypeAdapter(declared)
-    try:
-        return float(reader.validate_python(text, context=context))
-    except ValidationError as exc:
-        message = exc.errors()[0]["msg"].removeprefix("Value error, ")
-        raise ParameterError(loc, f"{text!r}: {message}") from None
+            return kind
+    return "integer" if int in members else "number"
 
 
 def axis_for(scenario: Scenario, vary: Vary) -> Axis:
@@ -191,7 +168,7 @@ def axis_for(scenario: Scenario, vary: Vary) -> Axis:
     if loc[0] in NOT_SWEPT:
         raise ParameterError(loc[:1], f"{loc[0]} is how the run is simulated; see --seed, --scale")
     value = value_at(scenario, loc)
-    kind, field = field_kind(scenario, loc)
+    kind = field_kind(scenario, loc)
     try:
         high_text, points, log = vary.high_points_log(clock=kind == "event_time")
     except VaryError as exc:
@@ -199,7 +176,7 @@ def axis_for(scenario: Scenario, vary: Vary) -> Axis:
     problems, bounds = [], []
     for name, text in (("low", vary.low), ("high", high_text)):
         try:
-            bounds.append(_bound(scenario, loc, field, text))
+            bounds.append(parse_value(scenario, loc, text))
         except ParameterError as exc:
             problems.append(f"{name} {str(exc).removeprefix(format_loc(loc) + ': ')}")
     if problems:
@@ -232,7 +209,7 @@ def fitted_axes(scenario: Scenario) -> list[Axis]:
     return [
         Axis(
             path=format_loc(p.loc),
-            kind=field_kind(scenario, p.loc)[0],
+            kind=field_kind(scenario, p.loc),
             low=p.low,
             high=p.high,
             points=DEFAULT_POINTS,

@@ -22,6 +22,7 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+from pydantic.fields import FieldInfo
 
 from simspace.scenario.base import Loc, Strict
 
@@ -42,6 +43,20 @@ _RANGE_SCHEMA = {
         {"type": "null"},
     ]
 }
+
+
+def read_as_field(field: FieldInfo, value: object, context: object) -> float:
+    """`value` read as the field reads it (`20:35` for an event time with the event in
+    `context`, `150k` for a count, `90s` for a duration); ValueError with pydantic's reason."""
+    # the field's own type with its validators (a type form mypy cannot follow: Any)
+    declared: Any = (
+        Annotated[field.annotation, *field.metadata] if field.metadata else field.annotation
+    )
+    reader: TypeAdapter[float] = TypeAdapter(declared)
+    try:
+        return float(reader.validate_python(value, context=context))
+    except ValidationError as exc:
+        raise ValueError(exc.errors()[0]["msg"].removeprefix("Value error, ")) from None
 
 
 class Fittable(Strict):
@@ -89,12 +104,10 @@ class Fittable(Strict):
             raise ValueError(f"{key!r} is not a number field here (one of: {', '.join(numeric)})")
         if not isinstance(bounds, list | tuple) or len(bounds) != 2:
             raise ValueError(f"{key}: a range is [low, high]")
-        reader: TypeAdapter[float] = TypeAdapter(Annotated[float, *field.metadata])
         try:
-            return tuple(reader.validate_python(b, context=info.context) for b in bounds)
-        except ValidationError as exc:
-            message = exc.errors()[0]["msg"].removeprefix("Value error, ")
-            raise ValueError(f"{key}: {message}") from None
+            return tuple(read_as_field(field, b, info.context) for b in bounds)
+        except ValueError as exc:
+            raise ValueError(f"{key}: {exc}") from None
 
     @model_validator(mode="after")
     def _fitted_has_a_range(self) -> Fittable:

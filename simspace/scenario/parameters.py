@@ -12,13 +12,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
+from pydantic.fields import FieldInfo
 
 from simspace import units
 from simspace.scenario.base import Loc
-from simspace.scenario.hypotheses import Fittable, FittedParameter, fitted_parts
+from simspace.scenario.hypotheses import Fittable, FittedParameter, fitted_parts, read_as_field
 from simspace.scenario.loader import format_loc
 from simspace.scenario.model import Scenario
+from simspace.scenario.types import EventContext
 
 _STEP = re.compile(r"\.?([A-Za-z_][A-Za-z0-9_-]*)|\[(\d+)\]")
 
@@ -77,11 +79,29 @@ def _known(node: Any) -> str:
     return ""
 
 
+def field_at(scenario: Scenario, loc: Loc) -> FieldInfo | None:
+    """The model field `loc` names (None where the path ends in a mapping the model does not
+    type field by field). `loc` must exist (`value_at`)."""
+    node: Any = scenario
+    for step in loc[:-1]:
+        node = (
+            node[step] if isinstance(step, int) or isinstance(node, dict) else getattr(node, step)
+        )
+    return type(node).model_fields.get(str(loc[-1])) if isinstance(node, BaseModel) else None
+
+
 def parse_value(scenario: Scenario, loc: Loc, text: str) -> float:
-    """A value for `loc` as the file would write it: `20:40` or `+40m` for an event time,
-    `200k` for a count, `90s` for a duration, `2.5%` for a ratio, or a plain number."""
+    """A value for `loc` as the file would write it, read as its field reads one: `20:40` or
+    `+40m` for an event time, `200k` for a count, `90s` for a duration, `2.5%` for a ratio."""
     value_at(scenario, loc)  # the path must name a number
     event = scenario.event
+    field = field_at(scenario, loc)
+    if field is not None:
+        context = {"event": EventContext(event.date, event.scheduled_start, event.time_zone)}
+        try:
+            return read_as_field(field, text, context)
+        except ValueError as exc:
+            raise ParameterError(loc, f"{format_loc(loc)}: {text!r}: {exc}") from None
     for parse in (
         units.parse_count,
         units.parse_duration_s,
