@@ -233,9 +233,13 @@ def run_ids(directories: Sequence[Path]) -> list[str]:
 def started_at(result: RunResult, directory: Path) -> str | None:
     """When the run started (ISO 8601 UTC): recorded in its result, or (older results) the
     stamp its directory is named with; None when neither says."""
-    if result.started_at:
-        return result.started_at
-    if match := DIRECTORY_STAMP.match(directory.name):
+    return result.started_at or stamp_time(directory.name)
+
+
+def stamp_time(name: str) -> str | None:
+    """The UTC stamp a run directory is named with, ISO 8601: `20261130T074332Z-base` ->
+    `2026-11-30T07:43:32Z`; None for another name."""
+    if match := DIRECTORY_STAMP.match(name):
         try:
             stamp = datetime.strptime(match.group(1), "%Y%m%dT%H%M%SZ")
         except ValueError:

@@ -20,6 +20,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from simspace.errors import UsageError
+from simspace.judge.ranking import stamp_time
 from simspace.report.outputs import RunReport, load_run
 from simspace.wire.live import LIVE_FILE, LiveStatus
 
@@ -72,15 +73,6 @@ class RunEntry(BaseModel):
 def run_id_of(root_index: int, scenario_dir: str, name: str) -> str:
     digest = hashlib.sha256(f"{root_index}\0{scenario_dir}\0{name}".encode()).hexdigest()
     return digest[:16]
-
-
-def stamp_time(name: str) -> str | None:
-    """`20261130T074332Z-base` -> `2026-11-30T07:43:32Z`."""
-    found = re.match(r"^(\d{4})(\d\d)(\d\d)T(\d\d)(\d\d)(\d\d)Z", name)
-    if not found:
-        return None
-    y, mo, d, h, mi, s = found.groups()
-    return f"{y}-{mo}-{d}T{h}:{mi}:{s}Z"
 
 
 def _is_run(directory: Path) -> bool:
