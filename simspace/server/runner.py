@@ -18,7 +18,7 @@ from simspace.server.keys import MODEL_KEY
 from simspace.wire.ground_truth import LEDGER_FILE, TIMELINE_FILE
 from simspace.wire.server_args import ReadyFile
 
-__all__ = ["LISTEN_BACKLOG", "check_host", "run_server"]
+__all__ = ["LISTEN_BACKLOG", "check_host", "is_loopback", "run_server"]
 
 logger = logging.getLogger(__name__)
 
@@ -27,15 +27,19 @@ LISTEN_BACKLOG = 4096
 _SHUTDOWN_TIMEOUT_S = 2.0
 
 
+def is_loopback(host: str) -> bool:
+    """`localhost` or a loopback address (127.0.0.0/8, ::1)."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
 def check_host(host: str, *, allow_remote: bool = False) -> None:
     """Refuse to listen beyond loopback unless explicitly allowed."""
-    if allow_remote or host == "localhost":
-        return
-    try:
-        loopback = ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        loopback = False
-    if not loopback:
+    if not allow_remote and not is_loopback(host):
         raise UnsafeTargetError(
             f"refusing to listen on {host!r}: not a loopback address (pass allow_remote to opt in)"
         )

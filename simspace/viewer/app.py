@@ -125,8 +125,8 @@ async def live_page(request: web.Request) -> web.Response:
 
 
 async def live_events(request: web.Request) -> web.StreamResponse:
-    _, entry = _located(request)
-    return await stream_live(request, _catalog(request), entry.run_id)
+    location, _ = _located(request)
+    return await stream_live(request, _catalog(request), location)
 
 
 async def static_file(request: web.Request) -> web.Response:

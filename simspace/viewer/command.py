@@ -4,7 +4,6 @@ told otherwise; read-only."""
 from __future__ import annotations
 
 import asyncio
-import ipaddress
 from pathlib import Path
 
 import click
@@ -12,20 +11,11 @@ from rich.console import Console
 from rich.markup import escape
 
 from simspace.errors import UsageError
-from simspace.server.runner import run_server
+from simspace.server.runner import is_loopback, run_server
 from simspace.viewer.app import create_viewer_app
 from simspace.viewer.catalog import Catalog
 
 console = Console(highlight=False)
-
-
-def is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 @click.command()

@@ -1,7 +1,7 @@
 """A run's live file as Server-Sent Events: one `status` event each time the run rewrites it,
 an `end` event once the run has ended (or died), a comment now and then to keep the connection.
 
-The run's directory is renamed when it ends; the stream finds it again by id each time.
+The run's directory is renamed when it ends; the stream then finds it again by id.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from pathlib import Path
 
 from aiohttp import web
 
-from simspace.viewer.catalog import STALE_AFTER_S, Catalog, read_live
+from simspace.viewer.catalog import STALE_AFTER_S, Catalog, RunLocation, read_live
 from simspace.wire.live import LIVE_FILE, LiveStatus
 
 POLL_S = 0.5
@@ -40,25 +40,29 @@ def _ended(live: LiveStatus, now_s: float) -> str | None:
     return "stale" if now_s - live.updated_at > STALE_AFTER_S else None
 
 
-async def stream_live(request: web.Request, catalog: Catalog, run_id: str) -> web.StreamResponse:
+async def stream_live(
+    request: web.Request, catalog: Catalog, location: RunLocation
+) -> web.StreamResponse:
     response = web.StreamResponse(
         headers={"Content-Type": "text/event-stream", "Cache-Control": "no-cache"}
     )
     await response.prepare(request)
     with contextlib.suppress(ConnectionResetError):  # the page went away: nothing to tell
-        await _follow(response, catalog, run_id)
+        await _follow(response, catalog, location)
     return response
 
 
-async def _follow(response: web.StreamResponse, catalog: Catalog, run_id: str) -> None:
+async def _follow(response: web.StreamResponse, catalog: Catalog, location: RunLocation) -> None:
     seen: tuple[float, int] | None = None
     last: LiveStatus | None = None
     last_sent = time.monotonic()
     while True:
-        location = catalog.locations().get(run_id)
-        if location is None:
-            await response.write(sse_event("end", '"gone"'))
-            break
+        if not location.directory.is_dir():  # renamed when the run ended: find it by id
+            renamed = catalog.locations().get(location.run_id)
+            if renamed is None:
+                await response.write(sse_event("end", '"gone"'))
+                break
+            location = renamed
         signature = _signature(location.directory)
         if signature != seen and (live := read_live(location.directory)) is not None:
             seen, last = signature, live

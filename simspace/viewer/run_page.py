@@ -22,9 +22,9 @@ def run_label(entry: RunEntry) -> str:
     return f"{entry.variant or 'base'} · {when} · {entry.engine}"
 
 
-def chart_data(report: RunReport, label: str) -> dict[str, Any]:
+def chart_data(report: RunReport, label: str, story: Story | None = None) -> dict[str, Any]:
     """One run's series and marks, as the chart script reads them."""
-    story = Story(report.scenario, report.result, report.comparison)
+    story = story or Story(report.scenario, report.result, report.comparison)
     return {
         "label": label,
         "table": event_series(report.result).model_dump(mode="json"),
@@ -125,12 +125,8 @@ def endpoints_html(report: RunReport) -> str:
     )
 
 
-def moments_html(report: RunReport) -> str:
-    story = Story(report.scenario, report.result, report.comparison)
-    return story.moments_html()
-
-
 def run_html(entry: RunEntry, report: RunReport) -> str:
+    story = Story(report.scenario, report.result, report.comparison)
     links = [f'<a href="/runs/{entry.run_id}/report.html">static report</a>',
              f'<a href="/runs/{entry.run_id}/series.csv">series as CSV</a>']  # fmt: skip
     if entry.live:
@@ -143,7 +139,7 @@ def run_html(entry: RunEntry, report: RunReport) -> str:
         + '<h2>Charts</h2><p class="mute">Drag to zoom, double-click to reset; click a legend '
         "entry to hide or show its series; numbered lines are the moments listed below.</p>"
         + '<div id="charts"></div><h3>Moments</h3>'
-        + moments_html(report)
+        + story.moments_html()
         + "<h2>Reported facts</h2>"
         + verdicts_html(report)
         + "<h2>Gates</h2>"
@@ -151,5 +147,5 @@ def run_html(entry: RunEntry, report: RunReport) -> str:
         + "<h2>Requests by endpoint</h2>"
         + endpoints_html(report)
     )
-    data = {"page": "run", "runs": [chart_data(report, run_label(entry))]}
+    data = {"page": "run", "runs": [chart_data(report, run_label(entry), story)]}
     return viewer_page(f"simspace view: {report.result.title}", body, data)
