@@ -7,7 +7,8 @@ import os
 import time
 from pathlib import Path
 
-from simspace.viewer.catalog import STALE_AFTER_S, Catalog, find_runs, stamp_time
+from simspace.judge.ranking import stamp_time
+from simspace.viewer.catalog import STALE_AFTER_S, Catalog, find_runs
 from tests.viewer.rundirs import live_status, small_scenario, write_live, write_run
 
 
