@@ -49,6 +49,19 @@ class SpaceRecord(Frozen):
         description="server: its concurrent listeners on the `listeners.t` grid (peak per step); "
         "empty in results written before it was recorded",
     )
+    room: str = Field("main", description="main, or the overflow room's id")
+    refused_listeners: float = Field(
+        0.0, description="event-scale join attempts its listener cap refused"
+    )
+
+
+class CapStep(Frozen):
+    """A room's listener cap from `t` on (the one in force at the start has the window's
+    start time); `listeners` None: no cap."""
+
+    t: float = Field(description="event time")
+    room: str = Field(description="main, or an overflow room's id")
+    listeners: float | None = Field(description="concurrent listeners allowed; null: no cap")
 
 
 class ListenerSeries(Frozen):
@@ -153,6 +166,9 @@ class Metrics(Frozen):
     error_ratio: float | None = Field(description="failed / all requests, load side")
     error_ratio_by_tier: dict[str, float]
     errors_seen: dict[str, float] = Field(description="message -> event-scale failures")
+    restreamed: float = Field(
+        0.0, description="load side: listeners who left for a restream (event scale)"
+    )
 
 
 class SegmentStats(Frozen):
@@ -293,6 +309,11 @@ class RunResult(Frozen):
         None,
         description="git revision of the working directory simspace ran in: short commit hash, "
         "`-dirty` when tracked files had uncommitted changes; null: not a git checkout",
+    )
+    caps: list[CapStep] = Field(
+        default_factory=list,
+        description="listener caps of each room over time, in time order; empty: no room was "
+        "ever capped (or older results)",
     )
     robustness: Robustness | None = Field(
         None,

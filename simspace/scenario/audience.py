@@ -9,7 +9,7 @@ from pydantic import Field, model_validator
 
 from simspace import units
 from simspace.scenario.base import Loc, ScenarioCheckError, Strict
-from simspace.scenario.types import Count, Duration, EventTime, Ratio
+from simspace.scenario.types import Count, Duration, EventTime, Ratio, Slug
 
 
 class ArrivalPoint(Strict):
@@ -115,6 +115,18 @@ class RejoinPolicy(Strict):
     max_times: int = Field(3, ge=0, le=100, description="rejoins per listener at most")
 
 
+class Restream(Strict):
+    """Another destination with the same audio (a restream on another site or account): from
+    `opens_at`, a share of the listeners who are refused by a full room, whose Space ended or who
+    were booted go there instead of trying again, and leave this platform."""
+
+    id: Slug = Field(description="restream id, e.g. youtube")
+    opens_at: EventTime = Field(description="when it became available")
+    share: Ratio = Field(description="chance that a refused, ended or booted listener goes there")
+    note: str = Field("", description="what was reported, or that it is a hypothesis")
+    sources: list[str] = Field(default_factory=list, description="source ids")
+
+
 class ClientPolicy(Strict):
     """How the listener's app behaves: polling, timeouts, retries, patience."""
 
@@ -133,6 +145,13 @@ class ClientPolicy(Strict):
         None, description="live playlist reload interval; default: the segment duration"
     )
     rejoin: RejoinPolicy = Field(default_factory=RejoinPolicy, description="after being booted")
+    on_refused: Literal["retry", "wait", "overflow", "give_up"] = Field(
+        "retry",
+        description="when a join is refused because the room is full: retry (join again at "
+        "every metadata poll), wait (poll, and join only once the metadata shows room under the "
+        "cap), overflow (ask for an open overflow room with room and join it; else retry), "
+        "give_up (leave at once)",
+    )
 
 
 class Audience(Strict):
@@ -141,3 +160,6 @@ class Audience(Strict):
     arrivals: ArrivalCurve = Field(description="the audience curve from reported numbers")
     listening_time: ListeningTime = Field(description="how long a listener stays once playing")
     client: ClientPolicy = Field(default_factory=ClientPolicy, description="client behaviour")
+    restreams: list[Restream] = Field(
+        default_factory=list, max_length=20, description="other destinations with the audio"
+    )

@@ -28,6 +28,14 @@ class Tier(Fittable):
     )
 
 
+RefusalReason = Literal["cap", "not_started", "ended", "overload"]
+"""Why a listener was refused: the room was full, the Space had not started, it had ended (or
+crashed), or the API was overloaded (rejected, rate-limited or timed out)."""
+REFUSAL_REASONS: tuple[RefusalReason, ...] = ("cap", "not_started", "ended", "overload")
+MAIN_ROOM = "main"
+"""The room of the Space the host starts (and of its relaunches); overflow rooms have ids."""
+
+
 class ErrorTexts(Strict):
     """What clients are shown, in the platform's own words."""
 
@@ -40,6 +48,36 @@ class ErrorTexts(Strict):
     fetch_failed: str = Field(
         "Could not fetch Space", min_length=1, description="a request timed out"
     )
+    room_full: str | None = Field(
+        None,
+        min_length=1,
+        description="a join refused because the room is at its listener cap; unset: the "
+        "`unavailable` text",
+    )
+    not_started: str | None = Field(
+        None,
+        min_length=1,
+        description="the Space has not gone live yet (or the room is not open); unset: the "
+        "`unavailable` text",
+    )
+
+    def for_reason(self, reason: RefusalReason) -> str:
+        """The text a client is shown when it is refused for `reason`."""
+        if reason == "overload":
+            return self.overload
+        if reason == "cap":
+            return self.room_full or self.unavailable
+        if reason == "not_started":
+            return self.not_started or self.unavailable
+        return self.unavailable
+
+    def texts(self) -> dict[str, str]:
+        """Every text a client of the modelled platform can be shown, by field name."""
+        shown = {"overload": self.overload, "unavailable": self.unavailable}
+        shown["fetch_failed"] = self.fetch_failed
+        shown["room_full"] = self.for_reason("cap")
+        shown["not_started"] = self.for_reason("not_started")
+        return shown
 
 
 class HlsSettings(Strict):
@@ -101,10 +139,20 @@ class ActionBase(Fittable):
 
 
 class CapListeners(ActionBase):
-    """'Proceed with a smaller number of live listeners': joins beyond the cap are refused."""
+    """Set (lower or raise) a room's listener cap: joins beyond it are refused. 'Proceed with a
+    smaller number of live listeners' lowers it; raising it mid-event lets refused listeners in
+    (they notice at their next poll)."""
 
     action: Literal["cap_listeners"] = Field(description="cap_listeners")
     listeners: Count = Field(description="concurrent listeners allowed")
+    room: Slug = Field(MAIN_ROOM, description="the room capped: main, or an overflow room's id")
+
+
+class OpenRoom(ActionBase):
+    """Open an overflow room: a Space of its own, live at once, relaying the main room's audio."""
+
+    action: Literal["open_room"] = Field(description="open_room")
+    room: Slug = Field(description="the overflow room's id (platform.rooms)")
 
 
 class SetCapacity(ActionBase):
@@ -137,7 +185,8 @@ class EndSpace(ActionBase):
 
 
 OperatorAction = Annotated[
-    CapListeners | SetCapacity | RateLimit | RestartSpace | EndSpace, Field(discriminator="action")
+    CapListeners | SetCapacity | RateLimit | RestartSpace | EndSpace | OpenRoom,
+    Field(discriminator="action"),
 ]
 
 
@@ -158,13 +207,34 @@ class Flood(Fittable):
     )
 
 
+class Room(Fittable):
+    """An overflow room: a Space of its own that relays the main room's audio to listeners the
+    main room's cap refused. It ends when the main Space ends."""
+
+    id: Slug = Field(description="room id (not `main`), cited by actions and facts")
+    cap_listeners: Count | None = Field(None, description="its listener cap; unset: none")
+    opens: Literal["when_full", "by_action"] = Field(
+        "when_full",
+        description="when_full: the platform opens it the first time the main room refuses a "
+        "join for its cap (and again for a relaunched main Space); by_action: an `open_room` "
+        "operator action opens it",
+    )
+    note: str = Field("", description="what was reported, or that it is a hypothesis")
+    sources: list[str] = Field(default_factory=list, description="source ids")
+
+
 class Platform(Strict):
     """What the platform can take and how it fails."""
 
     tiers: dict[TierName, Tier] = Field(description="serving tiers; api and cdn are required")
     errors: ErrorTexts = Field(default_factory=ErrorTexts, description="texts clients see")
     hls: HlsSettings = Field(default_factory=HlsSettings, description="live stream settings")
-    listener_cap: Count | None = Field(None, description="concurrent listener cap from the start")
+    listener_cap: Count | None = Field(
+        None, description="the main room's concurrent listener cap from the start"
+    )
+    rooms: list[Room] = Field(
+        default_factory=list, max_length=20, description="overflow rooms, in the order tried"
+    )
     ping_timeout: Duration = Field(
         90.0, gt=0, description="a listener who has not pinged for this long is dropped"
     )

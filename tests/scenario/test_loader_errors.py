@@ -76,7 +76,7 @@ CASES = (
         (Edit(24, "patience: 50m", "patience: 50m\n    colour: red"),),
         (
             "25:5: audience.client.colour: unknown key 'colour' (allowed: "
-            "metadata_poll_interval, patience, ping_interval, playlist_reload, rejoin, "
+            "metadata_poll_interval, on_refused, patience, ping_interval, playlist_reload, rejoin, "
             "request_timeout, retries)",
         ),
     ),
@@ -255,7 +255,7 @@ CASES = (
         (Edit(35, "rate_limit", "reboot"),),
         (
             "35:14: operator_actions[0].action: unknown action 'reboot'; expected one of: "
-            "cap_listeners, set_capacity, rate_limit, restart_space, end_space",
+            "cap_listeners, set_capacity, rate_limit, restart_space, end_space, open_room",
         ),
     ),
     Broken(
