@@ -115,6 +115,11 @@ class FactBase(Strict):
         True, description="false for claims nobody verified: shown with the run's view, not scored"
     )
     note: str = Field("", description="why this reading, what is uncertain")
+    about: Literal["this_event", "other_event"] = Field(
+        "this_event",
+        description="other_event: context about another event (\"the previous record was "
+        "57k\"), shown beside the run's view, never judged against this run",
+    )
 
 
 class StartDelayFact(FactBase):

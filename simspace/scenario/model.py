@@ -33,6 +33,11 @@ class Source(Strict):
     outlet: str = Field(min_length=1, description="publisher, e.g. AP")
     title: str = Field("", description="headline")
     url: str = Field("", pattern=URL_PATTERN, description="link")
+    confidence: Literal["primary", "second_hand", "unverified"] = Field(
+        "primary",
+        description="primary: the outlet saw or measured it (or quotes the platform); "
+        "second_hand: it repeats another report; unverified: nobody confirmed it",
+    )
 
 
 class Marker(Strict):
