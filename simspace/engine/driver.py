@@ -105,6 +105,7 @@ class VirtualDriver:
                                    self.recorder):  # fmt: skip
             self.add(plan.t_begin, script, counted=False)
         self._client, self._listening = client, scenario.audience.listening_time
+        self._restreams = scenario.audience.restreams
         for slot, arrival_t in enumerate(plan.arrivals):
             self._schedule(arrival_t, _Actor(None, records=True, slot=slot), _NOTHING)
 
@@ -140,8 +141,9 @@ class VirtualDriver:
             )
         if actor.script is None:
             actor.script = stub_listener(
-                actor.slot, self.plan, self._client, self._listening, self.clock, self.recorder
-            )
+                actor.slot, self.plan, self._client, self._listening, self.clock, self.recorder,
+                self._restreams,
+            )  # fmt: skip
         try:
             if actor.started:
                 action = actor.script.send(pending.reply)

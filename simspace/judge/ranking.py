@@ -273,12 +273,15 @@ def _ranked(
 
 def _fact_rows(judged: Sequence[tuple[str, Comparison]]) -> list[FactRow]:
     """One row per fact (matched by id, in the order the best run lists them, then any only
-    later runs have), with each run's verdict and observed value."""
+    later runs have), with each run's verdict and observed value. Facts about another event are
+    context, not something a hypothesis reproduces: left out."""
     first: dict[str, FactVerdict] = {}
     verdicts: dict[str, dict[str, Verdict]] = {}
     observed: dict[str, dict[str, str]] = {}
     for run_id, comparison in judged:
         for verdict in comparison.verdicts:
+            if verdict.verdict == "context":
+                continue
             first.setdefault(verdict.fact_id, verdict)
             verdicts.setdefault(verdict.fact_id, {})[run_id] = verdict.verdict
             text = format_observed(verdict, comparison.calendar)

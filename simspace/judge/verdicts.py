@@ -1,6 +1,7 @@
 """The comparison of one run with the scenario's reported facts: a verdict per fact, with the
 observed value, the reported value or range, the tolerance and the deviation, on the event clock
-and at event scale. Claims are shown with what the run says, never scored.
+and at event scale. Claims are shown with what the run says, never scored; facts about another
+event are context, shown beside the run's view, never judged.
 
 This module is the data model and how its values print; `simspace.judge.facts.compare` fills
 it from a RunResult.
@@ -16,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from simspace import units
 
-Verdict = Literal["reproduced", "not_reproduced", "not_observable", "claim"]
+Verdict = Literal["reproduced", "not_reproduced", "not_observable", "claim", "context"]
 Unit = Literal["duration", "event_time", "count", "ratio", "seen"]
 
 
@@ -70,6 +71,14 @@ class FactVerdict(BaseModel):
         description="a reproduced fact, as the fitted parameters move: `robust`, `sensitive to "
         "...`, `set by ...` (docs/reporting.md); None: not checked",
     )
+    about: Literal["this_event", "other_event"] = Field(
+        "this_event",
+        description="other_event: context about another event (verdict `context`): the run's "
+        "view beside it, never judged nor scored",
+    )
+    sources_unverified: bool = Field(
+        False, description="every source the fact cites has confidence `unverified`"
+    )
 
 
 class EventCalendar(BaseModel):
@@ -94,7 +103,8 @@ class Comparison(BaseModel):
     reproduced: int
     scored: int = Field(description="scored facts (claims excluded)")
     not_observable: int
-    claims: int = Field(0, description="facts with scored: false")
+    claims: int = Field(0, description="facts about this event with scored: false")
+    context: int = Field(0, description="facts about another event (verdict `context`)")
     run_begin: float | None = Field(None, description="event time the run started")
     run_end: float | None = Field(None, description="event time the run stopped observing")
     calendar: EventCalendar | None = Field(None, description="for printing clock times")

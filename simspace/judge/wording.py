@@ -20,7 +20,10 @@ VERDICT_LABEL: dict[Verdict, str] = {
     "not_reproduced": "not reproduced",
     "not_observable": "not observable",
     "claim": "claim",
+    "context": "context",
 }
+UNVERIFIED = "every source unverified"
+"""Said beside a fact whose sources all have confidence `unverified`."""
 
 
 def fact_where(verdict: FactVerdict, calendar: EventCalendar | None = None) -> str:
@@ -40,26 +43,37 @@ def reported_text(verdict: FactVerdict, calendar: EventCalendar | None = None) -
 
 
 def summary_line(comparison: Comparison) -> str:
-    """`fit 0.33: 3 of 9 scored facts reproduced, 1 not observable; 2 claims not scored`."""
+    """`fit 0.33: 3 of 9 scored facts reproduced, 1 not observable; 2 claims not scored; 1 fact
+    about another event (context)`."""
     c = comparison
-    if not c.scored and not c.claims:
+    if not c.scored and not c.claims and not c.context:
         return "no reported facts to compare (the scenario has none)"
     text = f"fit {c.fit_score:.2f}: {c.reproduced} of {c.scored} scored facts reproduced"
     if c.not_observable:
         text += f", {c.not_observable} not observable"
     if c.claims:
         text += f"; {c.claims} claim{'s' if c.claims != 1 else ''} not scored"
+    if c.context:
+        text += f"; {c.context} fact{'s' if c.context != 1 else ''} about another event (context)"
     return text
 
 
 def verdict_line(verdict: FactVerdict, calendar: EventCalendar | None = None) -> str:
-    """One fact as one plain line: verdict, id, observed, reported and tolerance."""
+    """One fact as one plain line: verdict, id, observed, reported and tolerance; `[every source
+    unverified]` when nobody confirmed what it reports."""
+    line = _line(verdict, calendar)
+    return f"{line} [{UNVERIFIED}]" if verdict.sources_unverified else line
+
+
+def _line(verdict: FactVerdict, calendar: EventCalendar | None) -> str:
     v = verdict
     label = VERDICT_LABEL[v.verdict].upper()
     tolerance = format_tolerance(v)
     reported = f"reported {format_reported(v, calendar)}" + (
         f" (tolerance {tolerance})" if tolerance else ""
     )
+    if v.verdict == "context":
+        return f"{label} {v.fact_id}: {v.reason}"
     if v.verdict == "claim":
         return f"{label} {v.fact_id}: {reported}; {v.reason}"
     where = fact_where(v, calendar)

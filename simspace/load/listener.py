@@ -11,7 +11,7 @@ records the message the app would have shown.
 from __future__ import annotations
 
 import random
-from collections.abc import Generator
+from collections.abc import Generator, Sequence
 from dataclasses import dataclass, field
 from typing import Literal, Protocol, Unpack
 from urllib.parse import quote
@@ -32,7 +32,7 @@ from simspace.load.listening import (
 )
 from simspace.load.policy import backoff_s, retryable
 from simspace.plan import Plan
-from simspace.scenario.audience import ClientPolicy
+from simspace.scenario.audience import ClientPolicy, Restream
 from simspace.wire.observations import ListenerState, RequestTier, StateDetails, StateLine
 from simspace.wire.spaces_api import LISTENERS_HEADER, SpaceState, weight_header
 
@@ -41,9 +41,12 @@ SPACE_OVER: tuple[str, ...] = (SpaceState.ENDED, SpaceState.TIMED_OUT, "Canceled
 A tuple, not a set: a real target's metadata may hold anything, hashable or not."""
 
 
-JoinFailure = Literal["refused", "retry"]
-"""Why a join failed: refused (the Space is full, not running...: the client looks again at its
-coalesced cadence) or for the moment (overload, a timeout: it tries again at the real one)."""
+JoinFailure = Literal["refused", "retry", "full"]
+"""Why a join failed: refused (the Space is not running...: the client looks again at its
+coalesced cadence), for the moment (overload, a timeout: it tries again at the real one), or
+full (its room's listener cap: the client policy's `on_refused` says what next)."""
+CAP_REFUSED_STATUS = 403
+"""How the platform answers a join its room's listener cap refuses (docs/platform-api.md)."""
 
 
 class Recorder(Protocol):
@@ -73,6 +76,7 @@ class Listener:
     player: Player = field(default_factory=CoalescedPlayer)
     route: Route = field(default_factory=StubRoute)
     direct_playlist: str | None = None
+    restreams: Sequence[Restream] = ()
 
     def script(self) -> Script:
         yield Wait(self.arrival_t)
@@ -82,6 +86,9 @@ class Listener:
         while True:
             departure, space_id = yield from self._stay(space_id)
             if departure in FINAL_DEPARTURES:
+                return
+            if self._goes_to_restream():
+                self.state("restreamed")
                 return
             # booted or the Space ended: maybe try again, perhaps on a relaunched Space
             policy = self.client.rejoin
@@ -174,10 +181,17 @@ class Listener:
                 # (perhaps finding a relaunch) is the rejoin policy's call.
                 return (yield from self._depart("space_ended", waiting_since, space_id)), None
             join_failed: JoinFailure | None = None
-            if saw_running:
+            if saw_running and self._waits_for_room(metadata):
+                saw_running = False  # it does not try while the room shows full
+            elif saw_running:
                 media_key = str(metadata.get("media_key"))
                 joined = yield from self._join(space_id or "", media_key, waiting_since, attempts)
-                if joined == "refused" or joined == "retry":  # noqa: PLR1714 (mypy narrows ==)
+                if joined == "full":
+                    gone, space_id = yield from self._room_full(waiting_since, space_id)
+                    if gone is not None:
+                        return gone, space_id
+                    join_failed = "retry" if self.client.on_refused == "overflow" else "refused"
+                elif joined == "refused" or joined == "retry":  # noqa: PLR1714 (mypy narrows ==)
                     join_failed = joined
                 else:
                     return joined, space_id
@@ -188,6 +202,53 @@ class Listener:
             until_t = min(now + self._poll_step_s(retry_soon, fresh), give_up_t)
             yield Watch(until_t, now, self.rng.uniform(0.0, real_s))
             woken_by_change = self.clock.now() < until_t
+
+    def _waits_for_room(self, metadata: dict[str, object]) -> bool:
+        """With `on_refused: wait`, the app does not try to join while the metadata shows the
+        room at its cap."""
+        if self.client.on_refused != "wait":
+            return False
+        cap, listeners = metadata.get("listener_cap"), metadata.get("total_live_listeners")
+        return (
+            isinstance(cap, int | float)
+            and isinstance(listeners, int | float)
+            and (listeners >= cap)
+        )
+
+    def _room_full(
+        self, waiting_since: float, space_id: str | None
+    ) -> Generator[Action, Reply | None, tuple[Departure | None, str | None]]:
+        """The room's cap refused the join: a restream may take the listener, else the client
+        policy says: give up, look for an overflow room with room, or stay and try again.
+        Returns how the stay ended (None: it goes on) and the Space to try next."""
+        if self._goes_to_restream():
+            return (yield from self._depart("restreamed", waiting_since, space_id)), space_id
+        policy = self.client.on_refused
+        if policy == "give_up":
+            return (yield from self._depart("gave_up", waiting_since, space_id)), space_id
+        if policy == "overflow":
+            room = yield from self._overflow_room(space_id)
+            return None, room or space_id
+        return None, space_id
+
+    def _overflow_room(self, space_id: str | None) -> Generator[Action, Reply | None, str | None]:
+        """Ask where to go: the first open overflow room (other than this one) under its cap."""
+        reply = yield from self.call(
+            Call("GET", "/api/spaces/live", "api", "api: live space", self.plan.listener_weight)
+        )
+        rooms = reply.json().get("rooms") if reply.ok else None
+        for room in rooms if isinstance(rooms, list) else []:
+            if isinstance(room, dict) and _has_room(room) and room.get("space_id") != space_id:
+                return str(room.get("space_id"))
+        return None
+
+    def _goes_to_restream(self) -> bool:
+        """Whether the listener leaves for a restream open now (each tried in turn)."""
+        now = self.clock.now()
+        return any(
+            restream.opens_at <= now and self.rng.random() < restream.share
+            for restream in self.restreams
+        )
 
     def _poll_step_s(self, retry_soon: bool, fresh: bool) -> float:
         """Until the next poll: the real interval after a join that failed for the moment, or
@@ -243,7 +304,7 @@ class Listener:
         )
         if not start.ok or not location:
             self.state("waiting")
-            return _join_failure(start)
+            return "full" if start.status == CAP_REFUSED_STATUS else _join_failure(start)
         located = self.route.locate(location)
         if isinstance(located, Refusal):
             self._refused(located)
@@ -302,6 +363,13 @@ class Listener:
 
     def _refused(self, refusal: Refusal) -> None:
         self.recorder.failure(self.clock.now(), refusal.tier, refusal.message, refusal.weight)
+
+
+def _has_room(room: dict[str, object]) -> bool:
+    """An overflow room as `/api/spaces/live` lists it: live and under its cap."""
+    cap, listeners = room.get("listener_cap"), room.get("listeners")
+    full = isinstance(cap, int | float) and isinstance(listeners, int | float) and listeners >= cap
+    return room.get("state") == SpaceState.RUNNING and not full
 
 
 def _join_failure(reply: Reply) -> JoinFailure:

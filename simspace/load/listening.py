@@ -15,9 +15,9 @@ from simspace.plan import Plan
 from simspace.scenario.audience import ClientPolicy
 from simspace.wire.observations import ListenerState, RequestTier, StateDetails
 
-Departure = Literal["gave_up", "left", "booted", "space_ended"]
+Departure = Literal["gave_up", "left", "booted", "space_ended", "restreamed"]
 """How a listener's stay ends; each is also the `ListenerState` recorded when it does."""
-FINAL_DEPARTURES: frozenset[Departure] = frozenset({"gave_up", "left"})
+FINAL_DEPARTURES: frozenset[Departure] = frozenset({"gave_up", "left", "restreamed"})
 """Departures after which a listener never comes back (the others may rejoin, per policy)."""
 NotStarted = Literal["stream_gone", "stream_failed"]
 """Why a player could not start playing a stream: its playlist was not there (404, 410), or it

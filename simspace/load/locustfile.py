@@ -123,7 +123,7 @@ def _worker_slot(user: FastHttpUser, counter: itertools.count[int]) -> int:
 def _listener_script(slot: int, target: Target | None) -> Script:
     client, listening_time = CONFIG.client, CONFIG.listening_time
     if target is None:
-        return stub_listener(slot, PLAN, client, listening_time, CLOCK, RECORDER)
+        return stub_listener(slot, PLAN, client, listening_time, CLOCK, RECORDER, CONFIG.restreams)
     rng = listener_rng(PLAN, slot)
     listening_s = sample_listening_s(listening_time, rng)
     arrival_t = PLAN.arrivals[slot]
@@ -132,6 +132,7 @@ def _listener_script(slot: int, target: Target | None) -> Script:
         playlist_url=target.playlist_url or target.origin + "/",
         join_api=target.join_api == "spaces",
         url_allowed=lambda url: url_allowed(target, url),
+        restreams=CONFIG.restreams,
     ).script()  # fmt: skip
 
 

@@ -13,7 +13,7 @@ from simspace.load.actions import Script
 from simspace.load.listener import Listener, Recorder
 from simspace.load.speaker import HostScript
 from simspace.plan import Plan
-from simspace.scenario.audience import ClientPolicy, ListeningTime
+from simspace.scenario.audience import ClientPolicy, ListeningTime, Restream
 from simspace.scenario.model import Speaker
 
 
@@ -28,12 +28,15 @@ def stub_listener(
     listening_time: ListeningTime,
     clock: Clock,
     recorder: Recorder,
+    restreams: Sequence[Restream] = (),
 ) -> Script:
     """The listener of arrival slot `slot`, against the stub's API and its coalesced playlist."""
     rng = listener_rng(plan, slot)
     listening_s = sample_listening_s(listening_time, rng)
     arrival_t = plan.arrivals[slot]
-    return Listener(slot, arrival_t, plan, client, listening_s, clock, recorder, rng).script()
+    return Listener(
+        slot, arrival_t, plan, client, listening_s, clock, recorder, rng, restreams=restreams
+    ).script()
 
 
 def host_scripts(

@@ -9,7 +9,7 @@ the target's playlist as soon as it is there.
 from __future__ import annotations
 
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Protocol
 from urllib.parse import urlsplit
@@ -21,7 +21,7 @@ from simspace.load.listener import Listener, Recorder
 from simspace.load.listening import Refusal
 from simspace.load.realtime_player import RealTimePlayer, SegmentRecorder
 from simspace.plan import Plan
-from simspace.scenario.audience import ClientPolicy
+from simspace.scenario.audience import ClientPolicy, Restream
 
 __all__ = ["TargetListener", "TargetRecorder", "TargetRoute"]
 
@@ -78,6 +78,7 @@ class TargetListener:
     playlist_url: str
     join_api: bool
     url_allowed: Callable[[str], bool]
+    restreams: Sequence[Restream] = ()
 
     def listener(self) -> Listener:
         """The listener's life, with the real-time player and the target's route."""
@@ -93,6 +94,7 @@ class TargetListener:
             player=RealTimePlayer(self.recorder, self.url_allowed),
             route=TargetRoute(self.playlist_url, self.url_allowed, self.plan.listener_weight),
             direct_playlist=None if self.join_api else self.playlist_url,
+            restreams=self.restreams,
         )
 
     def script(self) -> Script:

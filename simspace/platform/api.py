@@ -13,6 +13,7 @@ from simspace.hls import PLAYLIST_NAME
 from simspace.platform.model import PlatformModel
 from simspace.platform.space import SpaceIncarnation, SpaceState
 from simspace.platform.tier import Admission
+from simspace.scenario.platform import RefusalReason
 
 __all__ = ["ERROR_CODES", "ApiAnswer", "PlatformApi"]
 
@@ -22,7 +23,8 @@ ERROR_CODES = (
     "rate_limited",
     "timeout",
     "not_found",
-    "not_running",
+    "not_started",
+    "space_ended",
     "listener_cap",
     "booted",
     "bad_request",
@@ -39,6 +41,32 @@ class ApiAnswer:
     body: bytes | None = None
 
 
+REFUSAL_OF_CODE: dict[str, RefusalReason] = {
+    "overload": "overload",
+    "rate_limited": "overload",
+    "timeout": "overload",
+    "listener_cap": "cap",
+    "not_started": "not_started",
+}
+"""The refusal reason whose text a failure code shows (every other code: `ended`)."""
+
+
+def _not_running(space: SpaceIncarnation) -> str:
+    return "not_started" if space.state is SpaceState.NOT_STARTED else "space_ended"
+
+
+def _room_view(space: SpaceIncarnation, cap: float | None) -> dict[str, Any]:
+    """An open overflow room as `/api/spaces/live` lists it."""
+    return {
+        "room": space.room,
+        "space_id": space.space_id,
+        "media_key": space.media_key,
+        "state": space.state.value,
+        "listeners": round(space.listeners),
+        "listener_cap": cap,
+    }
+
+
 class PlatformApi:
     """Listener, host and CDN operations over one `PlatformModel`."""
 
@@ -50,11 +78,9 @@ class PlatformApi:
     def message(self, code: str) -> str:
         """The scenario's text a client is shown for a failure code."""
         errors = self.model.errors
-        if code in ("overload", "rate_limited"):
-            return errors.overload
         if code == "timeout":
             return errors.fetch_failed
-        return errors.unavailable
+        return errors.for_reason(REFUSAL_OF_CODE.get(code, "ended"))
 
     # --- plumbing -------------------------------------------------------------------------
 
@@ -118,12 +144,16 @@ class PlatformApi:
         t, admission = self._admit("api", weight, speaker)
         if admission.code is not None:
             return ApiAnswer(admission.code, admission.latency_s)
-        space = self.model.current
+        model = self.model
+        space = model.current
         data = {
             "space_id": space.space_id,
             "media_key": space.media_key,
             "host": space.host,
             "state": space.state.value,
+            "rooms": [
+                _room_view(room, model.caps.get(room.room)) for room in model.open_overflow_rooms()
+            ],
         }
         return self._ok("api", t, weight, admission, data=data)
 
@@ -144,6 +174,8 @@ class PlatformApi:
             "title": space.title,
             "started_at": space.running_t,
             "ended_at": space.ended_t,
+            "room": space.room,
+            "listener_cap": self.model.caps.get(space.room),
         }
         data = {"data": {"audioSpace": {"metadata": metadata}}}
         return self._ok("api", t, weight, admission, data=data)
@@ -159,7 +191,7 @@ class PlatformApi:
         if space is None:
             return self._refuse("api", t, weight, admission, "not_found")
         if space.state is not SpaceState.RUNNING:
-            return self._refuse("api", t, weight, admission, "not_running")
+            return self._refuse("api", t, weight, admission, _not_running(space))
         location = f"/hls/{space.media_key}/{PLAYLIST_NAME}"
         data = {"source": {"location": location, "status": "LIVE"}}
         return self._ok("api", t, weight, admission, data=data)
@@ -180,11 +212,13 @@ class PlatformApi:
             return admitted
         t, admission, space = admitted
         if space.state is not SpaceState.RUNNING:
-            return self._refuse("api", t, weight, admission, "not_running")
+            return self._refuse("api", t, weight, admission, _not_running(space))
         if model.sessions.full:
             return self._refuse("api", t, weight, admission, "listener_cap", reason="session_limit")
-        cap = model.listener_cap
+        cap = model.caps.get(space.room)
         if cap is not None and space.listeners + listeners > cap:
+            space.refused_listeners += weight
+            model.room_full(space, t)
             return self._refuse("api", t, weight, admission, "listener_cap")
         session_id = model.sessions.start(space.index, listeners, t)
         space.add_listeners(listeners, 1)
@@ -231,7 +265,7 @@ class PlatformApi:
         if space.host == speaker and space.state is SpaceState.NOT_STARTED:
             model.start_space(space, t)
         if space.state is not SpaceState.RUNNING:
-            return self._refuse("api", t, weight, admission, "not_running")
+            return self._refuse("api", t, weight, admission, _not_running(space))
         return self._ok("api", t, weight, admission, data={"ok": True, "state": space.state.value})
 
     def end(self, space_id: str, speaker: str | None, weight: float = 1.0) -> ApiAnswer:

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 from simspace.clock import Clock
 from simspace.platform.ledger import Ledger
 from simspace.platform.listeners import MAX_SESSIONS, Session, SessionTable
+from simspace.platform.rules import fire_rule
 from simspace.platform.schedule import AttackEdge, RuleWatch, Schedule, Timed
 from simspace.platform.space import SpaceIncarnation, SpaceState, new_media_key, new_space_id
 from simspace.platform.stream import SpaceStream
@@ -21,12 +22,11 @@ from simspace.platform.tier import UTILISATION_WINDOW_S, TierModel
 from simspace.platform.timeline import REASONS, SUMS, TimelineRecorder
 from simspace.scenario.model import Scenario
 from simspace.scenario.platform import (
-    BootListeners,
+    MAIN_ROOM,
     CapListeners,
-    CrashSpace,
-    DegradeTier,
     EndSpace,
     Flood,
+    OpenRoom,
     RateLimit,
     RestartSpace,
     SetCapacity,
@@ -78,7 +78,10 @@ class PlatformModel:
         )
         self.ledger = Ledger()
         self.sessions = SessionTable(random.Random(self._rng.getrandbits(64)), max_sessions)
-        self.listener_cap = scenario.platform.listener_cap
+        self.caps: dict[str, float | None] = {MAIN_ROOM: scenario.platform.listener_cap}
+        """Each room's listener cap now (None: uncapped)."""
+        self.caps.update({room.id: room.cap_listeners for room in scenario.platform.rooms})
+        self._open_rooms: dict[str, SpaceIncarnation] = {}  # overflow room -> its newest Space
         self.changes = 0
         """How many times a Space was created, went live or ended, or the cap changed: what a
         waiting client would notice (simulated clients are woken by it, see `load.actions`)."""
@@ -92,14 +95,30 @@ class PlatformModel:
         self._floods: dict[str, list[Flood]] = {name: [] for name in self.tiers}
         self._rules = [RuleWatch(rule) for rule in scenario.platform.failure_rules]
         self._next_tick = math.ceil(t)
-        self._create_space(t, scenario.host.id)
+        self._main = self._create_space(t, scenario.host.id)
+        for room, cap in self.caps.items():
+            if cap is not None:
+                self.ledger.event(t, "listener_cap", room=room, listeners=cap)
 
     # --- lookups --------------------------------------------------------------------------
 
     @property
     def current(self) -> SpaceIncarnation:
-        """The newest Space incarnation (what `/api/spaces/live` answers)."""
-        return self.spaces[-1]
+        """The main room's newest Space incarnation (what `/api/spaces/live` answers)."""
+        return self._main
+
+    @property
+    def listener_cap(self) -> float | None:
+        """The main room's listener cap now."""
+        return self.caps[MAIN_ROOM]
+
+    def open_overflow_rooms(self) -> list[SpaceIncarnation]:
+        """The overflow rooms open now (relaying the main Space), in the scenario's order."""
+        return [
+            space
+            for space in self._open_rooms.values()
+            if space.relays == self._main.index and not space.state.is_over
+        ]
 
     def space(self, space_id: str) -> SpaceIncarnation | None:
         return self._by_id.get(space_id)
@@ -174,51 +193,15 @@ class PlatformModel:
             self.timeline.sample_tier(name, t, u, tier.backlog, tier.capacity_rps)
         for watch in self._rules:
             if watch.check(t, utilisation[watch.rule.when.tier]):
-                self._fire(watch, t)
+                fire_rule(self, watch, t)
         expired = self.sessions.expire(t - self.session_timeout_s)
         if expired:
-            weight = self._drop_sessions(expired)
+            weight = self.drop_sessions(expired)
             self.ledger.failure("session", "expired", None, t, weight, count=len(expired))
         for space in self._live_spaces:
             self.timeline.sample_space(space.index, t, space.listeners, space.state)
 
     # --- rules and actions ----------------------------------------------------------------
-
-    def _fire(self, watch: RuleWatch, t: float) -> None:
-        rule, since_t = watch.rule, watch.since_t
-        tier = rule.when.tier
-        if isinstance(rule, CrashSpace):
-            watch.rearm()
-            space = self.current
-            if space.state.is_over:
-                return
-            self.ledger.failure("crash", rule.id, tier, t, space.listeners, count=1)
-            self.ledger.event(
-                t, "crash", rule=rule.id, space=space.index, space_id=space.space_id,
-                state=rule.state, sessions_dropped=space.sessions,
-                listeners_dropped=space.listeners, overload_since=since_t,
-            )  # fmt: skip
-            self.end_space(space, t, f"crash:{rule.id}", SpaceState(rule.state))
-        elif isinstance(rule, BootListeners):
-            space = self.current
-            booted = self.sessions.boot(space.index, rule.fraction)
-            if not booted:
-                return
-            weight = self._drop_sessions(booted)
-            self.ledger.failure("boot", rule.id, tier, t, weight, count=len(booted))
-            self.ledger.event(
-                t, "boot", rule=rule.id, space=space.index, sessions=len(booted),
-                listeners=weight, overload_since=since_t,
-            )  # fmt: skip
-        elif isinstance(rule, DegradeTier):
-            target = self.tiers[rule.target]
-            before = target.capacity_rps
-            target.set_capacity(before * rule.capacity_factor)
-            self.ledger.failure("degrade", rule.id, rule.target, t, 0.0, count=1)
-            self.ledger.event(
-                t, "degrade", rule=rule.id, tier=rule.target, capacity_before=before,
-                capacity_after=target.capacity_rps, overload_since=since_t,
-            )  # fmt: skip
 
     def _apply(self, entry: Timed, t: float) -> None:
         item = entry.item
@@ -228,9 +211,12 @@ class PlatformModel:
         details = item.model_dump(mode="json", exclude={"sources", "at"})
         self.ledger.event(t, "operator_action", scheduled_at=item.at, **details)
         if isinstance(item, CapListeners):
-            self.listener_cap = item.listeners
+            self.caps[item.room] = item.listeners
+            self.ledger.event(t, "listener_cap", room=item.room, listeners=item.listeners)
             if self.current.state is SpaceState.RUNNING:
                 self._changed(t)  # news only to those refused by the cap
+        elif isinstance(item, OpenRoom):
+            self.open_room(item.room, t, "operator")
         elif isinstance(item, SetCapacity):
             self.tiers[item.tier].set_capacity(item.capacity_rps)
         elif isinstance(item, RateLimit):
@@ -259,7 +245,34 @@ class PlatformModel:
         self.changes += 1
         self.changed_at = t
 
-    def _create_space(self, t: float, host: str) -> SpaceIncarnation:
+    def open_room(self, room: str, t: float, cause: str) -> SpaceIncarnation | None:
+        """Open an overflow room for the main Space (live with it); None if it is open already
+        or the main Space is over (there is nothing to relay)."""
+        main = self._main
+        existing = self._open_rooms.get(room)
+        if main.state.is_over or (
+            existing is not None and existing.relays == main.index and not existing.state.is_over
+        ):
+            return None
+        space = self._create_space(t, main.host, room=room, relays=main.index)
+        self._open_rooms[room] = space
+        self.ledger.event(t, "room_opened", room=room, space=space.index, cause=cause)
+        if main.state is SpaceState.RUNNING:
+            self.start_space(space, t, cause="room_opened")
+        return space
+
+    def room_full(self, space: SpaceIncarnation, t: float) -> None:
+        """A join was refused for `space`'s cap: count it, and open the next overflow room the
+        platform opens by itself when full (if any is left closed)."""
+        opened = {s.room for s in self.open_overflow_rooms()}
+        for room in self.scenario.platform.rooms:
+            if room.opens == "when_full" and room.id not in opened:
+                self.open_room(room.id, t, f"{space.room}_full")
+                return
+
+    def _create_space(
+        self, t: float, host: str, room: str = MAIN_ROOM, relays: int | None = None
+    ) -> SpaceIncarnation:
         space_id = new_space_id(self._rng)
         while space_id in self._by_id:
             space_id = new_space_id(self._rng)
@@ -271,9 +284,13 @@ class PlatformModel:
             space_id=space_id,
             media_key=media_key,
             host=host,
-            title=self.scenario.event.title,
+            title=self.scenario.event.title + ("" if room == MAIN_ROOM else f" ({room})"),
             created_t=t,
+            room=room,
+            relays=relays,
         )
+        if room == MAIN_ROOM:
+            self._main = space
         self.spaces.append(space)
         self._live_spaces.append(space)
         self._by_id[space_id] = space
@@ -300,6 +317,9 @@ class PlatformModel:
             t, "space_running", space=space.index, space_id=space.space_id, host=space.host,
             cause=cause,
         )  # fmt: skip
+        for room in self._open_rooms.values():
+            if room.relays == space.index and room.state is SpaceState.NOT_STARTED:
+                self.start_space(room, t, cause="main_live")
 
     def end_space(
         self, space: SpaceIncarnation, t: float, cause: str, state: SpaceState = SpaceState.ENDED
@@ -314,14 +334,17 @@ class PlatformModel:
         if space.stream is not None:
             space.stream.end(t)
         dropped = self.sessions.drop_space(space.index)
-        weight = self._drop_sessions(dropped)
+        weight = self.drop_sessions(dropped)
         self.ledger.event(
             t, "space_ended", space=space.index, space_id=space.space_id, state=state.value,
             cause=cause, sessions_dropped=len(dropped), listeners_dropped=weight,
         )  # fmt: skip
+        for room in list(self._open_rooms.values()):
+            if room.relays == space.index and not room.state.is_over:
+                self.end_space(room, t, "main_ended", state)
         return len(dropped), weight
 
-    def _drop_sessions(self, sessions: list[Session]) -> float:
+    def drop_sessions(self, sessions: list[Session]) -> float:
         total = 0.0
         for session in sessions:
             self.spaces[session.space_index - 1].add_listeners(-session.weight, -1)

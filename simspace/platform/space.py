@@ -45,6 +45,11 @@ class SpaceIncarnation:
     listeners: float = 0.0
     sessions: int = 0
     peak_listeners: float = 0.0
+    room: str = "main"
+    """main, or the overflow room it is (relaying the main Space `relays`)."""
+    relays: int | None = None
+    refused_listeners: float = 0.0
+    """Event-scale join attempts its room's listener cap refused."""
     stream: SpaceStream | None = field(default=None, repr=False)
 
     def add_listeners(self, weight: float, sessions: int) -> None:
@@ -68,4 +73,6 @@ class SpaceIncarnation:
             listeners=self.listeners,
             sessions=self.sessions,
             peak_listeners=self.peak_listeners,
+            room=self.room,
+            refused_listeners=self.refused_listeners,
         )

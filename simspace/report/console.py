@@ -12,13 +12,20 @@ from rich.table import Table
 from rich.text import Text
 
 from simspace.judge.verdicts import Comparison, Verdict, format_observed
-from simspace.judge.wording import VERDICT_LABEL, fact_where, reported_text, summary_line
+from simspace.judge.wording import (
+    UNVERIFIED,
+    VERDICT_LABEL,
+    fact_where,
+    reported_text,
+    summary_line,
+)
 
 VERDICT_STYLE: dict[Verdict, str] = {
     "reproduced": "green",
     "not_reproduced": "red",
     "not_observable": "yellow",
     "claim": "dim",
+    "context": "blue",
 }
 
 
@@ -39,6 +46,8 @@ class VerdictTable:
             fact = Text(v.fact_id)
             if where := fact_where(v, calendar):
                 fact.append(f"\n{where}", style="dim")
+            if v.sources_unverified:
+                fact.append(f"\n{UNVERIFIED}", style="yellow")
             observed = Text(format_observed(v, calendar if v.unit == "event_time" else None))
             if v.reason:
                 observed.append(f"\n{v.reason}", style="dim")

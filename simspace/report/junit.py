@@ -1,5 +1,6 @@
 """`junit.xml`: each reported fact and each gate of a run as a JUnit test case, so CI systems
-show what a run reproduced. Not reproduced: a failure; not observable and claims: skipped.
+show what a run reproduced. Not reproduced: a failure; not observable, claims and context (facts
+about another event, never judged): skipped.
 
 Shape (the common Ant/Jenkins/GitLab one):
 
@@ -52,7 +53,7 @@ def fact_case(verdict: FactVerdict, comparison: Comparison | None = None) -> JUn
         return JUnitCase(
             "facts", verdict.fact_id, failure=line, failure_type="not_reproduced", text=text
         )
-    if verdict.verdict in ("not_observable", "claim"):
+    if verdict.verdict in ("not_observable", "claim", "context"):
         return JUnitCase("facts", verdict.fact_id, skipped=line)
     notes = [line] if verdict.marginal else []
     notes += [f"robustness: {verdict.robustness}"] if verdict.robustness else []
@@ -105,8 +106,8 @@ def junit_xml(
     gates: Sequence[JUnitCase] | None = None,
     time_s: float = 0.0,
 ) -> str:
-    """The JUnit XML of a run: one suite, a case per fact (claims included, as skipped), then
-    the `gates` cases if given. `time_s` is the run's wall time."""
+    """The JUnit XML of a run: one suite, a case per fact (claims and context included, as
+    skipped), then the `gates` cases if given. `time_s` is the run's wall time."""
     cases = [fact_case(v, comparison) for v in comparison.verdicts]
     cases += list(gates or [])
     root = ET.Element("testsuites", {"name": "simspace", **_counts(cases, time_s)})

@@ -36,7 +36,10 @@ class RunReport:
     def outcome(self) -> Outcome:
         """The scenario's gates on this run, and whether it met its expectation."""
         s = self.scenario
-        return judge_outcome(s.gates, self.result, self.comparison, bounds=s.window)
+        texts = s.platform.errors.texts().values()
+        return judge_outcome(
+            s.gates, self.result, self.comparison, bounds=s.window, shown_texts=texts
+        )
 
 
 def reproduce_command(result: RunResult, scenario_file: str | None = None) -> str:

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from simspace.report.rooms import cap_at, cap_steps, capped_rooms, has_rooms, space_label
 from simspace.results.model import RunResult, TierSeries
 from simspace.results.stats import nearest_rank
 
@@ -32,6 +33,13 @@ class ChartSpec(_Frozen):
     title: str
     unit: str = Field(description="count, rps (event requests per event second) or s")
     columns: list[str] = Field(description="keys of `SeriesTable.columns`, drawn in this order")
+    labels: dict[str, str] = Field(
+        default_factory=dict, description="column -> its name in a legend (unset: the column's)"
+    )
+    steps: list[str] = Field(
+        default_factory=list,
+        description="columns drawn as steps, each value held until the next (listener caps)",
+    )
 
 
 class SeriesTable(_Frozen):
@@ -43,8 +51,8 @@ class SeriesTable(_Frozen):
 
 
 def event_series(result: RunResult) -> SeriesTable:
-    """The table of one run: listeners, tiers, errors, time to first audio, request latency and
-    listeners per Space, each on `result.listeners.t`."""
+    """The table of one run: listeners (with each room's listener cap), tiers, errors, time to
+    first audio, request latency and listeners per Space, each on `result.listeners.t`."""
     grid = result.listeners.t
     columns: dict[str, Column] = {}
     charts: list[ChartSpec] = []
@@ -82,10 +90,15 @@ def _listeners(result: RunResult, grid: Sequence[float]) -> Part:
         "listeners.gave_up": list(s.gave_up),
         "listeners.booted": list(s.booted),
     }
+    caps = _caps(result, grid)
+    columns.update(caps)
     shown = ["listeners.waiting", "listeners.listening", "listeners.concurrent"]
     lost = ["listeners.gave_up", "listeners.booted"]
     return columns, [
-        ChartSpec(id="listeners", title="Listeners by state", unit="count", columns=shown),
+        _with_caps(
+            ChartSpec(id="listeners", title="Listeners by state", unit="count", columns=shown),
+            caps,
+        ),
         ChartSpec(id="lost", title="Gave up and booted (cumulative)", unit="count", columns=lost),
     ]
 
@@ -208,16 +221,45 @@ def _latency(result: RunResult, grid: Sequence[float]) -> Part:
 
 
 def _spaces(result: RunResult, grid: Sequence[float]) -> Part:
-    """Server: each Space's concurrent listeners (empty in results written before it was)."""
-    columns: dict[str, Column] = {
-        f"space.{s.ordinal}.listeners": list(s.listeners)
-        for s in result.spaces
-        if len(s.listeners) == len(grid)
-    }
+    """Server: each Space's concurrent listeners (empty in results written before it was),
+    named with its room when the run had more than one, drawn with the rooms' caps."""
+    drawn = [s for s in result.spaces if len(s.listeners) == len(grid)]
+    columns: dict[str, Column] = {f"space.{s.ordinal}.listeners": list(s.listeners) for s in drawn}
+    with_room = has_rooms(result)
+    labels = {f"space.{s.ordinal}.listeners": space_label(s, with_room) for s in drawn}
     chart = ChartSpec(
-        id="spaces", title="Listeners per Space (server)", unit="count", columns=list(columns)
+        id="spaces",
+        title="Listeners per Space (server)",
+        unit="count",
+        columns=list(columns),
+        labels=labels,
     )
-    return columns, [chart]
+    if not drawn:
+        return columns, [chart]
+    caps = _caps(result, grid)
+    return {**columns, **caps}, [_with_caps(chart, caps)]
+
+
+def _caps(result: RunResult, grid: Sequence[float]) -> dict[str, Column]:
+    """`cap.<room>`: the listener cap in force at each grid time (None: no cap then)."""
+    columns: dict[str, Column] = {}
+    for room in capped_rooms(result):
+        steps = cap_steps(result, room)
+        columns[f"cap.{room}"] = [cap_at(steps, t) for t in grid]
+    return columns
+
+
+def _with_caps(chart: ChartSpec, caps: dict[str, Column]) -> ChartSpec:
+    """The chart with each cap that is ever set drawn as steps, labelled `cap <room>`."""
+    drawn = [key for key, values in caps.items() if any(v is not None for v in values)]
+    labels = {key: "cap " + key.removeprefix("cap.") for key in drawn}
+    return chart.model_copy(
+        update={
+            "columns": [*chart.columns, *drawn],
+            "labels": {**chart.labels, **labels},
+            "steps": [*chart.steps, *drawn],
+        }
+    )
 
 
 def _step_s(grid: Sequence[float]) -> float:

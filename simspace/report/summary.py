@@ -104,7 +104,8 @@ class ResultSummary:
             )
             table.add_row("start delay", delay)
         for space in r.spaces:
-            table.add_row(f"space {space.ordinal} ({space.host})", _space_text(space))
+            where = space.room if space.room != "main" else space.host
+            table.add_row(f"space {space.ordinal} ({where})", _space_text(space))
         peak_at = (
             "" if m.peak_listeners_at is None else f" at {format_offset_s(m.peak_listeners_at)}"
         )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from simspace.report.rooms import has_rooms, space_label
 from simspace.report.saturation import Saturation, peak_utilisations, saturations
 from simspace.results.model import RunResult, SpaceRecord
 from simspace.scenario.base import Loc
@@ -272,7 +273,9 @@ def _first_live(result: RunResult) -> float | None:
 
 
 def _space_name(space: SpaceRecord, result: RunResult) -> str:
-    return "the Space" if len(result.spaces) == 1 else f"Space {space.ordinal}"
+    if len(result.spaces) == 1:
+        return "the Space"
+    return space_label(space, with_room=has_rooms(result))
 
 
 def spaces_text(scenario: Scenario, result: RunResult, clock: _Clock) -> str:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from simspace.plan import Plan
 from simspace.results.model import (
     MAX_TTFA_SAMPLES,
+    CapStep,
     Cohort,
     ErrorCount,
     Generator,
@@ -147,9 +148,22 @@ def _spaces(ledger: LedgerDump, timeline: TimelineDump, resample: _Resampler) ->
                 peak_listeners=raw.peak_listeners,
                 peak_listeners_at=timeline.t[listeners.index(peak)] if peak > 0 else None,
                 listeners=resample.peak(listeners),
+                room=raw.room,
+                refused_listeners=raw.refused_listeners,
             )
         )
     return records
+
+
+def _caps(ledger: LedgerDump) -> list[CapStep]:
+    """Each room's listener cap from the ledger's `listener_cap` events, in time order."""
+    steps = []
+    for event in ledger.events:
+        details = event.details
+        listeners = details.get("listeners")
+        if event.kind == "listener_cap" and isinstance(listeners, int | float):
+            steps.append(CapStep(t=event.t, room=str(details.get("room")), listeners=listeners))
+    return sorted(steps, key=lambda step: step.t)
 
 
 @dataclass(frozen=True)
@@ -223,6 +237,7 @@ def _metrics(record: RunRecord, spaces: list[SpaceRecord], served: _Served) -> M
         error_ratio=error_ratio,
         error_ratio_by_tier=by_tier,
         errors_seen=dict(sorted(errors_seen.items(), key=lambda kv: -kv[1])),
+        restreamed=observations.counts.get("restreamed", 0.0),
     )
 
 
@@ -312,6 +327,7 @@ def build_result(record: RunRecord) -> RunResult:
         ],
         generator=generator,
         ledger=[*truth.ledger.failures, *truth.ledger.events],
+        caps=_caps(truth.ledger),
         warnings=_warnings(record, generator),
         target=record.target,
         segments=observations.segments.stats(),

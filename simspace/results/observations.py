@@ -37,9 +37,13 @@ _PRESENCE: dict[ListenerState, str] = {
     "left": "gone",
     "booted": "away",
     "space_ended": "away",
+    "restreamed": "gone",
 }
 PRESENCE_STATES = ("waiting", "listening")
-EVENT_COUNTS = ("arrived", "playing", "gave_up", "booted", "space_ended", "left", "rejoin", "stall")
+EVENT_COUNTS = (
+    "arrived", "playing", "gave_up", "booted", "space_ended", "left", "rejoin", "stall",
+    "restreamed",
+)  # fmt: skip
 
 
 @dataclass

@@ -32,7 +32,8 @@ class EarlyStop:
 
     def reason(self, partial: RunResult, now_t: float) -> str | None:
         """Why the run should stop now (a gate failed beyond recovery), or None."""
-        verdicts = evaluate_gates(self.gates, partial, self.scenario.window)
+        texts = self.scenario.platform.errors.texts().values()
+        verdicts = evaluate_gates(self.gates, partial, self.scenario.window, texts)
         settle_s = SETTLE_WALL_S * partial.plan.speedup + 1.0
         hit = first_beyond_recovery(self.gates, verdicts, partial, now_t, settle_s)
         if hit is None:

@@ -76,6 +76,17 @@ class LognormalTime(Strict):
     median: Duration = Field(gt=0, description="half of the listeners stay shorter than this")
     p90: Duration = Field(gt=0, description="90% of the listeners stay shorter than this")
 
+    @model_validator(mode="after")
+    def _tail_above_median(self) -> LognormalTime:
+        # A p90 at or below the median has no lognormal shape (a zero or negative spread).
+        if self.p90 <= self.median:
+            message = (
+                f"must be above the median {units.format_duration_s(self.median)} "
+                f"(got {units.format_duration_s(self.p90)})"
+            )
+            raise ScenarioCheckError([(("p90",), message)])
+        return self
+
 
 class ExponentialTime(Strict):
     """Memoryless listening time."""

@@ -3,108 +3,27 @@ must meet). Each fact names a metric from a fixed vocabulary, documented in docs
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Annotated, Any, Generic, Literal, TypeVar
+from typing import Annotated, Literal
 
-from pydantic import (
-    AfterValidator,
-    BeforeValidator,
-    Field,
-    ValidationInfo,
-    create_model,
-    field_validator,
-    model_validator,
-)
+from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from simspace import units
+from simspace.scenario import reported
 from simspace.scenario.base import Strict
+from simspace.scenario.platform import RefusalReason
+from simspace.scenario.reported import (
+    CountTolerance,
+    ReportedCount,
+    ReportedDuration,
+    ReportedRatio,
+    ReportedTime,
+    ToleranceOfCount,
+)
 from simspace.scenario.types import Count, Duration, EventTime, Ratio, Slug, TierName
 
-V = TypeVar("V")
-
-
-def _range_input(value: object) -> object:
-    # `41m`, `[40m, 42m]` and `{min: 878k}` all mean a reported range.
-    if isinstance(value, list):
-        if len(value) != 2:
-            raise ValueError(f"a range is [low, high] (got {len(value)} values)")
-        return {"min": value[0], "max": value[1]}
-    if isinstance(value, dict):
-        return value
-    return {"min": value, "max": value}
-
-
-class Reported(Strict, Generic[V]):
-    """A reported value: exact (`min == max`), a range, or open on one side."""
-
-    min: V | None = Field(None, description="lowest reported value")
-    max: V | None = Field(None, description="highest reported value")
-
-    @model_validator(mode="after")
-    def _ordered(self) -> Reported[V]:
-        if self.min is None and self.max is None:
-            raise ValueError("give a value, [low, high], or min/max")
-        return self
-
-
-def _reported(kind: Any, show: Callable[[float], str], name: str) -> Any:
-    """A `Reported` model named `Reported<name>` read from a value (`41m`), a `[low, high]` list
-    or a `{min, max}` mapping; `show` prints a value back for messages."""
-    model: Any = create_model(
-        f"Reported{name}",
-        __base__=Reported[kind],
-        __doc__=f"A reported {name.lower()}: one value, a range `[low, high]`, or a mapping "
-        "with `min`, `max` or both (open on the other side).",
-    )
-
-    def ordered(value: Reported[Any]) -> Reported[Any]:
-        low, high = value.min, value.max
-        if isinstance(low, float) and isinstance(high, float) and low > high:
-            raise ValueError(f"min must not exceed max (got {show(low)} > {show(high)})")
-        return value
-
-    pair = Annotated[list[kind], Field(min_length=2, max_length=2)]
-    return Annotated[
-        model,
-        BeforeValidator(_range_input, json_schema_input_type=kind | pair | model),
-        AfterValidator(ordered),
-    ]
-
-
-if TYPE_CHECKING:
-    ReportedDuration = Reported[float]
-    ReportedCount = Reported[float]
-    ReportedTime = Reported[float]
-    ReportedRatio = Reported[float]
-else:
-    ReportedDuration = _reported(Duration, units.format_duration_s, "Duration")
-    ReportedCount = _reported(Count, units.format_count, "Count")
-    ReportedTime = _reported(EventTime, units.format_offset_s, "Time")
-    ReportedRatio = _reported(Ratio, units.format_ratio, "Ratio")
-
-
-def _tolerance_input(value: object) -> object:
-    if isinstance(value, str) and value.strip().endswith("%"):
-        return {"relative": units.parse_ratio(value)}
-    if isinstance(value, dict):
-        return value
-    return {"absolute": value}
-
-
-class CountTolerance(Strict):
-    """How far an observed count may be from the reported range: absolute, relative, or both."""
-
-    absolute: Count = Field(0.0, description="listeners")
-    relative: Ratio = Field(0.0, description="share of the reported value, e.g. 10%")
-
-
-Percent = Annotated[
-    str, Field(pattern=r"^\s*\d+(\.\d+)?\s*%\s*$", description="a share of the reported value: 10%")
-]
-ToleranceOfCount = Annotated[
-    CountTolerance,
-    BeforeValidator(_tolerance_input, json_schema_input_type=Count | Percent | CountTolerance),
-]
+# Part of the facts' vocabulary, defined with the reported values (`scenario.reported`).
+Reported = reported.Reported
+Percent = reported.Percent
 
 
 class FactBase(Strict):
@@ -117,7 +36,7 @@ class FactBase(Strict):
     note: str = Field("", description="why this reading, what is uncertain")
     about: Literal["this_event", "other_event"] = Field(
         "this_event",
-        description="other_event: context about another event (\"the previous record was "
+        description='other_event: context about another event ("the previous record was '
         "57k\"), shown beside the run's view, never judged against this run",
     )
 
@@ -141,16 +60,88 @@ class ListenersAtFact(FactBase):
     tolerance: ToleranceOfCount = Field(default_factory=CountTolerance, description="10% or 50k")
 
 
+LISTENER_TIERS = ("api", "cdn")
+"""The tiers the listeners' own requests go to (flood traffic is tier `attack`)."""
+
+
 class PeakListenersFact(FactBase):
-    """Highest concurrent listeners, optionally of one Space incarnation or within a window."""
+    """Highest concurrent listeners, of one Space incarnation or one room, or within a window."""
 
     metric: Literal["peak_listeners", "unique_listeners"] = Field(
         description="peak_listeners (concurrent) or unique_listeners (heard any audio)"
     )
     space: int | None = Field(None, ge=1, le=20, description="1 = first Space, 2 = relaunch...")
+    room: Slug | None = Field(
+        None,
+        description="peak_listeners only: the highest peak of that room's Spaces (main, or an "
+        "overflow room's id)",
+    )
     window: EventWindow | None = Field(None, description="only within this window")
     reported: ReportedCount = Field(description="count or range")
     tolerance: ToleranceOfCount = Field(default_factory=CountTolerance, description="10% or 50k")
+
+    @field_validator("room")
+    @classmethod
+    def _one_scope(cls, room: str | None, info: ValidationInfo) -> str | None:
+        metric = info.data.get("metric")
+        if room is not None and metric != "peak_listeners":
+            raise ValueError(f"room applies to peak_listeners only (got it on {metric})")
+        if room is not None and info.data.get("space") is not None:
+            raise ValueError("give space or room, not both")
+        return room
+
+
+class ArrivalRatioFact(FactBase):
+    """Of the listeners who arrived (within `window`), the share who heard audio or gave up."""
+
+    metric: Literal["join_success_ratio", "gave_up_ratio"] = Field(
+        description="join_success_ratio (heard audio) or gave_up_ratio (gave up)"
+    )
+    window: EventWindow | None = Field(None, description="only the listeners who arrived in it")
+    reported: ReportedRatio = Field(description="ratio or range")
+    tolerance: Ratio = Field(0.0, description="allowed deviation beyond the range")
+
+
+class GaveUpListenersFact(FactBase):
+    """Listeners who gave up waiting (of those who arrived within `window`)."""
+
+    metric: Literal["gave_up_listeners"] = Field(description="gave_up_listeners")
+    window: EventWindow | None = Field(None, description="only the listeners who arrived in it")
+    reported: ReportedCount = Field(description="count or range")
+    tolerance: ToleranceOfCount = Field(default_factory=CountTolerance, description="10% or 50k")
+
+
+class RefusalsFact(FactBase):
+    """API requests the platform refused (for `reason`), or the joins one `room`'s cap refused."""
+
+    metric: Literal["refusals"] = Field(description="refusals")
+    room: Slug | None = Field(
+        None,
+        description="only this room's cap refusals over the whole run (main, or an overflow "
+        "room's id)",
+    )
+    reason: RefusalReason | None = Field(
+        None,
+        description="cap (room full), not_started, ended (or not found), overload (rejected, "
+        "rate-limited or timed out); unset: every reason",
+    )
+    window: EventWindow | None = Field(None, description="only within this window")
+    reported: ReportedCount = Field(description="count or range")
+    tolerance: ToleranceOfCount = Field(default_factory=CountTolerance, description="10% or 50k")
+
+    @field_validator("reason")
+    @classmethod
+    def _room_reason(
+        cls, reason: RefusalReason | None, info: ValidationInfo
+    ) -> RefusalReason | None:
+        check_room_reason(info.data.get("room"), reason)
+        return reason
+
+    @field_validator("window")
+    @classmethod
+    def _room_total(cls, window: EventWindow | None, info: ValidationInfo) -> EventWindow | None:
+        check_room_window(info.data.get("room"), window)
+        return window
 
 
 class SpaceTimeFact(FactBase):
@@ -177,9 +168,44 @@ class ErrorRatioFact(FactBase):
 
     metric: Literal["error_ratio"] = Field(description="error_ratio")
     tier: TierName | None = Field(None, description="only this tier")
+    listener_visible: bool = Field(
+        False,
+        description="only failures showing one of the platform's error texts (platform.errors), "
+        "over the listeners' requests (api and cdn tiers)",
+    )
     window: EventWindow | None = Field(None, description="only within this window")
     reported: ReportedRatio = Field(description="ratio or range")
     tolerance: Ratio = Field(0.0, description="allowed deviation beyond the range")
+
+    @field_validator("listener_visible")
+    @classmethod
+    def _listener_tier(cls, listener_visible: bool, info: ValidationInfo) -> bool:
+        check_listener_tier(listener_visible, info.data.get("tier"))
+        return listener_visible
+
+
+# A room's refusals are its cap refusals over the whole run (its Spaces' totals).
+
+
+def check_room_reason(room: str | None, reason: RefusalReason | None) -> None:
+    if room is not None and reason not in (None, "cap"):
+        raise ValueError(f"a room counts its cap refusals only: reason must be cap (got {reason})")
+
+
+def check_room_window(room: str | None, window: EventWindow | None) -> None:
+    if room is not None and window is not None:
+        raise ValueError(
+            "a room's refusals are a whole-run total (its Spaces' refused joins): "
+            "a window does not apply"
+        )
+
+
+def check_listener_tier(listener_visible: bool, tier: str | None) -> None:
+    if listener_visible and tier is not None and tier not in LISTENER_TIERS:
+        raise ValueError(
+            f"listener_visible counts the listeners' tiers ({', '.join(LISTENER_TIERS)}); "
+            f"got tier {tier}"
+        )
 
 
 class EventWindow(Strict):
@@ -204,7 +230,10 @@ ReportedFact = Annotated[
     | PeakListenersFact
     | SpaceTimeFact
     | ErrorSeenFact
-    | ErrorRatioFact,
+    | ErrorRatioFact
+    | ArrivalRatioFact
+    | GaveUpListenersFact
+    | RefusalsFact,
     Field(discriminator="metric"),
 ]
 
@@ -218,6 +247,8 @@ GateMetric = Literal[
     "peak_listeners",
     "start_delay",
     "gave_up_ratio",
+    "gave_up_listeners",
+    "refusals",
     "segment_download_p95",
     "slow_segment_ratio",
 ]
@@ -231,10 +262,20 @@ GATE_UNITS: dict[str, str] = {
     "error_ratio": "ratio",
     "gave_up_ratio": "ratio",
     "peak_listeners": "count",
+    "gave_up_listeners": "count",
+    "refusals": "count",
     "segment_download_p95": "duration",
     "slow_segment_ratio": "ratio",
 }
 _SEGMENT_METRICS = ("segment_download_p95", "slow_segment_ratio")  # real targets only
+GATE_SCOPES = {
+    "tier": "error_ratio",
+    "message": "error_ratio",
+    "listener_visible": "error_ratio",
+    "reason": "refusals",
+    "room": "refusals",
+}
+"""Each scope field of a gate, and the one metric it narrows."""
 _GATE_PARSERS = {
     "duration": units.parse_duration_s,
     "ratio": units.parse_ratio,
@@ -254,6 +295,17 @@ class Gate(Strict):
     message: str | None = Field(
         None, min_length=1, description="for error_ratio: only failures showing this error text"
     )
+    listener_visible: bool = Field(
+        False,
+        description="for error_ratio: only failures showing one of the platform's error texts, "
+        "over the listeners' requests (api and cdn tiers)",
+    )
+    reason: RefusalReason | None = Field(
+        None, description="for refusals: cap, not_started, ended or overload; unset: every reason"
+    )
+    room: Slug | None = Field(
+        None, description="for refusals: only this room's cap refusals (whole run)"
+    )
     abort_on_fail: bool = Field(
         False,
         description="stop the run early once this gate has failed beyond recovery (keeps the data)",
@@ -269,9 +321,14 @@ class Gate(Strict):
 
     @model_validator(mode="after")
     def _scope_fits_metric(self) -> Gate:
-        if self.metric != "error_ratio" and (self.tier is not None or self.message is not None):
-            scope = "tier" if self.tier is not None else "message"
-            raise ValueError(f"{scope} applies to error_ratio only (got it on {self.metric})")
+        for scope, metric in GATE_SCOPES.items():
+            if self.metric != metric and getattr(self, scope) not in (None, False):
+                raise ValueError(f"{scope} applies to {metric} only (got it on {self.metric})")
+        if self.listener_visible and self.message is not None:
+            raise ValueError("give message or listener_visible, not both")
+        check_listener_tier(self.listener_visible, self.tier)
+        check_room_reason(self.room, self.reason)
+        check_room_window(self.room, self.window)
         if self.metric == "start_delay" and self.window is not None:
             raise ValueError("start_delay is one moment: a window does not apply")
         if self.metric in _SEGMENT_METRICS and self.window is not None:
@@ -292,3 +349,6 @@ class Gates(Strict):
 
 PeakListenersFact.model_rebuild()
 ErrorRatioFact.model_rebuild()
+ArrivalRatioFact.model_rebuild()
+GaveUpListenersFact.model_rebuild()
+RefusalsFact.model_rebuild()

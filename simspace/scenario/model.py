@@ -1,90 +1,52 @@
 """The scenario: one real event described completely enough to rehearse and to score.
 
 Top level: event, window, audience, speakers, platform, operator actions, attacks, reported facts,
-variants (hypotheses as overrides), gates and simulation defaults. Cross-field checks report each
-problem at its own path; each reads only the sections it names, so the loader still runs it when
-another section is broken (`check_sections`).
+variants (hypotheses as overrides), gates and simulation defaults. Cross-field checks
+(`checks.py`, `fact_checks.py`) report each problem at its own path; each reads only the parts it
+names (`PARTS`), so the loader still runs it when another section, or another item of the same
+list, is broken (`valid_sections`, `check_sections`).
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 import inspect
-from collections.abc import Callable, Mapping
-from typing import Any, Literal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Literal, get_args
 
-from pydantic import Field, ValidationError, create_model, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    Field,
+    TypeAdapter,
+    ValidationError,
+    create_model,
+    field_validator,
+    model_validator,
+)
 
-from simspace import units
 from simspace.clock import speedup_problem
+from simspace.scenario import checks, fact_checks
 from simspace.scenario.audience import Audience
 from simspace.scenario.base import Loc, ScenarioCheckError, Strict
+from simspace.scenario.event import Event, Speaker
 from simspace.scenario.facts import EventWindow, Gates, ReportedFact
-from simspace.scenario.platform import Flood, OperatorAction, Platform, RestartSpace, TargetShape
-from simspace.scenario.types import URL_PATTERN, Count, Duration, EventTime, Fraction, Slug
+from simspace.scenario.platform import Flood, OperatorAction, Platform, TargetShape
+from simspace.scenario.types import Count, Duration, Fraction, Slug
+from simspace.scenario.variants import Variant
 
-
-class Source(Strict):
-    """A public report the scenario cites."""
-
-    id: Slug = Field(description="id that facts and actions cite")
-    outlet: str = Field(min_length=1, description="publisher, e.g. AP")
-    title: str = Field("", description="headline")
-    url: str = Field("", pattern=URL_PATTERN, description="link")
-    confidence: Literal["primary", "second_hand", "unverified"] = Field(
-        "primary",
-        description="primary: the outlet saw or measured it (or quotes the platform); "
-        "second_hand: it repeats another report; unverified: nobody confirmed it",
-    )
-
-
-class Marker(Strict):
-    """A reported moment drawn on the timeline, e.g. "Musk posts about a DDoS"."""
-
-    at: EventTime = Field(description="when")
-    label: str = Field(min_length=1, description="what happened")
-    sources: list[str] = Field(default_factory=list, description="source ids")
-
-
-class Event(Strict):
-    """The real event."""
-
-    name: Slug = Field(description="short id, used for run directories")
-    title: str = Field(min_length=1, description="human title")
-    date: dt.date = Field(description="the day of the scheduled start (YYYY-MM-DD)")
-    time_zone: str = Field(description="IANA zone of every clock time, e.g. America/New_York")
-    scheduled_start: dt.time = Field(description="announced start, clock time (20:00)")
-    summary: str = Field("", description="one paragraph")
-    sources: list[Source] = Field(default_factory=list, description="public reports cited")
-    markers: list[Marker] = Field(default_factory=list, description="moments for the timeline")
-
-    @field_validator("time_zone")
-    @classmethod
-    def _known_zone(cls, value: str) -> str:
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError, OSError):
-            raise ValueError(f"unknown time zone {value!r} (use an IANA name)") from None
-        return value
-
-    @field_validator("scheduled_start", mode="before")
-    @classmethod
-    def _clock(cls, value: object) -> object:
-        return units.parse_clock_time(value) if isinstance(value, str) else value
-
-
-class Speaker(Strict):
-    """A host or speaker, who starts and keeps the Space live through the same API."""
-
-    id: Slug = Field(description="speaker id")
-    name: str = Field(min_length=1, description="display name")
-    role: Literal["host", "cohost", "speaker"] = Field(description="role in the Space")
-    account: str = Field(min_length=1, description="account handle")
-    followers: Count | None = Field(None, description="audience reach of the account")
-    joins_at: EventTime = Field(description="when they try to start (host) or join")
-    priority: bool = Field(False, description="true: their API calls bypass the listeners' queue")
+__all__ = [
+    "PARTS",
+    "Event",
+    "Part",
+    "Scenario",
+    "Simulation",
+    "Speaker",
+    "Variant",
+    "check_scenario",
+    "check_sections",
+    "valid_sections",
+]
 
 
 class Simulation(Strict):
@@ -113,13 +75,6 @@ class Simulation(Strict):
         if isinstance(value, float) and (problem := speedup_problem(value)):
             raise ValueError(problem)
         return value
-
-
-class Variant(Strict):
-    """A named hypothesis: overrides deep-merged into the scenario (lists are replaced)."""
-
-    description: str = Field(min_length=1, description="the hypothesis in one sentence")
-    overrides: dict[str, Any] = Field(default_factory=dict, description="partial scenario")
 
 
 class Scenario(Strict):
@@ -160,239 +115,125 @@ class Scenario(Strict):
         return next(s for s in self.speakers if s.role == "host")
 
 
-def _unique(items: list[Any], attr: str, where: Loc) -> list[tuple[Loc, str]]:
-    seen: set[str] = set()
-    problems: list[tuple[Loc, str]] = []
-    for i, item in enumerate(items):
-        value = getattr(item, attr)
-        if value in seen:
-            problems.append(((*where, i, attr), f"duplicate id {value!r}"))
-        seen.add(value)
-    return problems
+@dataclass(frozen=True)
+class Part:
+    """A part of the scenario the checks read by name: its path, and whether it is a list whose
+    items are checked one by one (those that validate on their own, each with its index)."""
+
+    path: tuple[str, ...]
+    items: bool = False
 
 
-def _inside(t: float, window: EventWindow) -> bool:
-    return window.start <= t <= window.end
+PARTS: dict[str, Part] = {
+    "sources": Part(("event", "sources")),
+    "markers": Part(("event", "markers"), items=True),
+    "window": Part(("window",)),
+    "arrivals": Part(("audience", "arrivals")),
+    "client": Part(("audience", "client")),
+    "restreams": Part(("audience", "restreams"), items=True),
+    "speakers": Part(("speakers",)),
+    "tiers": Part(("platform", "tiers")),
+    "errors": Part(("platform", "errors")),
+    "rooms": Part(("platform", "rooms")),
+    "failure_rules": Part(("platform", "failure_rules"), items=True),
+    "operator_actions": Part(("operator_actions",), items=True),
+    "attacks": Part(("attacks",), items=True),
+    "facts": Part(("facts",), items=True),
+    "variants": Part(("variants",)),
+    "gate_checks": Part(("gates", "checks"), items=True),
+}
+_CHECKS = (*checks.CHECKS, *fact_checks.CHECKS)
 
 
-def _span(window: EventWindow) -> str:
-    return f"{units.format_offset_s(window.start)} .. {units.format_offset_s(window.end)}"
+def _reads(check: checks.Check) -> list[str]:
+    """The parts a check reads: its parameters' names."""
+    return list(inspect.signature(check).parameters)
 
 
-def _cited(cited: list[str], event: Event, loc: Loc) -> list[tuple[Loc, str]]:
-    known = {src.id for src in event.sources}
-    return [
-        ((*loc, i), f"unknown source {ref!r} (event.sources has: {', '.join(sorted(known))})")
-        for i, ref in enumerate(cited)
-        if ref not in known
-    ]
+def check_sections(parts: Mapping[str, Any]) -> list[tuple[Loc, str]]:
+    """Cross-field problems among the validated parts of a scenario (`PARTS` name -> value).
 
-
-# Each check's parameters name the top-level sections it reads, so that the loader can still run
-# it when other, independent sections failed to validate (see `check_sections`).
-
-
-def _check_event(event: Event) -> list[tuple[Loc, str]]:
-    problems = _unique(event.sources, "id", ("event", "sources"))
-    for i, marker in enumerate(event.markers):
-        problems += _cited(marker.sources, event, ("event", "markers", i, "sources"))
-    return problems
-
-
-def _check_curve_start(audience: Audience, window: EventWindow) -> list[tuple[Loc, str]]:
-    first = audience.arrivals.points[0].at
-    if first <= window.start:
-        return []
-    return [
-        (
-            ("audience", "arrivals", "points", 0, "at"),
-            f"the curve must start at or before the window start ({_span(window)}; "
-            f"got {units.format_offset_s(first)})",
-        )
-    ]
-
-
-def _check_speakers(speakers: list[Speaker]) -> list[tuple[Loc, str]]:
-    problems = _unique(speakers, "id", ("speakers",))
-    hosts = [sp for sp in speakers if sp.role == "host"]
-    if len(hosts) != 1:
-        problems.append((("speakers",), f"exactly one speaker must be the host (got {len(hosts)})"))
-    return problems
-
-
-def _check_platform(platform: Platform) -> list[tuple[Loc, str]]:
-    problems: list[tuple[Loc, str]] = []
-    for tier in ("api", "cdn"):
-        if tier not in platform.tiers:
-            problems.append((("platform", "tiers"), f"missing required tier {tier!r}"))
-    for i, rule in enumerate(platform.failure_rules):
-        loc: Loc = ("platform", "failure_rules", i)
-        rule_tiers: list[tuple[Loc, str | None]] = [
-            (("when", "tier"), rule.when.tier),
-            (("target",), getattr(rule, "target", None)),
-        ]
-        for key, rule_tier in rule_tiers:
-            if rule_tier is not None and rule_tier not in platform.tiers:
-                problems.append(((*loc, *key), f"no tier {rule_tier!r} in platform.tiers"))
-    return problems
-
-
-def _check_action_times(
-    operator_actions: list[OperatorAction], window: EventWindow
-) -> list[tuple[Loc, str]]:
-    return [
-        (
-            ("operator_actions", i, "at"),
-            f"must be inside the window {_span(window)} (got {units.format_offset_s(action.at)})",
-        )
-        for i, action in enumerate(operator_actions)
-        if not _inside(action.at, window)
-    ]
-
-
-def _check_action_hosts(
-    operator_actions: list[OperatorAction], speakers: list[Speaker]
-) -> list[tuple[Loc, str]]:
-    speaker_ids = {sp.id for sp in speakers}
-    return [
-        (("operator_actions", i, "host"), f"unknown speaker {action.host!r}")
-        for i, action in enumerate(operator_actions)
-        if isinstance(action, RestartSpace) and action.host not in speaker_ids
-    ]
-
-
-def _check_action_sources(
-    operator_actions: list[OperatorAction], event: Event
-) -> list[tuple[Loc, str]]:
-    problems: list[tuple[Loc, str]] = []
-    for i, action in enumerate(operator_actions):
-        problems += _cited(action.sources, event, ("operator_actions", i, "sources"))
-    return problems
-
-
-def _check_action_tiers(
-    operator_actions: list[OperatorAction], platform: Platform
-) -> list[tuple[Loc, str]]:
-    problems: list[tuple[Loc, str]] = []
-    for i, action in enumerate(operator_actions):
-        tier: str | None = getattr(action, "tier", None)
-        if tier is not None and tier not in platform.tiers:
-            problems.append(
-                (("operator_actions", i, "tier"), f"no tier {tier!r} in platform.tiers")
-            )
-    return problems
-
-
-def _check_attacks(attacks: list[Flood]) -> list[tuple[Loc, str]]:
-    problems = _unique(attacks, "id", ("attacks",))
-    for i, attack in enumerate(attacks):
-        if attack.end <= attack.start:
-            problems.append(
-                (
-                    ("attacks", i, "end"),
-                    f"must be after start {units.format_offset_s(attack.start)} "
-                    f"(got {units.format_offset_s(attack.end)})",
-                )
-            )
-    return problems
-
-
-def _check_attack_tiers(attacks: list[Flood], platform: Platform) -> list[tuple[Loc, str]]:
-    return [
-        (("attacks", i, "tier"), f"no tier {attack.tier!r} in platform.tiers")
-        for i, attack in enumerate(attacks)
-        if attack.tier not in platform.tiers
-    ]
-
-
-def _check_fact_ids(facts: list[ReportedFact]) -> list[tuple[Loc, str]]:
-    return _unique(facts, "id", ("facts",))
-
-
-def _check_fact_sources(facts: list[ReportedFact], event: Event) -> list[tuple[Loc, str]]:
-    problems: list[tuple[Loc, str]] = []
-    for i, fact in enumerate(facts):
-        problems += _cited(fact.sources, event, ("facts", i, "sources"))
-    return problems
-
-
-def _check_fact_times(facts: list[ReportedFact], window: EventWindow) -> list[tuple[Loc, str]]:
-    problems: list[tuple[Loc, str]] = []
-    for i, fact in enumerate(facts):
-        at: float | None = getattr(fact, "at", None)
-        if at is not None and not _inside(at, window):
-            problems.append(
-                (
-                    ("facts", i, "at"),
-                    f"must be inside the window {_span(window)} (got {units.format_offset_s(at)})",
-                )
-            )
-        fact_window: EventWindow | None = getattr(fact, "window", None)
-        if fact_window is not None and not (
-            _inside(fact_window.start, window) and _inside(fact_window.end, window)
-        ):
-            problems.append(
-                (
-                    ("facts", i, "window"),
-                    f"must be inside the window {_span(window)} (got {_span(fact_window)})",
-                )
-            )
-    return problems
-
-
-_CHECKS: tuple[Callable[..., list[tuple[Loc, str]]], ...] = (
-    _check_event,
-    _check_curve_start,
-    _check_speakers,
-    _check_platform,
-    _check_action_times,
-    _check_action_hosts,
-    _check_action_sources,
-    _check_action_tiers,
-    _check_attacks,
-    _check_attack_tiers,
-    _check_fact_ids,
-    _check_fact_sources,
-    _check_fact_times,
-)
-
-
-def check_sections(sections: Mapping[str, Any]) -> list[tuple[Loc, str]]:
-    """Cross-field problems among validated top-level sections (field name -> value).
-
-    A check runs only when every section it reads is there, so a scenario with a broken
-    `platform` still has its arrival curve, facts and sources checked.
+    A check runs only when every part it reads is there, so a scenario with a broken tier still
+    has its arrival curve, facts and sources checked.
     """
     problems: list[tuple[Loc, str]] = []
     for check in _CHECKS:
-        names = list(inspect.signature(check).parameters)
-        if all(name in sections for name in names):
-            problems += check(**{name: sections[name] for name in names})
+        names = _reads(check)
+        if all(name in parts for name in names):
+            problems += check(**{name: parts[name] for name in names})
     return problems
 
 
 def check_scenario(s: Scenario) -> list[tuple[Loc, str]]:
     """Cross-field problems, each with the path of the value at fault."""
-    return check_sections({name: getattr(s, name) for name in type(s).model_fields})
+    parts: dict[str, Any] = {}
+    for name, part in PARTS.items():
+        value: Any = s
+        for step in part.path:
+            value = getattr(value, step)
+        parts[name] = list(enumerate(value)) if part.items else value
+    return check_sections(parts)
+
+
+def _model_at(path: tuple[str, ...]) -> type[BaseModel]:
+    model: type[BaseModel] = Scenario
+    for step in path:
+        inner = model.model_fields[step].annotation
+        if not (isinstance(inner, type) and issubclass(inner, BaseModel)):
+            raise TypeError(f"{step!r} of {path} is not a section of the scenario")
+        model = inner
+    return model
 
 
 @functools.cache
-def _section_model(name: str) -> type[Strict]:
-    field = Scenario.model_fields[name]
+def _part_model(name: str) -> type[Strict]:
+    """A model of the part alone: its field, with its default, under its own key."""
+    *parents, key = PARTS[name].path
+    field = _model_at(tuple(parents)).model_fields[key]
     model: type[Strict] = create_model(  # type: ignore[call-overload]
-        f"Scenario_{name}", __base__=Strict, **{name: (field.annotation, field)}
+        f"Part_{name}", __base__=Strict, **{key: (field.annotation, field)}
     )
     return model
 
 
-def valid_sections(data: Mapping[str, Any], context: dict[str, Any]) -> dict[str, Any]:
-    """The top-level sections of `data` that validate on their own, defaults included."""
-    sections: dict[str, Any] = {}
-    for name in Scenario.model_fields:
-        given = {name: data[name]} if name in data else {}
+@functools.cache
+def _item_reader(name: str) -> TypeAdapter[Any]:
+    *parents, key = PARTS[name].path
+    (item,) = get_args(_model_at(tuple(parents)).model_fields[key].annotation)
+    return TypeAdapter(item)
+
+
+def _valid_items(name: str, given: list[Any], context: dict[str, Any]) -> list[tuple[int, Any]]:
+    valid: list[tuple[int, Any]] = []
+    for i, item in enumerate(given):
         try:
-            section = _section_model(name).model_validate(given, context=context)
+            valid.append((i, _item_reader(name).validate_python(item, context=context)))
         except ValidationError:
             continue
-        sections[name] = getattr(section, name)
-    return sections
+    return valid
+
+
+def valid_sections(data: Mapping[str, Any], context: dict[str, Any]) -> dict[str, Any]:
+    """The parts of `data` (`PARTS`) that validate on their own, defaults included; of a list
+    checked item by item, the items that validate on their own.
+
+    A part whose parent is not a mapping in `data` is left out: its parent's problem is reported
+    instead, and a default in its place would be checked as if it had been written.
+    """
+    parts: dict[str, Any] = {}
+    for name, part in PARTS.items():
+        *parents, key = part.path
+        node: Any = data
+        for step in parents:
+            node = node.get(step) if isinstance(node, Mapping) else None
+        if not isinstance(node, Mapping):
+            continue
+        given = {key: node[key]} if key in node else {}
+        try:
+            value = getattr(_part_model(name).model_validate(given, context=context), key)
+        except ValidationError:
+            if part.items and isinstance(given.get(key), list):
+                parts[name] = _valid_items(name, given[key], context)
+            continue
+        parts[name] = list(enumerate(value)) if part.items else value
+    return parts

@@ -19,8 +19,11 @@ Found = tuple[Loc, Mark, str]
 """A problem before it is tied to a file: where in the data, where in the text, what."""
 
 
-def _clean_loc(loc: tuple[int | str, ...], data: Any) -> tuple[Loc, bool]:
-    """Drop pydantic's union tags and validator names: keep only steps that exist in the data.
+def _clean_loc(
+    loc: tuple[int | str, ...], data: Any, missing_last: bool = True
+) -> tuple[Loc, bool]:
+    """Drop pydantic's union tags and validator names: keep only steps that exist in the data,
+    and (with `missing_last`) a last key the data lacks: the key an error says is missing.
 
     Returns the path and whether the error is about a mapping key rather than its value.
     """
@@ -35,7 +38,9 @@ def _clean_loc(loc: tuple[int | str, ...], data: Any) -> tuple[Loc, bool]:
             node = node[part]
         elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
             node = node[part]
-        elif not (isinstance(node, dict) and i == len(loc) - 1 and isinstance(part, str)):
+        elif not (
+            missing_last and isinstance(node, dict) and i == len(loc) - 1 and isinstance(part, str)
+        ):
             continue  # a union tag or validator name; a missing last key is kept
         cleaned.append(part)
     return tuple(cleaned), about_key
@@ -142,8 +147,10 @@ def validation_problems(
     reader = _ErrorReader(data, positions)
     found = [f for error in exc.errors(include_url=False) for f in reader.problems(error)]
     # A typo'd key is one problem: "unknown key 'patiense' (did you mean 'patience'?)" says
-    # all that "missing required key 'patience'" would.
-    return [f.found for f in found if not (f.missing_key and f.found[0] in reader.suggested)]
+    # all that "missing required key 'patience'" would. One value read twice (`reported: soon`
+    # is both the min and the max of a range) is one problem too.
+    kept = [f.found for f in found if not (f.missing_key and f.found[0] in reader.suggested)]
+    return list(dict.fromkeys(kept))
 
 
 @dataclass(frozen=True)
@@ -162,9 +169,11 @@ class _ErrorReader:
 
     def problems(self, error: ErrorDetails) -> list[_Worded]:
         kind, ctx = error["type"], error.get("ctx") or {}
-        loc, about_key = _clean_loc(error["loc"], self.data)
         if kind == "value_error" and isinstance(ctx.get("error"), ScenarioCheckError):
-            return self._checks(loc, ctx["error"])
+            # The model that ran the check is in the data: a last step the data lacks is a
+            # union tag (`lognormal`), not a missing key.
+            return self._checks(_clean_loc(error["loc"], self.data, False)[0], ctx["error"])
+        loc, about_key = _clean_loc(error["loc"], self.data)
         if kind == "missing":
             return [self._missing_key(loc)]
         if kind == "extra_forbidden":

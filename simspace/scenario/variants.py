@@ -8,6 +8,17 @@ from __future__ import annotations
 
 from typing import Any
 
+from pydantic import Field
+
+from simspace.scenario.base import Strict
+
+
+class Variant(Strict):
+    """A named hypothesis: overrides deep-merged into the scenario (lists are replaced)."""
+
+    description: str = Field(min_length=1, description="the hypothesis in one sentence")
+    overrides: dict[str, Any] = Field(default_factory=dict, description="partial scenario")
+
 
 def apply_overrides(base: dict[str, Any], overrides: dict[str, Any]) -> dict[str, Any]:
     """A new mapping: `base` with `overrides` deep-merged in; neither input is changed."""

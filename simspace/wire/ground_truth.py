@@ -107,6 +107,8 @@ class SpaceSnapshot(BaseModel):
     listeners: float = 0.0
     sessions: int = 0
     peak_listeners: float = 0.0
+    room: str = "main"
+    refused_listeners: float = 0.0
 
 
 class LedgerDump(BaseModel):

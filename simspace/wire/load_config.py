@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict
 
 from simspace.clock import EventClock
 from simspace.plan import Plan
-from simspace.scenario.audience import ClientPolicy, ListeningTime
+from simspace.scenario.audience import ClientPolicy, ListeningTime, Restream
 from simspace.scenario.model import Scenario
 from simspace.scenario.platform import Flood
 from simspace.target import Target
@@ -33,6 +33,7 @@ class LoadConfig(BaseModel):
     workers: int = 1
     target: Target | None = None
     attacks: list[Flood] = []
+    restreams: list[Restream] = []
     send_weights: bool = True
     """Send each request's weight (`X-Sim-Weight`): the stub charges it; a real target gets
     plain requests and the weight is only for simspace's own accounting."""
@@ -62,6 +63,7 @@ class LoadConfig(BaseModel):
             workers=workers,
             target=target,
             attacks=list(attacks or []),
+            restreams=list(scenario.audience.restreams),
             send_weights=send_weights,
         )
 

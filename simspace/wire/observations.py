@@ -25,6 +25,7 @@ ListenerState = Literal[
     "left",
     "booted",
     "space_ended",
+    "restreamed",
 ]
 """What a simulated listener just did (`published` is a host's: its Space went live)."""
 SpeakerState = Literal["published"]

@@ -22,19 +22,20 @@ def test_space_one_waits_for_its_host(api: PlatformApi, clock: FakeClock) -> Non
         "media_key": space.media_key,
         "host": "host",
         "state": "NotStarted",
+        "rooms": [],
     }
     # the waiting room: metadata answers, joining does not
     metadata = api.space_metadata(space.space_id)
     assert metadata.data is not None
     assert metadata.data["data"]["audioSpace"]["metadata"]["state"] == "NotStarted"
-    assert api.stream_status(space.media_key).code == "not_running"
-    assert api.start_watching(space.space_id).code == "not_running"
+    assert api.stream_status(space.media_key).code == "not_started"
+    assert api.start_watching(space.space_id).code == "not_started"
     assert api.playlist(space.media_key).code == "not_found"
 
 
 def test_only_the_host_starts_the_space(api: PlatformApi, clock: FakeClock) -> None:
     space = api.model.current
-    assert api.publish(space.space_id, "guest").code == "not_running"
+    assert api.publish(space.space_id, "guest").code == "not_started"
     assert api.publish(space.space_id, "stranger").code == "bad_request"
     assert api.publish(space.space_id, None).code == "bad_request"
     assert api.publish("1nope", "host").code == "not_found"
@@ -139,7 +140,7 @@ def test_restart_moves_everyone_to_a_new_space_at_its_time(clock: FakeClock) -> 
     live = api.live_space()
     assert live.data is not None
     assert live.data["space_id"] == second.space_id
-    assert api.publish(second.space_id, "host").code == "not_running"  # not its host
+    assert api.publish(second.space_id, "host").code == "not_started"  # not its host
     assert api.publish(second.space_id, "relauncher").code is None
     assert second.running_t == 121.0
     # the first Space's stream is over: its playlist ends
@@ -156,7 +157,7 @@ def test_end_space_action_and_host_end(clock: FakeClock) -> None:
     clock.t = 301.0
     api.model.advance()
     assert (space.state, space.ended_t, space.end_cause) == (SpaceState.ENDED, 300.0, "end_space")
-    assert api.start_watching(space.space_id).code == "not_running"
+    assert api.start_watching(space.space_id).code == "space_ended"
     other = PlatformApi(PlatformModel(make_scenario(), FakeClock(t=0.0)))
     own = other.model.current
     other.publish(own.space_id, "host")
@@ -189,7 +190,7 @@ def test_rejections_carry_the_scenarios_texts(clock: FakeClock) -> None:
     assert api.message("overload") == OVERLOAD_TEXT
     assert api.message("rate_limited") == OVERLOAD_TEXT
     assert api.message("timeout") == FETCH_FAILED_TEXT
-    for code in ("not_found", "not_running", "listener_cap", "booted"):
+    for code in ("not_found", "not_started", "space_ended", "listener_cap", "booted"):
         assert api.message(code) == UNAVAILABLE_TEXT
     (overload,) = [f for f in api.model.ledger.failures() if f.reason == "overload"]
     assert overload.kind == "rejection"

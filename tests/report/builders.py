@@ -10,6 +10,7 @@ from simspace.judge.facts.compare import compare
 from simspace.judge.verdicts import Comparison
 from simspace.plan import Cadence, Plan
 from simspace.results.model import (
+    CapStep,
     Generator,
     ListenerSeries,
     Metrics,
@@ -55,6 +56,11 @@ def scenario(*facts: dict[str, Any], window: tuple[float, float] = WINDOW) -> Sc
                     "api": {"capacity_rps": 1e3, "service_time": 0.05, "queue_limit": 5e3},
                     "cdn": {"capacity_rps": 1e5, "service_time": 0.02, "queue_limit": 5e5},
                 },
+                # A fact may only name a text the platform shows: these are hostile markup.
+                "errors": {
+                    "fetch_failed": "Could not fetch <Space> & co",
+                    "room_full": 'Could not <fetch> "Space" & co',
+                },
             },
             "facts": [fact(**f) for f in facts],
         }
@@ -99,19 +105,27 @@ def space(
     peak: float = 0.0,
     peak_at: float | None = None,
     listeners: list[float] | None = None,
+    room: str = "main",
+    created_at: float | None = -600.0,
 ) -> SpaceRecord:
     return SpaceRecord(
         ordinal=ordinal,
         space_id=f"space{ordinal}",
         host="host",
-        created_at=-600.0,
+        created_at=created_at,
         running_at=running_at,
         ended_at=ended_at,
         end_state="Ended" if ended_at is not None else None,
         peak_listeners=peak,
         peak_listeners_at=peak_at,
         listeners=listeners or [],
+        room=room,
     )
+
+
+def caps(*steps: tuple[float, str, float | None]) -> list[CapStep]:
+    """Listener cap steps from (t, room, listeners) triples, as given."""
+    return [CapStep(t=t, room=room, listeners=listeners) for t, room, listeners in steps]
 
 
 def grid(t_begin: float = WINDOW[0], t_end: float = WINDOW[1]) -> list[float]:
@@ -261,3 +275,31 @@ def sample_comparison(variant: str | None = "organic") -> Comparison:
         variant=variant,
     )
     return compare(scenario(*SAMPLE_FACTS), run)
+
+
+ROOM_CAPS = caps(
+    (WINDOW[0], "main", 50_000.0),
+    (600.0, "overflow_a", 20_000.0),
+    (1200.0, "main", 200_000.0),
+    (7200.0, "overflow_a", None),
+)
+"""The main room capped at 50k from the start and raised to 200k at +20m; overflow room
+overflow_a opened at +10m, capped at 20k until +2h."""
+
+
+def rooms_result() -> RunResult:
+    """A run with two rooms: Space 1 in the main room (live at 0), Space 2 in overflow_a
+    (created at +10m, live at +10m30s), each with its listeners, and the rooms' caps."""
+    ts = grid()
+    main = [min(max(t, 0.0) * 100, 120_000.0) for t in ts]
+    overflow = [15_000.0 if 630 <= t < 7200 else 0.0 for t in ts]
+    run = result(
+        concurrent=lambda t: (
+            min(max(t, 0.0) * 100, 120_000.0) + (15_000.0 if 630 <= t < 7200 else 0.0)
+        ),
+        spaces=[
+            space(1, running_at=0.0, peak=120_000.0, listeners=main),
+            space(2, running_at=630.0, listeners=overflow, room="overflow_a", created_at=600.0),
+        ],
+    )
+    return run.model_copy(update={"caps": ROOM_CAPS})

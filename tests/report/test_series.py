@@ -8,7 +8,7 @@ import io
 
 from simspace.report.series import SeriesTable, event_series, to_csv
 from simspace.results.model import ErrorCount, LatencySeries, RunResult, TierSeries, TtfaSamples
-from tests.report.builders import result, space
+from tests.report.builders import caps, result, space
 
 GRID = [0.0, 60.0, 120.0, 180.0, 240.0, 300.0]
 
@@ -103,8 +103,53 @@ def test_an_older_result_has_listeners_only() -> None:
     assert all(key.startswith("listeners.") for key in table.columns)
 
 
+def capped_run() -> RunResult:
+    """sample_run with a second Space in overflow room b, the main room capped at 20k from the
+    start and raised to 25k at 150 s, room b capped at 4k from 100 s to 250 s."""
+    run = sample_run()
+    overflow = space(2, room="b", created_at=100.0, listeners=[0.0, 0.0, 3e3, 4e3, 0.0, 0.0])
+    steps = caps((0.0, "main", 2e4), (100.0, "b", 4e3), (150.0, "main", 2.5e4), (250.0, "b", None))
+    return run.model_copy(update={"spaces": [*run.spaces, overflow], "caps": steps})
+
+
+def test_each_rooms_cap_is_a_column_of_the_cap_in_force_at_each_grid_time() -> None:
+    columns = event_series(capped_run()).columns
+    assert columns["cap.main"] == [2e4, 2e4, 2e4, 2.5e4, 2.5e4, 2.5e4]
+    assert columns["cap.b"] == [None, None, 4e3, 4e3, 4e3, None]
+    assert list(columns).index("cap.main") < list(columns).index("cap.b")
+    assert not any(key.startswith("cap.") for key in event_series(sample_run()).columns)
+
+
+def test_caps_are_drawn_as_labelled_steps_on_the_listeners_and_spaces_charts() -> None:
+    charts = {c.id: c for c in event_series(capped_run()).charts}
+    for chart in (charts["listeners"], charts["spaces"]):
+        assert chart.columns[-2:] == ["cap.main", "cap.b"]
+        assert chart.steps == ["cap.main", "cap.b"]
+        assert chart.labels["cap.main"] == "cap main"
+        assert chart.labels["cap.b"] == "cap b"
+    assert charts["spaces"].labels["space.1.listeners"] == "Space 1 (main)"
+    assert charts["spaces"].labels["space.2.listeners"] == "Space 2 (b)"
+    assert charts["lost"].steps == []
+    plain = {c.id: c for c in event_series(sample_run()).charts}
+    assert plain["spaces"].labels == {"space.1.listeners": "Space 1"}
+    assert plain["listeners"].steps == []
+
+
+def test_a_cap_never_set_is_a_column_but_not_a_line() -> None:
+    run = sample_run().model_copy(update={"caps": caps((0.0, "main", None))})
+    table = event_series(run)
+    assert table.columns["cap.main"] == [None] * len(GRID)
+    assert all("cap.main" not in chart.columns for chart in table.charts)
+
+
+def test_csv_has_an_empty_cell_where_a_room_had_no_cap() -> None:
+    rows = list(csv.reader(io.StringIO(to_csv(event_series(capped_run())))))
+    b = rows[0].index("cap.b")
+    assert [row[b] for row in rows[1:]] == ["", "", "4000.0", "4000.0", "4000.0", ""]
+
+
 def test_csv_reads_back_to_the_same_table() -> None:
-    table = event_series(sample_run())
+    table = event_series(capped_run())
     rows = list(csv.reader(io.StringIO(to_csv(table))))
     assert rows[0] == ["t_s", *table.columns]
     assert len(rows) == 1 + len(GRID)
@@ -118,5 +163,5 @@ def test_csv_reads_back_to_the_same_table() -> None:
 
 
 def test_the_table_round_trips_as_json() -> None:
-    table = event_series(sample_run())
+    table = event_series(capped_run())
     assert SeriesTable.model_validate_json(table.model_dump_json()) == table

@@ -259,7 +259,8 @@ def test_every_independent_problem_is_reported_at_once(tmp_path: Path) -> None:
         "35:75: operator_actions[0].sources[0]: unknown source 'reuters' (event.sources has: ap)",
         "38:13: facts[0].metric: unknown metric 'start_dealy'; expected one of: start_delay, "
         "waiting_listeners_at, concurrent_listeners_at, peak_listeners, unique_listeners, "
-        "space_ended_at, relaunched_at, error_message_seen, error_ratio",
+        "space_ended_at, relaunched_at, error_message_seen, error_ratio, join_success_ratio, "
+        "gave_up_ratio, gave_up_listeners, refusals",
     ]
 
 

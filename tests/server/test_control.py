@@ -50,7 +50,8 @@ async def test_state_summarises_spaces_and_tiers(client: Client, clock: FakeCloc
     assert (space["state"], space["listeners"], space["sessions"]) == ("Running", 25.0, 1)
     assert set(space) == {
         "index", "space_id", "media_key", "host", "state", "created_at", "running_at",
-        "ended_at", "end_cause", "listeners", "sessions", "peak_listeners",
+        "ended_at", "end_cause", "listeners", "sessions", "peak_listeners", "room",
+        "refused_listeners",
     }  # fmt: skip
     api = state["tiers"]["api"]
     assert api["requests"] == 3

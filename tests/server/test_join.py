@@ -40,6 +40,7 @@ async def _find_the_space(client: Client) -> tuple[str, str]:
         "media_key": media_key,
         "host": "host",
         "state": "NotStarted",
+        "rooms": [],
     }
     return space_id, media_key
 
@@ -53,7 +54,7 @@ async def _waiting_room_refuses_to_join(
         metadata = await _json(client, "GET", f"/api/spaces/{space_id}", headers=LISTENER)
         assert metadata["data"]["audioSpace"]["metadata"]["state"] == "NotStarted"
     refused = await _json(client, "GET", f"/api/live_video_stream/status/{media_key}", 409)
-    assert refused == {"errors": [{"message": UNAVAILABLE_TEXT, "code": "not_running"}]}
+    assert refused == {"errors": [{"message": UNAVAILABLE_TEXT, "code": "not_started"}]}
     await _json(client, "POST", f"/api/spaces/{space_id}/watching/start", 409)
 
 

@@ -10,7 +10,7 @@ from typing import Any
 from simspace.fileio import write_json
 from simspace.judge.facts.compare import compare
 from simspace.report.html.page import render_report
-from simspace.results.model import RunResult
+from simspace.results.model import CapStep, RunResult
 from simspace.scenario.loader import load_scenario
 from simspace.scenario.model import Scenario
 from simspace.wire.live import LiveSample, LiveStatus
@@ -26,6 +26,30 @@ def small_scenario(variant: str | None = None) -> Scenario:
 def hostile(tmp_path: Path) -> tuple[Scenario, RunResult]:
     """Hostile text in every place a scenario or a run can put text."""
     return make_scenario(tmp_path), hostile_result(load_result())
+
+
+def capped_result() -> RunResult:
+    """The small run with two rooms: the main room capped at 10k from the start and raised to
+    15k at +5m; overflow room overflow_a opened at +8m (Space 2) and capped at 5k."""
+    run = load_result()
+    grid = run.listeners.t
+    main = run.spaces[0].model_copy(update={"listeners": list(run.listeners.concurrent)})
+    overflow = main.model_copy(
+        update={
+            "ordinal": 2,
+            "space_id": "overflow2",
+            "room": "overflow_a",
+            "created_at": 480.0,
+            "running_at": 485.0,
+            "listeners": [3_000.0 if t >= 485.0 else 0.0 for t in grid],
+        }
+    )
+    caps = [
+        CapStep(t=run.plan.t_begin, room="main", listeners=10_000.0),
+        CapStep(t=300.0, room="main", listeners=15_000.0),
+        CapStep(t=480.0, room="overflow_a", listeners=5_000.0),
+    ]
+    return run.model_copy(update={"spaces": [main, overflow], "caps": caps})
 
 
 def write_run(

@@ -22,7 +22,7 @@ import pytest
 
 from tests.browser import artifacts_dir, require_browser
 from tests.run.cli_runs import ROOT, SMALL, start_simspace
-from tests.viewer.rundirs import hostile, write_run
+from tests.viewer.rundirs import capped_result, hostile, write_run
 from tests.viewer.test_hostile import hostile_scenario
 
 if TYPE_CHECKING:
@@ -143,6 +143,45 @@ def _check_interaction(page: Page) -> None:
     entry = page.locator(".uplot").first.locator(".u-legend .u-series").nth(1)
     entry.click()
     assert "u-off" in (entry.get_attribute("class") or "")
+
+
+def _legend_labels(page: Page, chart_id: str) -> list[str]:
+    legend = page.locator(f'.chart[data-chart="{chart_id}"] .u-legend .u-series .u-label')
+    return [str(text) for text in legend.all_inner_texts()]
+
+
+def _run_ids(origin: str) -> dict[str, str]:
+    with urllib.request.urlopen(origin + "/api/runs", timeout=5) as answer:
+        entries: list[dict[str, Any]] = json.load(answer)
+    return {str(e["name"]): str(e["run_id"]) for e in entries}
+
+
+def test_the_listeners_chart_draws_each_rooms_cap(watched: Watched, runs: Path) -> None:
+    """A run with an overflow room: the cap of each room is a stepped series of the listeners
+    and per-Space charts, in their legends by room; the compare page overlays them per run."""
+    page = watched.page
+    write_run(runs, "20261130T094332Z-rooms", result=capped_result())
+    ids = _run_ids(watched.origin)
+    page.goto(f"{watched.origin}/runs/{ids['20261130T094332Z-rooms']}")
+    page.wait_for_selector('.chart[data-chart="spaces"] .uplot')
+    assert _legend_labels(page, "listeners")[-2:] == ["cap main", "cap overflow_a"]
+    assert _legend_labels(page, "spaces")[1:] == [
+        "Space 1 (main)", "Space 2 (overflow_a)", "cap main", "cap overflow_a",
+    ]  # fmt: skip
+    caps = page.evaluate(
+        "(() => { const u = window.simspaceCharts[0]; const n = u.series.length;"
+        " return [u.data[n - 2][0], u.data[n - 2][u.data[0].length - 1],"
+        " u.series[n - 2].width, u.series[1].width]; })()"
+    )
+    assert caps == [10_000, 15_000, 2, 1.5]  # the main room's cap, raised; drawn wider
+    page.screenshot(path=str(artifacts_dir() / "viewer-rooms.png"), full_page=True)
+    others = [run_id for name, run_id in ids.items() if name != "20261130T094332Z-rooms"]
+    page.goto(f"{watched.origin}/compare?runs={ids['20261130T094332Z-rooms']},{others[0]}")
+    page.wait_for_selector(".uplot")
+    listeners = _legend_labels(page, "listeners")
+    assert "#1 cap main" in listeners
+    assert not any(label.startswith("#2 cap") for label in listeners)  # the other run: no cap
+    watched.clean()
 
 
 def _running_id(origin: str, deadline_s: float) -> str:

@@ -5,7 +5,9 @@ Verdicts. A scored fact is `reproduced` when the observed value lies in the repo
 by the tolerance: `[min - abs - rel*|min|, max + abs + rel*|max|]` (an open side stays open; the
 relative part applies to the bound it widens). It is `not_observable` when its time or window lies
 outside the span the run observed, or the run has no data for it; `not_reproduced` otherwise.
-Facts with `scored: false` are claims: observed and explained, never scored.
+Facts with `scored: false` are claims: observed and explained, never scored. Facts `about:
+other_event` are context (a record of another event): the run's view is shown beside them, never
+judged against them nor scored.
 
 Lower bounds. Some observations are only a lower bound: a Space that had not gone live or ended
 when the run stopped went live or ended after that; on a run that stopped before the scenario's
@@ -24,23 +26,30 @@ short run cannot score well by observing little, and a run that observes nothing
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from simspace.errors import UsageError
-from simspace.judge.facts.observe import EPSILON, Fact, Observation, observe, run_span
+from simspace.judge.facts.observe import observe
+from simspace.judge.facts.span import EPSILON, Fact, Observation, run_span
 from simspace.judge.verdicts import (
     Comparison,
     EventCalendar,
     FactVerdict,
     Unit,
     Verdict,
+    format_reported,
     format_value,
 )
 from simspace.results.model import RunResult
 from simspace.scenario.facts import (
+    ArrivalRatioFact,
     ErrorRatioFact,
     ErrorSeenFact,
     EventWindow,
+    GaveUpListenersFact,
     ListenersAtFact,
     PeakListenersFact,
+    RefusalsFact,
     SpaceTimeFact,
     StartDelayFact,
 )
@@ -58,9 +67,15 @@ def compare(scenario: Scenario, result: RunResult) -> Comparison:
         )
     span = run_span(scenario, result)
     resolution_s = result.observer.timing_resolution_s
-    verdicts = [judge(fact, observe(fact, result, span), resolution_s) for fact in scenario.facts]
+    shown = set(scenario.platform.errors.texts().values())
+    confidence = {source.id: source.confidence for source in scenario.event.sources}
+    verdicts = [
+        judge(fact, observe(fact, result, span, shown), resolution_s, unverified(fact, confidence))
+        for fact in scenario.facts
+    ]
     verdicts = _with_robustness(verdicts, result)
     scored = [v for v in verdicts if v.scored]
+    context = sum(v.verdict == "context" for v in verdicts)
     reproduced = sum(v.verdict == "reproduced" for v in scored)
     unobservable = sum(v.verdict == "not_observable" for v in scored)
     event = scenario.event
@@ -72,7 +87,8 @@ def compare(scenario: Scenario, result: RunResult) -> Comparison:
         reproduced=reproduced,
         scored=len(scored),
         not_observable=unobservable,
-        claims=len(verdicts) - len(scored),
+        claims=len(verdicts) - len(scored) - context,
+        context=context,
         run_begin=span.begin,
         run_end=span.end,
         calendar=EventCalendar(
@@ -93,6 +109,12 @@ def _with_robustness(verdicts: list[FactVerdict], result: RunResult) -> list[Fac
     ]
 
 
+def unverified(fact: Fact, confidence: Mapping[str, str]) -> bool:
+    """Whether every source the fact cites is `unverified` (nobody confirmed it), given each
+    source's confidence by id."""
+    return all(confidence.get(cited) == "unverified" for cited in fact.sources)
+
+
 def fit_score(reproduced: int, observable: int, unobservable: int) -> float:
     """`reproduced / (observable + unobservable / 2)`; 0 when nothing was scored."""
     denominator = observable + UNOBSERVABLE_WEIGHT * unobservable
@@ -100,7 +122,8 @@ def fit_score(reproduced: int, observable: int, unobservable: int) -> float:
 
 
 def _tolerance(fact: Fact) -> tuple[float, float]:
-    if isinstance(fact, ListenersAtFact | PeakListenersFact):
+    counted = ListenersAtFact | PeakListenersFact | GaveUpListenersFact | RefusalsFact
+    if isinstance(fact, counted):
         return fact.tolerance.absolute, fact.tolerance.relative
     if isinstance(fact, ErrorSeenFact):
         return 0.0, 0.0
@@ -114,7 +137,7 @@ def _unit(fact: Fact) -> Unit:
         return "event_time"
     if isinstance(fact, ErrorSeenFact):
         return "seen"
-    if isinstance(fact, ErrorRatioFact):
+    if isinstance(fact, ErrorRatioFact | ArrivalRatioFact):
         return "ratio"
     return "count"
 
@@ -186,10 +209,15 @@ def _margin(
     return min(edges) if edges else None
 
 
-def judge(fact: Fact, obs: Observation, resolution_s: float | None = None) -> FactVerdict:
+def judge(
+    fact: Fact,
+    obs: Observation,
+    resolution_s: float | None = None,
+    sources_unverified: bool = False,
+) -> FactVerdict:
     """The verdict of one fact given its observation; `resolution_s`: how far the run's
     timings can move from one run to the next (a verdict closer than that to a tolerance edge
-    is marked marginal)."""
+    is marked marginal); `sources_unverified`: every source the fact cites is unverified."""
     unit = _unit(fact)
     tol_abs, tol_rel = _tolerance(fact)
     low: float | bool | None
@@ -215,7 +243,7 @@ def judge(fact: Fact, obs: Observation, resolution_s: float | None = None) -> Fa
         reason = _claim(obs, unit, low, high) if obs.value is not None else obs.reason
         verdict = "claim"
     window: EventWindow | None = getattr(fact, "window", None)
-    return FactVerdict(
+    verdict_ = FactVerdict(
         fact_id=fact.id,
         metric=fact.metric,
         statement=fact.statement,
@@ -238,6 +266,31 @@ def judge(fact: Fact, obs: Observation, resolution_s: float | None = None) -> Fa
         detail=obs.view,
         margin=margin,
         marginal=marginal,
+        about=fact.about,
+        sources_unverified=sources_unverified,
+    )
+    return _as_context(verdict_, obs) if fact.about == "other_event" else verdict_
+
+
+def _as_context(verdict: FactVerdict, obs: Observation) -> FactVerdict:
+    """A fact about another event: the run's view beside it, never judged against it, never
+    scored, and not placed on this event's clock."""
+    about = f"about another event (reported {format_reported(verdict)})"
+    if obs.value is None:
+        reason = f"{about}; this run cannot show it: {obs.reason}"
+    else:
+        reason = f"{about}; {obs.view}" + (f" ({obs.reason})" if obs.at_least else "")
+    return verdict.model_copy(
+        update={
+            "verdict": "context",
+            "scored": False,
+            "reason": reason,
+            "deviation": None,
+            "margin": None,
+            "marginal": False,
+            "at": None,
+            "observed_at": None,
+        }
     )
 
 

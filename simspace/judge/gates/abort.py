@@ -13,6 +13,11 @@ sound: a gate is final only when every value the rest of the run could produce a
 - `start_delay >`/`>=`: final once the first Space went live (too early). A lower bound still
   below the threshold can grow.
 - `peak_listeners <`/`<=`: final. The peak within the window only grows.
+- `refusals <`/`<=` and `gave_up_listeners <`/`<=`: final. Both are counts that only grow (a
+  room's refusals, the give-ups of the listeners who arrived in the window).
+- `refusals >`/`>=`: final once the window has closed (the api tier's timeline steps that start
+  in it, like `peak_listeners`); a room's total (whole run) only at the run's end.
+- `gave_up_listeners >`/`>=`: never; any listener still waiting could give up.
 - `ttfa_pNN`, `error_ratio`, `peak_listeners` (any op): final once the window has closed, meaning
   everything the evaluator counts in it happened `settle_s` before `now_t`, and the verdict was
   judged on the whole window (the result's timeline reached its end). When a window closes:
@@ -57,6 +62,12 @@ from simspace.scenario.facts import GATE_UNITS, Gate
 _UPPER = ("<", "<=")  # the gate caps the metric: it fails when the metric is too high
 _TTFA = ("ttfa_p50", "ttfa_p95", "ttfa_p99")
 _COHORT = ("join_success_ratio", "gave_up_ratio", "stall_ratio")
+_GROWING = {
+    "peak_listeners": "and a peak only grows",
+    "refusals": "and refusals only add up",
+    "gave_up_listeners": "and give-ups only add up",
+}
+"""Metrics that can only grow as a run goes on: a gate capping one fails for good."""
 
 
 def beyond_recovery(
@@ -73,10 +84,12 @@ def beyond_recovery(
         return None
     if gate.metric == "start_delay":
         return _start_delay(gate, verdict, verdict.observed, now_t - settle_s)
-    if gate.metric == "peak_listeners" and gate.op in _UPPER:
+    if gate.metric in _GROWING and gate.op in _UPPER:
         return _say(
-            gate, verdict, f"already {_show(gate, verdict.observed)}, and a peak only grows"
+            gate, verdict, f"already {_show(gate, verdict.observed)}, {_GROWING[gate.metric]}"
         )
+    if gate.metric == "gave_up_listeners":
+        return None  # too few give-ups so far: anyone still waiting could give up
     window = gate.window
     start, end = (window.start, window.end) if window else (result.plan.t_begin, result.plan.t_end)
     closes_at = _closes_at(gate.metric, result, end)
@@ -148,6 +161,9 @@ def _closes_at(metric: str, result: RunResult, end: float) -> float:
     if metric == "peak_listeners":
         # the evaluator takes the grid point at `end` too; a server bucket may straddle its step
         last = max((t for t in grid if t <= end), default=None)
+        return math.inf if last is None else last + 2 * step
+    if metric == "refusals":  # timeline steps that start in the window; buckets may straddle
+        last = max((t for t in grid if t < end), default=None)
         return math.inf if last is None else last + 2 * step
     last = max((t for t in grid if t < end), default=None)  # cohorts: arrival steps
     return math.inf if last is None else last + step

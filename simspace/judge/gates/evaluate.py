@@ -2,10 +2,12 @@
 the verdict, and the line a CI log shows. Pure: no I/O, no clock.
 
 Windows. A window is judged on the part of it the run observed: `ttfa_pNN` on the listeners whose
-first audio came inside it (from `result.ttfa`); `join_success_ratio`, `gave_up_ratio` and
-`stall_ratio` on the listeners who arrived inside it (`result.cohorts`, by grid step);
-`error_ratio` on the request buckets that start inside it; `peak_listeners` on the grid steps that
-overlap it. A window the run did not reach, or with no data, is not observable.
+first audio came inside it (from `result.ttfa`); `join_success_ratio`, `gave_up_ratio`,
+`gave_up_listeners` and `stall_ratio` on the listeners who arrived inside it (`result.cohorts`, by
+grid step); `error_ratio` on the request buckets that start inside it; `refusals` on the api
+tier's timeline steps that start inside it; `peak_listeners` on the grid steps that overlap it. A
+window the run did not reach, or with no data, is not observable. The measures facts share are in
+`simspace.judge.measures`.
 
 `start_delay` is a moment: when the first Space never went live, the run shows only that it went
 live after the run stopped (a lower bound), which fails `start_delay <= X` when X is earlier.
@@ -13,12 +15,14 @@ live after the run stopped (a lower bound), which fails `start_delay <= X` when 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from simspace.judge import measures
+from simspace.judge.measures import COHORT_METRICS, CohortMetric, Measured
 from simspace.judge.verdicts import Unit, format_value, format_when
 from simspace.results.model import RunResult
 from simspace.results.stats import nearest_rank
@@ -31,7 +35,7 @@ LABEL: dict[GateStatus, str] = {
     "not_observable": "NOT OBSERVABLE",
 }
 _PERCENTILE = {"ttfa_p50": 0.50, "ttfa_p95": 0.95, "ttfa_p99": 0.99}
-_COHORT = {"join_success_ratio", "gave_up_ratio", "stall_ratio"}
+_NO_TEXTS = "the platform's error texts were not given (judge with the scenario)"
 
 
 class GateVerdict(BaseModel):
@@ -46,6 +50,9 @@ class GateVerdict(BaseModel):
     unit: Unit
     tier: str | None = None
     message: str | None = None
+    listener_visible: bool = False
+    refusal_reason: str | None = Field(None, description="refusals: the gate's `reason`")
+    room: str | None = None
     window_start: float | None = Field(None, description="event time")
     window_end: float | None = None
     scope: str = Field("", description="the window and scope as written: `after +5m`")
@@ -64,13 +71,18 @@ class _Seen:
 
 
 def evaluate_gates(
-    gates: Sequence[Gate], result: RunResult, bounds: EventWindow | None = None
+    gates: Sequence[Gate],
+    result: RunResult,
+    bounds: EventWindow | None = None,
+    shown_texts: Collection[str] | None = None,
 ) -> list[GateVerdict]:
     """A verdict per gate. `bounds` is the scenario's window (to print `after +5m` rather than
-    `from +5m to +15m`); the plan's span when not given."""
+    `from +5m to +15m`); the plan's span when not given. `shown_texts`: the error texts the
+    platform shows its listeners (`platform.errors.texts()`), for `listener_visible` gates,
+    which are not observable without them."""
     begin = bounds.start if bounds else result.plan.t_begin
     end = bounds.end if bounds else result.plan.t_end
-    return [_verdict(gate, result, begin, end) for gate in gates]
+    return [_verdict(gate, result, begin, end, shown_texts) for gate in gates]
 
 
 def observed_until(result: RunResult) -> float:
@@ -80,10 +92,12 @@ def observed_until(result: RunResult) -> float:
     return end
 
 
-def _verdict(gate: Gate, result: RunResult, begin: float, end: float) -> GateVerdict:
+def _verdict(
+    gate: Gate, result: RunResult, begin: float, end: float, shown_texts: Collection[str] | None
+) -> GateVerdict:
     unit: Unit = GATE_UNITS[gate.metric]  # type: ignore[assignment]
     window = gate.window
-    seen = _observe(gate, result)
+    seen = _observe(gate, result, shown_texts)
     if seen.value is None:
         status: GateStatus = "not_observable"
     elif seen.at_least:
@@ -99,6 +113,9 @@ def _verdict(gate: Gate, result: RunResult, begin: float, end: float) -> GateVer
         unit=unit,
         tier=gate.tier,
         message=gate.message,
+        listener_visible=gate.listener_visible,
+        refusal_reason=gate.reason,
+        room=gate.room,
         window_start=window.start if window else None,
         window_end=window.end if window else None,
         scope=scope,
@@ -132,6 +149,12 @@ def _scope_text(gate: Gate, begin: float, end: float) -> str:
         parts.append(f"tier={gate.tier}")
     if gate.message:
         parts.append(f"message={gate.message!r}")
+    if gate.listener_visible:
+        parts.append("listener_visible")
+    if gate.reason:
+        parts.append(f"reason={gate.reason}")
+    if gate.room:
+        parts.append(f"room={gate.room}")
     window = gate.window
     if window is not None:
         if window.end >= end and window.start > begin:
@@ -183,13 +206,24 @@ def _clip(gate: Gate, result: RunResult) -> tuple[EventWindow | None, str]:
     return window, ""
 
 
-def _observe(gate: Gate, result: RunResult) -> _Seen:
+def _observe(gate: Gate, result: RunResult, shown_texts: Collection[str] | None) -> _Seen:
     if gate.metric == "start_delay":
         return _start_delay(result)
+    if gate.metric == "refusals" and not result.observer.platform_observed:
+        return _Seen(None, result.observer.unobserved_reason or "the platform was not observed")
+    if gate.metric == "error_ratio" and gate.listener_visible and shown_texts is None:
+        return _Seen(None, _NO_TEXTS)
     window, note = _clip(gate, result)
     if gate.window is not None and window is None:
         return _Seen(None, note)
-    seen = _windowed(gate, result, window) if window is not None else _whole_run(gate, result)
+    if gate.metric == "error_ratio":
+        seen = _error_ratio(gate, result, window, shown_texts)
+    elif gate.metric == "refusals":
+        seen = _refusals(gate, result, window)
+    elif window is not None:
+        seen = _windowed(gate, result, window)
+    else:
+        seen = _whole_run(gate, result)
     if note and seen.value is not None:
         return _Seen(seen.value, "; ".join(r for r in (note, seen.reason) if r), seen.at_least)
     return seen
@@ -219,21 +253,18 @@ def _whole_run(gate: Gate, result: RunResult) -> _Seen:
         return _Seen(m.peak_listeners)
     if metric in ("segment_download_p95", "slow_segment_ratio"):
         return _segments(metric, result)
-    if metric == "error_ratio":
-        if gate.message is not None:
-            return _error_ratio(gate, result, None)
-        ratio = m.error_ratio_by_tier.get(gate.tier) if gate.tier else m.error_ratio
-        where = f" on the {gate.tier} tier" if gate.tier else ""
-        return _Seen(ratio, "" if ratio is not None else f"no requests were sent{where}")
-    value = {
-        "join_success_ratio": m.join_success_ratio,
-        "gave_up_ratio": m.gave_up_ratio,
-        "stall_ratio": m.stall_ratio,
-    }[metric]
-    if value is None:
-        who = "heard audio" if metric == "stall_ratio" else "arrived"
-        return _Seen(None, f"no listener {who}")
-    return _Seen(value)
+    return _measured(measures.cohort_measure(_cohort_metric(metric), result, None))
+
+
+def _cohort_metric(metric: str) -> CohortMetric:
+    for known in COHORT_METRICS:
+        if known == metric:
+            return known
+    raise ValueError(f"{metric} is not an arrival cohort metric")
+
+
+def _measured(measured: Measured) -> _Seen:
+    return _Seen(measured.value, measured.reason)
 
 
 def _segments(metric: str, result: RunResult) -> _Seen:
@@ -253,9 +284,7 @@ def _windowed(gate: Gate, result: RunResult, window: EventWindow) -> _Seen:
         return _ttfa(result, _PERCENTILE[metric], window, span)
     if metric == "peak_listeners":
         return _peak(result, window, span)
-    if metric == "error_ratio":
-        return _error_ratio(gate, result, window)
-    return _cohort(metric, result, window, span)
+    return _measured(measures.cohort_measure(_cohort_metric(metric), result, window))
 
 
 def _ttfa(result: RunResult, q: float, window: EventWindow, span: str) -> _Seen:
@@ -286,39 +315,25 @@ def _peak(result: RunResult, window: EventWindow, span: str) -> _Seen:
     return _Seen(max(inside))
 
 
-def _error_ratio(gate: Gate, result: RunResult, window: EventWindow | None) -> _Seen:
-    def inside(t: float, tier: str) -> bool:
-        in_window = window is None or window.start <= t < window.end
-        return in_window and (gate.tier is None or tier == gate.tier)
-
-    where = (f" on the {gate.tier} tier" if gate.tier else "") + (
-        f" in {format_when(window.start)}..{format_when(window.end)}" if window else ""
-    )
-    if not result.requests:
-        return _Seen(None, "the result has no per-bucket request counts (older format)")
-    total = sum(r.ok + r.failed for r in result.requests if inside(r.t, r.tier))
-    if total <= 0:
-        return _Seen(None, f"no requests were sent{where}")
-    if gate.message is None:
-        failed = sum(r.failed for r in result.requests if inside(r.t, r.tier))
-    else:
-        failed = sum(e.weight for e in result.errors if e.message == gate.message
-                     and inside(e.t, e.tier))  # fmt: skip
-    return _Seen(failed / total)
+def _error_ratio(
+    gate: Gate, result: RunResult, window: EventWindow | None, shown_texts: Collection[str] | None
+) -> _Seen:
+    """All failures over the whole run: the run metrics; else per request bucket."""
+    narrowed = gate.message is not None or gate.listener_visible
+    if window is None and not narrowed:
+        m = result.metrics
+        ratio = m.error_ratio_by_tier.get(gate.tier) if gate.tier else m.error_ratio
+        where = measures.error_scope(gate.tier, None)
+        return _Seen(ratio, "" if ratio is not None else f"no requests were sent{where}")
+    texts = shown_texts if gate.listener_visible else None
+    if gate.message is not None:
+        texts = (gate.message,)
+    return _measured(measures.error_ratio(result, gate.tier, window, texts, gate.listener_visible))
 
 
-def _cohort(metric: str, result: RunResult, window: EventWindow, span: str) -> _Seen:
-    if not result.cohorts:
-        return _Seen(None, "the result has no arrival cohorts (older format, or nobody arrived)")
-    rows = [c for c in result.cohorts if window.start <= c.t < window.end]
-    arrived = sum(c.arrived for c in rows)
-    heard = sum(c.heard for c in rows)
-    if metric == "stall_ratio":
-        if heard <= 0:
-            return _Seen(None, f"no listener who arrived in {span} heard audio")
-        return _Seen(sum(c.stalls for c in rows) / heard)
-    if arrived <= 0:
-        return _Seen(None, f"no listener arrived in {span}")
-    if metric == "join_success_ratio":
-        return _Seen(heard / arrived)
-    return _Seen(sum(c.gave_up for c in rows) / arrived)
+def _refusals(gate: Gate, result: RunResult, window: EventWindow | None) -> _Seen:
+    if gate.room is None:
+        return _measured(measures.refusals(result, gate.reason, window))
+    records = measures.room_spaces(result, gate.room)
+    note = "" if records else f"room {gate.room} never opened"
+    return _Seen(measures.room_refusals(records), note)

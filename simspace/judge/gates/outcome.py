@@ -5,7 +5,7 @@ that could not be checked must not pass silently. Pure: no I/O.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -37,10 +37,11 @@ def judge_outcome(
     comparison: Comparison,
     bounds: EventWindow | None = None,
     expect: Expectation | None = None,
+    shown_texts: Collection[str] | None = None,
 ) -> Outcome:
     """Evaluate `gates` on `result` and judge the expectation (`expect` overrides the
-    scenario's)."""
-    verdicts = evaluate_gates(gates.checks, result, bounds)
+    scenario's); `shown_texts`: the platform's error texts, for `listener_visible` gates."""
+    verdicts = evaluate_gates(gates.checks, result, bounds, shown_texts)
     return outcome_of(expect or gates.expect, verdicts, comparison)
 
 

@@ -5,7 +5,8 @@ scenario's `Gate` model. Pure: the event context (for clock times) and the scena
     EXPR    := METRIC OP VALUE [SCOPE...] [WINDOW]
     OP      := < | <= | > | >=
     VALUE   := in the metric's unit: 5s, 2m30s (durations); 90%, 0.9 (ratios); 500k (counts)
-    SCOPE   := tier=api|cdn|chat | message='error text'     (error_ratio only)
+    SCOPE   := tier=api|cdn|chat | message='error text' | listener_visible=true   (error_ratio)
+             | reason=cap|not_started|ended|overload | room=ID                     (refusals)
     WINDOW  := after T | before T | from T to T
     T       := an event offset (+5m, -15m, 0s) or a clock time in the event's zone (20:30)
 
@@ -25,8 +26,9 @@ from pydantic import ValidationError
 
 from simspace import units
 from simspace.errors import UsageError
-from simspace.scenario.facts import GATE_UNITS, Gate, Gates
+from simspace.scenario.facts import GATE_SCOPES, GATE_UNITS, Gate, Gates
 from simspace.scenario.model import Scenario
+from simspace.scenario.platform import REFUSAL_REASONS
 from simspace.scenario.types import EventContext, TierName
 
 OPS = ("<=", ">=", "<", ">")
@@ -157,16 +159,24 @@ def _value(metric: str, text: str) -> float:
         raise _Bad(f"{metric} is {_UNIT_WORDS[unit]}: {exc}") from None
 
 
+_CHOICES: dict[str, tuple[str, ...]] = {
+    "tier": TIERS,
+    "reason": REFUSAL_REASONS,
+    "listener_visible": ("true", "false"),
+}
+
+
 def _scope(metric: str, key: str, text: str) -> dict[str, str]:
-    if key not in ("tier", "message"):
-        raise _Bad(_unknown("scope", key, ["tier", "message"]) + f" in {key}={text}")
-    if metric != "error_ratio":
-        raise _Bad(f"{key}= applies to error_ratio only (got it on {metric})")
+    if key not in GATE_SCOPES:
+        raise _Bad(_unknown("scope", key, list(GATE_SCOPES)) + f" in {key}={text}")
+    if metric != GATE_SCOPES[key]:
+        raise _Bad(f"{key}= applies to {GATE_SCOPES[key]} only (got it on {metric})")
     if not text:
         raise _Bad(f"{key}= needs a value")
-    if key == "tier" and text not in TIERS:
-        raise _Bad(_unknown("tier", text, list(TIERS)))
-    return {key: text}
+    choices = _CHOICES.get(key)
+    if choices is not None and text.lower() not in choices:
+        raise _Bad(_unknown(key.replace("_", " "), text, list(choices)))
+    return {key: text.lower() if choices else text}
 
 
 def _time(text: str, context: GateContext) -> float:

@@ -43,6 +43,16 @@ class Line:
 
 
 @dataclass(frozen=True)
+class StepLine:
+    """A value held from each step's time until the next step (a room's listener cap), drawn
+    dash-dotted; None: no value from then on (no line)."""
+
+    name: str
+    steps: Sequence[tuple[float, float | None]]
+    colour: str
+
+
+@dataclass(frozen=True)
 class RangeBar:
     """A reported count range at a moment (None: open on that side), the same range widened by
     its tolerance (as the verdict read it), and what was observed."""
@@ -89,6 +99,29 @@ def _series(frame: Frame, line: Line) -> str:
     return (
         f"<g><title>{escape(line.name)}: peak {format_approx_count(peak)}</title>"
         + polyline(points, f'stroke="{line.colour}" stroke-width="2"{dash}')
+        + "</g>"
+    )
+
+
+def _steps(frame: Frame, line: StepLine) -> str:
+    """One polyline per stretch with a value: along it, then up or down to the next value."""
+    pieces: list[list[tuple[float, float]]] = []
+    ends = [t for t, _ in line.steps[1:]] + [frame.axis.end]
+    for (t, value), end in zip(line.steps, ends, strict=True):
+        xs = frame.xs(t, end)
+        if value is None or xs is None:
+            pieces.append([])
+            continue
+        y = frame.y(value)
+        points = [(xs[0], y), (xs[1], y)]
+        if pieces and pieces[-1]:
+            pieces[-1].extend(points)
+        else:
+            pieces.append(points)
+    attrs = f'stroke="{line.colour}" stroke-width="2" stroke-dasharray="8 3 2 3"'
+    return (
+        f"<g><title>{escape(line.name)}</title>"
+        + "".join(polyline(points, attrs) for points in pieces if points)
         + "</g>"
     )
 
@@ -151,6 +184,7 @@ def time_chart(
     label: str,
     *,
     lines: Sequence[Line] = (),
+    steps: Sequence[StepLine] = (),
     stack: Stack | None = None,
     marks: Sequence[ChartMark] = (),
     bands: Sequence[Band] = (),
@@ -158,8 +192,10 @@ def time_chart(
     y_format: Callable[[float], str] = format_approx_count,
     height: float = 260.0,
 ) -> str:
-    """A chart on the event clock: lines and/or stacked bars, with marks, bands and ranges."""
+    """A chart on the event clock: lines, step lines and/or stacked bars, with marks, bands and
+    ranges."""
     top = max((max(line.y, default=0.0) for line in lines), default=0.0)
+    top = max([top, *(v for step in steps for _, v in step.steps if v is not None)])
     if stack is not None:
         sums = [sum(vals) for vals in zip(*(v for _, _, v in stack.layers), strict=True)]
         top = max(top, max(sums, default=0.0))
@@ -171,6 +207,7 @@ def time_chart(
     if stack is not None:
         body += _stack(frame, stack)
     body += [_series(frame, line) for line in lines]
+    body += [_steps(frame, step) for step in steps]
     body += _range_bars(frame, ranges) + draw_marks(frame, marks)
     return svg_element(height, label, body)
 

@@ -29,6 +29,7 @@ from simspace.report.html.charts import (
     Line,
     RangeBar,
     Stack,
+    StepLine,
     StripRow,
     percentile_chart,
     strip_chart,
@@ -36,6 +37,7 @@ from simspace.report.html.charts import (
 )
 from simspace.report.html.overlays import Band
 from simspace.report.html.story import Story, duration_text, number
+from simspace.report.rooms import cap_label, cap_steps, capped_rooms, has_rooms, space_label
 from simspace.results.model import ErrorCount, Percentiles
 from simspace.units import format_approx_count, format_count
 
@@ -44,8 +46,11 @@ VERDICT_COLOUR = {
     "not_reproduced": RED,
     "not_observable": "#6e7781",
     "claim": PURPLE,
+    "context": BLUE,
 }
 LAYER_COLOURS = (VERMILION, ORANGE, PINK, SKY, "#8c6d1f", "#6e7781")
+CAP_COLOURS = (DARK, PURPLE, "#8c6d1f", GREY)
+SPACE_COLOURS = (BLUE, GREEN, ORANGE, SKY, PINK, VERMILION)
 MAX_ERROR_LAYERS = 5
 SMOOTHING_POINTS = 60
 """Rates are averaged over 1/60 of the window: 20 s of a 20 min window, 3.5 min of 3.5 h."""
@@ -98,7 +103,7 @@ class Figures:
                 at_least=v.observed_at_least,
             )
             for v in self.comparison.verdicts
-            if v.unit in ("duration", "event_time")
+            if v.unit in ("duration", "event_time") and v.verdict != "context"  # another event's
         ]
         if not rows:
             return ""
@@ -162,8 +167,39 @@ class Figures:
             '<section id="listeners"><h2>Listeners</h2><div class="grid">'
             + self._states_figure()
             + self._lost_figure()
+            + self._spaces_figure()
             + "</div></section>"
         )
+
+    def _cap_lines(self) -> list[StepLine]:
+        """Each room's listener cap over the run, as steps (none if no room was ever capped)."""
+        lines = []
+        for i, room in enumerate(capped_rooms(self.result)):
+            steps = [(s.t, s.listeners) for s in cap_steps(self.result, room)]
+            if any(v is not None for _, v in steps):
+                colour = CAP_COLOURS[i % len(CAP_COLOURS)]
+                lines.append(StepLine(cap_label(self.result, room), steps, colour))
+        return lines
+
+    def _spaces_figure(self) -> str:
+        """Each Space's concurrent listeners (server), named with its room when there were
+        several, against the rooms' caps; nothing when no Space's series was recorded."""
+        grid = self.result.listeners.t
+        with_room = has_rooms(self.result)
+        lines = [
+            Line(
+                space_label(s, with_room), grid, s.listeners, SPACE_COLOURS[i % len(SPACE_COLOURS)]
+            )
+            for i, s in enumerate(s for s in self.result.spaces if len(s.listeners) == len(grid))
+        ]
+        if not lines:
+            return ""
+        caps = self._cap_lines()
+        svg = time_chart(
+            self.axis, "listeners per Space", lines=lines, steps=caps, marks=self.marks
+        )
+        items = _line_items(lines) + [(c.name, c.colour, "dash") for c in caps]
+        return _figure("Listeners per Space (server)", svg, _legend(items))
 
     def _states_figure(self) -> str:
         s = self.result.listeners
@@ -172,7 +208,7 @@ class Figures:
             Line("listening (load side)", s.t, s.listening, GREEN),
             Line("concurrent (server)", s.t, s.concurrent, BLUE, dashed=True),
         ]
-        ranges = self._count_ranges()
+        ranges, caps = self._count_ranges(), self._cap_lines()
         svg = time_chart(
             self.axis,
             "listeners by state",
@@ -180,8 +216,9 @@ class Figures:
             marks=self.marks,
             bands=self.bands + self._start_bands(),
             ranges=ranges,
+            steps=caps,
         )
-        items = _line_items(lines)
+        items = _line_items(lines) + [(c.name, c.colour, "dash") for c in caps]
         if ranges:
             items.append(("reported count (bar), observed (dot, colour = verdict)", DARK, "line"))
         if self._start_bands():

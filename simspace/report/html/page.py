@@ -20,7 +20,7 @@ from simspace.judge.verdicts import (
     format_reported,
     format_tolerance,
 )
-from simspace.judge.wording import VERDICT_LABEL
+from simspace.judge.wording import UNVERIFIED, VERDICT_LABEL
 from simspace.report.gates_view import gates_section
 from simspace.report.html.canvas import offset_label
 from simspace.report.html.figures import Figures
@@ -129,12 +129,15 @@ def _header(scenario: Scenario, result: RunResult, comparison: Comparison) -> st
     status = f'<span class="badge {badge}">{escape(result.status)}</span>'
     if result.failure:
         status += f" {escape(result.failure)}"
-    claims = sum(1 for v in comparison.verdicts if not v.scored)
+    claims = sum(1 for v in comparison.verdicts if v.verdict == "claim")
+    context = sum(1 for v in comparison.verdicts if v.verdict == "context")
     fit = (
         f"<b>fit {comparison.fit_score * 100:.0f}%</b>: {comparison.reproduced} of "
         f"{comparison.scored} scored facts reproduced, {comparison.not_observable} not "
         f"observable; {claims} claim{'s' if claims != 1 else ''} shown, not scored"
     )
+    if context:
+        fit += f"; {context} fact{'s' if context != 1 else ''} about another event, as context"
     cards = _header_cards(result)
     summary = f"<p>{escape(event.summary)}</p>" if event.summary else ""
     identity = f'<p class="mute">{escape(text)}</p>' if (text := run_identity(result)) else ""
@@ -228,6 +231,8 @@ def _fact_rows(story: Story, verdicts: list[FactVerdict]) -> list[list[str]]:
                 "<br><small><b>marginal</b>: closer to a tolerance edge than the run's "
                 "timing resolution; another run could flip it</small>"
             )
+        if v.sources_unverified:
+            reason += f"<br><small><b>{UNVERIFIED}</b></small>"
         robust = (
             f'<br><small class="robustness">{escape(v.robustness)}</small>' if v.robustness else ""
         )
@@ -248,7 +253,8 @@ def _fact_rows(story: Story, verdicts: list[FactVerdict]) -> list[list[str]]:
 def _facts(story: Story) -> str:
     verdicts = story.comparison.verdicts
     scored = [v for v in verdicts if v.scored]
-    claims = [v for v in verdicts if not v.scored]
+    claims = [v for v in verdicts if v.verdict == "claim"]
+    context = [v for v in verdicts if v.verdict == "context"]
     head = ["Fact", "Verdict", "Reported", "Observed", "Statement", "Sources"]
     out = ['<section id="facts"><h2>Reported facts</h2>']
     if scored:
@@ -260,6 +266,12 @@ def _facts(story: Story) -> str:
     if claims:
         out.append("<h3>Claims (shown with what this run says, not scored)</h3>")
         out.append(_table(head, _fact_rows(story, claims), "claims"))
+    if context:
+        out.append(
+            "<h3>Context (about other events: shown beside what this run says, never judged "
+            "against it)</h3>"
+        )
+        out.append(_table(head, _fact_rows(story, context), "other-events"))
     out.append(story.sources_list())
     return "".join(out) + "</section>"
 

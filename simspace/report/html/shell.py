@@ -21,6 +21,7 @@ small,.mute{color:var(--mute)}
 color:#fff;white-space:nowrap}
 .ok,.reproduced{background:#1a7f37}.bad,.not_reproduced{background:#cf222e}
 .warn{background:#9a6700}.not_observable{background:#6e7781}.claim{background:#8250df}
+.context{background:#0550ae}
 .scroll{overflow-x:auto;-webkit-overflow-scrolling:touch}
 table{border-collapse:collapse;width:100%;font-size:.92em}
 th,td{text-align:left;vertical-align:top;padding:5px 8px;border-bottom:1px solid var(--line)}

@@ -1,6 +1,7 @@
 """The run's story on the event clock, as text for the HTML report: event times read both ways
 (`+7m33s (20:07:33)`), the numbered moments every chart marks (reported markers, operator actions,
-attacks, Space state changes, facts at a time), sources, and the platform's ledger."""
+attacks, Space state changes, room caps and openings, facts at a time), sources, and the
+platform's ledger."""
 
 from __future__ import annotations
 
@@ -8,11 +9,27 @@ from dataclasses import dataclass
 from html import escape
 
 from simspace.judge.verdicts import Comparison, EventCalendar
-from simspace.report.html.canvas import BLUE, DARK, DARK_GREEN, PURPLE, RED, offset_label
+from simspace.report.html.canvas import (
+    BLUE,
+    DARK,
+    DARK_GREEN,
+    PURPLE,
+    RED,
+    VERMILION,
+    offset_label,
+)
 from simspace.report.html.overlays import ChartMark
+from simspace.report.rooms import has_rooms, room_changes, room_name, space_label
 from simspace.results.model import RunResult
 from simspace.scenario.model import Scenario
-from simspace.scenario.platform import CapListeners, RateLimit, RestartSpace, SetCapacity
+from simspace.scenario.platform import (
+    MAIN_ROOM,
+    CapListeners,
+    OpenRoom,
+    RateLimit,
+    RestartSpace,
+    SetCapacity,
+)
 from simspace.units import (
     format_approx_count,
     format_clock_time,
@@ -57,6 +74,7 @@ class Story:
     def __init__(self, scenario: Scenario, result: RunResult, comparison: Comparison) -> None:
         self.scenario, self.result, self.comparison = scenario, result, comparison
         self.outlets = {s.id: s.outlet for s in scenario.event.sources}
+        self.confidence = {s.id: s.confidence for s in scenario.event.sources}
         event = scenario.event
         self.calendar = comparison.calendar or EventCalendar(
             date=event.date, scheduled_start=event.scheduled_start, time_zone=event.time_zone
@@ -79,7 +97,13 @@ class Story:
         return f"{found[0].name} (@{found[0].account})" if found else speaker_id
 
     def sources_html(self, ids: list[str] | tuple[str, ...]) -> str:
-        return ", ".join(escape(self.outlets.get(i, i)) for i in ids)
+        """`AP, CNN (second-hand)`: each outlet, with its confidence unless primary."""
+        return ", ".join(escape(self.outlets.get(i, i)) + self.confidence_text(i) for i in ids)
+
+    def confidence_text(self, source_id: str) -> str:
+        """` (second-hand)`, ` (unverified)`; "" for a primary source."""
+        confidence = self.confidence.get(source_id, "primary")
+        return "" if confidence == "primary" else f" ({confidence.replace('_', '-')})"
 
     def sources_list(self) -> str:
         """Every cited source; a URL is shown as text, never as a link (the report is offline)."""
@@ -90,7 +114,7 @@ class Story:
             f"<li><b>{escape(s.outlet)}</b>"
             + (f" — {escape(s.title)}" if s.title else "")
             + (f" <small><code>{escape(s.url)}</code></small>" if s.url else "")
-            + f" <small>[{escape(s.id)}]</small></li>"
+            + f" <small>[{escape(s.id)}]{self.confidence_text(s.id)}</small></li>"
             for s in sources
         )
         return f"<h3>Sources</h3><ul>{items}</ul>"
@@ -108,13 +132,17 @@ class Story:
                 f"until {offset_label(attack.end)}"
             )
             raw.append((attack.start, "attack", label, RED, ()))
+        with_room = has_rooms(self.result)
         for space in self.result.spaces:
+            name = space_label(space, with_room)
             if space.running_at is not None:
-                label = f"Space {space.ordinal} live"
-                raw.append((space.running_at, "observed", label, DARK_GREEN, ()))
+                raw.append((space.running_at, "observed", f"{name} live", DARK_GREEN, ()))
             if space.ended_at is not None:
-                label = f"Space {space.ordinal} {space.end_state or 'ended'}"
+                label = f"{name} {space.end_state or 'ended'}"
                 raw.append((space.ended_at, "observed", label, RED, ()))
+        for change in room_changes(self.result):
+            colour = DARK_GREEN if change.opened else VERMILION
+            raw.append((change.t, "room", change.text, colour, ()))
         for v in self.comparison.verdicts:
             if v.at is not None:
                 raw.append((v.at, "fact", f"{v.fact_id}: {v.statement}", BLUE, tuple(v.sources)))
@@ -178,7 +206,10 @@ def _detail(key: str, value: object) -> str:
 
 def _action_text(action: object) -> str:
     if isinstance(action, CapListeners):
-        return f"operators cap listeners at {format_count(action.listeners)}"
+        where = "" if action.room == MAIN_ROOM else f" in {room_name(action.room)}"
+        return f"operators cap listeners{where} at {format_count(action.listeners)}"
+    if isinstance(action, OpenRoom):
+        return f"operators open {room_name(action.room)}"
     if isinstance(action, SetCapacity):
         return f"operators set {action.tier} capacity to {format_count(action.capacity_rps)} req/s"
     if isinstance(action, RateLimit):

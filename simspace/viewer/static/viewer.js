@@ -1,6 +1,6 @@
 /* simspace view: the index (sort, filter, choose runs), interactive charts of event-clock series
    (uPlot: zoom by dragging, crosshair with values in the legend, series toggled from the legend,
-   cursors synced across charts) and the live page (Server-Sent Events).
+   cursors synced across charts; listener caps as steps) and the live page (Server-Sent Events).
    Data comes from the page's inert JSON block; text from it is only ever set as textContent. */
 (function () {
   "use strict";
@@ -10,6 +10,7 @@
   var PALETTE = ["#0969da", "#cf222e", "#1a7f37", "#8250df", "#bf8700", "#1b7c83", "#e16f24",
     "#6e7781", "#a475f9", "#4ac26b"];
   var DASHES = [[], [8, 4], [2, 3], [12, 3, 2, 3], [4, 4]];
+  var CAP_DASH = [8, 3, 2, 3];
   var TIME_STEPS = [1, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200, 86400];
 
   function el(tag, text, attrs) {
@@ -92,21 +93,29 @@
     var tables = [], series = [{ label: "event time", value: function (u, v) { return fmtT(v); } }];
     var overlay = runs.length > 1;
     runs.forEach(function (run, r) {
-      var cols = run.table.charts.filter(function (c) { return c.id === spec.id; })
-        .map(function (c) { return c.columns; })[0] || [];
+      var chart = run.table.charts.filter(function (c) { return c.id === spec.id; })[0];
+      var cols = chart ? chart.columns : [];
       if (!cols.length) return;
+      var labels = chart.labels || {}, steps = chart.steps || [];
       var table = [run.table.t];
       cols.forEach(function (name, c) {
         table.push(run.table.columns[name]);
-        var short = shortName(name, spec.id);
-        series.push({
+        var short = labels[name] || shortName(name, spec.id);
+        var one = {
           label: overlay ? "#" + (r + 1) + " " + short : short,
           stroke: overlay ? PALETTE[r % PALETTE.length] : PALETTE[c % PALETTE.length],
           dash: overlay ? DASHES[c % DASHES.length] : [],
           width: 1.5,
           spanGaps: false,
           value: function (u, v) { return fmtV(v, spec.unit); },
-        });
+        };
+        /* A listener cap holds from one grid time to the next: drawn as steps, dash-dotted. */
+        if (steps.indexOf(name) >= 0) {
+          one.paths = uPlot.paths.stepped({ align: 1 });
+          one.width = 2;
+          if (!overlay) one.dash = CAP_DASH;
+        }
+        series.push(one);
       });
       tables.push(table);
     });

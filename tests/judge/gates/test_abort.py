@@ -376,3 +376,56 @@ def test_abort_on_fail_is_off_unless_a_gate_opts_in() -> None:
     fields = {"id": "late", "metric": "start_delay", "op": "<=", "value": "5m"}
     assert Gate.model_validate(fields).abort_on_fail is False
     assert Gate.model_validate({**fields, "abort_on_fail": True}).abort_on_fail is True
+
+
+# -- counts that only grow: refusals and give-ups --------------------------------------------------
+
+
+def judge_refusals(expression: str, now_t: float) -> tuple[str, str | None]:
+    """Like `judge`, on a partial result whose api tier refused 1/s for a full room until
+    `now_t`."""
+    api = b.tier(1000.0, lambda _t: 0.0, rejected={"listener_cap": lambda t: float(t < now_t)})
+    result = partial(now_t).model_copy(update={"tiers": {"api": api}})
+    gate = parse_gate(expression, "g", CONTEXT)
+    [verdict] = evaluate_gates([gate], result, SCENARIO.window)
+    return verdict.verdict, beyond_recovery(gate, verdict, result, now_t, SETTLE_S)
+
+
+def test_refusals_over_a_cap_are_final_at_once() -> None:
+    # 1/s from -30m: 1.8k refused by 0s
+    assert judge_refusals("refusals <= 1k reason=cap", 0.0) == (
+        "failed",
+        "refusals: already 1.8k, and refusals only add up (threshold <= 1k, reason=cap)",
+    )
+    assert judge_refusals("refusals <= 10k reason=cap", 0.0) == ("passed", None)
+
+
+def test_too_few_refusals_are_final_once_the_window_closed() -> None:
+    expression = "refusals >= 1M reason=cap from -30m to 0s"
+    # the timeline steps that start before 0s, and a bucket straddling the last: closes at +1m
+    assert judge_refusals(expression, 0.0) == ("failed", None)
+    assert judge_refusals(expression, 60.0 + SETTLE_S - 1) == ("failed", None)
+    verdict, reason = judge_refusals(expression, 60.0 + SETTLE_S)
+    assert verdict == "failed"
+    assert reason == (
+        "refusals: 1.8k in a window that closed at +1m (threshold >= 1M, reason=cap before 0s)"
+    )
+    # a room's total spans the run: it closes only when the run ends
+    room = "refusals >= 1 room=main"
+    assert judge(room, 3600.0, spaces=[b.space(1)]) == ("failed", None)
+
+
+GIVE_UPS = [Cohort(t=0.0, arrived=1000.0, heard=0.0, gave_up=400.0, stalls=0.0)]
+
+
+def test_give_ups_over_a_cap_are_final_at_once_and_too_few_never() -> None:
+    assert judge("gave_up_listeners <= 100 from 0s to +5m", 120.0, cohorts=GIVE_UPS) == (
+        "failed",
+        "gave_up_listeners: already 400, and give-ups only add up (threshold <= 100, "
+        "from 0s to +5m)",
+    )
+    # anyone still waiting could give up, however long after the window
+    assert judge("gave_up_listeners >= 1k from 0s to +5m", END + 3600.0, cohorts=GIVE_UPS) == (
+        "failed",
+        None,
+    )

@@ -221,3 +221,123 @@ def test_without_bounds_the_plan_span_prints_the_window() -> None:
     gate = parse_gate("ttfa_p95 <= 5s after +5m", "g", CONTEXT)
     [v] = evaluate_gates([gate], WHOLE)
     assert v.scope == "after +5m"
+
+
+# refusals, give-ups and the errors listeners could see
+
+
+def refusing(**fields: Any) -> RunResult:
+    """The api tier refused 1/s for a full room and 2/s for overload, 1/s of its requests timed
+    out, on the one-minute grid."""
+    api = b.tier(
+        1000.0,
+        lambda _t: 0.0,
+        rejected={"listener_cap": lambda _t: 1.0, "overload": lambda _t: 2.0},
+        timed_out=lambda _t: 1.0,
+    )
+    spaces = [
+        b.space(1, room="main").model_copy(update={"refused_listeners": 4000.0}),
+        b.space(2, room="overflow").model_copy(update={"refused_listeners": 10.0}),
+        b.space(3, room="main").model_copy(update={"refused_listeners": 1000.0}),
+    ]
+    return run(spaces=spaces, **fields).model_copy(update={"tiers": {"api": api}})
+
+
+STEPS = len(b.grid())
+
+
+@pytest.mark.parametrize(
+    ("expression", "observed", "line"),
+    [
+        (
+            "refusals <= 1k reason=cap from 0s to +10m",
+            600.0,
+            "PASSED refusals: observed 600, threshold <= 1k (reason=cap from 0s to +10m)",
+        ),
+        (
+            "refusals <= 1k reason=overload from 0s to +10m",
+            1800.0,
+            "FAILED refusals: observed 1.8k, threshold <= 1k (reason=overload from 0s to +10m)",
+        ),
+        (
+            "refusals < 1 reason=ended",
+            0.0,
+            "PASSED refusals: observed 0, threshold < 1 (reason=ended)",
+        ),
+        ("refusals <= 1M", 4.0 * 60.0 * STEPS, None),
+        (
+            "refusals <= 1k room=main",
+            5000.0,
+            "FAILED refusals: observed 5k, threshold <= 1k (room=main)",
+        ),
+        (
+            "refusals >= 1 room=lobby",
+            0.0,
+            "FAILED refusals: observed 0, threshold >= 1 (room=lobby) [room lobby never opened]",
+        ),
+    ],
+)
+def test_refusals(expression: str, observed: float, line: str | None) -> None:
+    v = judge(expression, refusing())
+    assert v.observed == pytest.approx(observed)
+    if line is not None:
+        assert v.line == line
+
+
+def test_refusals_need_the_platform_side() -> None:
+    from simspace.results.model import TARGET_OBSERVER  # noqa: PLC0415
+
+    real = refusing().model_copy(update={"observer": TARGET_OBSERVER})
+    v = judge("refusals <= 1k reason=cap", real)
+    assert (v.verdict, v.reason) == ("not_observable", TARGET_OBSERVER.unobserved_reason)
+    assert v.refusal_reason == "cap"
+
+
+@pytest.mark.parametrize(
+    ("expression", "observed"),
+    [
+        ("gave_up_listeners <= 100", 500.0),
+        ("gave_up_listeners <= 100 before +5m", 500.0),
+        ("gave_up_listeners <= 100 after +5m", 0.0),
+    ],
+)
+def test_gave_up_listeners(expression: str, observed: float) -> None:
+    v = judge(expression, run(gave_up=500.0, cohorts=COHORTS))
+    assert v.observed == observed
+    assert v.verdict == ("passed" if observed <= 100 else "failed")
+    assert v.unit == "count"
+
+
+SHOWN = ("Details not available", "Could not fetch Space")
+VISIBLE = run(
+    requests=[
+        *b.requests("api", (0.0, 50.0, 50.0)),
+        *b.requests("cdn", (0.0, 90.0, 10.0)),
+        *b.requests("attack", (0.0, 0.0, 800.0)),
+    ],
+    errors=[
+        ErrorCount(t=0.0, tier="api", message="Details not available", weight=40.0),
+        ErrorCount(t=0.0, tier="api", message="timeout", weight=10.0),
+        ErrorCount(t=0.0, tier="cdn", message="Could not fetch Space", weight=10.0),
+        ErrorCount(t=0.0, tier="attack", message="Details not available", weight=800.0),
+    ],
+)
+
+
+def test_error_ratio_the_listeners_could_see() -> None:
+    gate = parse_gate("error_ratio < 2% listener_visible=true", "g", CONTEXT)
+    [v] = evaluate_gates([gate], VISIBLE, SCENARIO.window, SHOWN)
+    assert v.observed == pytest.approx(50 / 200)
+    assert v.line == "FAILED error_ratio: observed 25%, threshold < 2% (listener_visible)"
+    assert v.listener_visible
+    gate = parse_gate("error_ratio < 2% listener_visible=true tier=cdn after +5m", "g", CONTEXT)
+    [v] = evaluate_gates([gate], VISIBLE, SCENARIO.window, SHOWN)
+    assert v.reason == "no requests were sent on the cdn tier in +5m..+3h"
+
+
+def test_error_ratio_the_listeners_could_see_needs_the_texts() -> None:
+    v = judge("error_ratio < 2% listener_visible=true", VISIBLE)
+    assert (v.verdict, v.reason) == (
+        "not_observable",
+        "the platform's error texts were not given (judge with the scenario)",
+    )

@@ -4,6 +4,7 @@ and how the reporter shows it: console table, JUnit cases, HTML section."""
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
+from pathlib import Path
 
 from rich.console import Console
 
@@ -140,3 +141,36 @@ def test_the_html_section_is_escaped() -> None:
     assert '<section id="gates">' in html
     assert gates_section(None) == ""
     assert "No gates" in gates_section(outcome("survive", [], ON_TIME))
+
+
+def test_listener_visible_gates_read_the_scenarios_texts() -> None:
+    from simspace.report.outputs import RunReport  # noqa: PLC0415
+    from simspace.results.model import ErrorCount  # noqa: PLC0415
+
+    failing = LATE.model_copy(
+        update={
+            "requests": b.requests("api", (0.0, 85.0, 15.0)),
+            "errors": [  # a text the scenario's platform shows, and one it does not
+                ErrorCount(
+                    t=0.0, tier="api", message=SCENARIO.platform.errors.overload, weight=10.0
+                ),
+                ErrorCount(t=0.0, tier="api", message="HTTP 502", weight=5.0),
+            ],
+        }
+    )
+    checks = parse_gates(["error_ratio < 5% listener_visible=true"], GateContext.of(SCENARIO))
+    gated = SCENARIO.model_copy(update={"gates": Gates(checks=checks)})
+    report = RunReport(Path("runs/x"), gated, failing, compare(gated, failing))
+    [verdict] = report.outcome().gates
+    assert (verdict.verdict, verdict.observed) == ("failed", 0.1)
+    without = judge_outcome(gated.gates, failing, compare(gated, failing), SCENARIO.window)
+    assert without.gates[0].verdict == "not_observable"
+
+
+def test_facts_about_another_event_never_fail_reproduce() -> None:
+    other = {"id": "record", "metric": "peak_listeners", "reported": "57k", "about": "other_event"}
+    scenario = b.scenario(DELAY, other)
+    gates = Gates.model_validate({"expect": "reproduce", "checks": []})
+    o = judge_outcome(gates, LATE, compare(scenario, LATE), scenario.window)
+    assert (o.passed, o.failures) == (True, [])
+    assert o.summary == "expectation reproduce held: 1 of 1 scored facts reproduced, no gates"

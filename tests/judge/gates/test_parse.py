@@ -33,6 +33,15 @@ CONTEXT = GateContext.of(b.scenario())  # 2024-08-12 20:00 New York, window -30m
         ("ttfa_p95 <= 5s after 20:30", {"window": (1800.0, 10_800.0)}),
         ("ttfa_p95 <= 5s FROM 19:45 TO 20:15", {"window": (-900.0, 900.0)}),
         ("start_delay > 3m", {"metric": "start_delay", "op": ">", "value": 180.0}),
+        ("refusals <= 10k reason=cap", {"metric": "refusals", "reason": "cap", "room": None}),
+        ("refusals < 1 room=overflow", {"value": 1.0, "reason": None, "room": "overflow"}),
+        ("refusals <= 5k reason=overload after +5m", {"window": (300.0, 10_800.0)}),
+        ("gave_up_listeners <= 5k before +10m", {"value": 5000.0, "window": (-1800.0, 600.0)}),
+        (
+            "error_ratio < 1% listener_visible=true tier=cdn",
+            {"listener_visible": True, "tier": "cdn", "message": None},
+        ),
+        ("error_ratio < 1% listener_visible=FALSE", {"listener_visible": False}),
     ],
 )
 def test_good_expressions(expression: str, expected: dict[str, Any]) -> None:
@@ -57,7 +66,8 @@ def test_good_expressions(expression: str, expected: dict[str, Any]) -> None:
             "latency <= 5s",
             "unknown metric 'latency' (expected one of: ttfa_p50, ttfa_p95, "
             "ttfa_p99, start_delay, join_success_ratio, stall_ratio, error_ratio, "
-            "gave_up_ratio, peak_listeners, segment_download_p95, slow_segment_ratio)",
+            "gave_up_ratio, peak_listeners, gave_up_listeners, refusals, segment_download_p95, "
+            "slow_segment_ratio)",
         ),
         ("ttfa_p95 5s", "expected an operator (<=, >=, <, >) after 'ttfa_p95'"),
         ("ttfa_p95 == 5s", "unknown operator '=='; expected one of <=, >=, <, >"),
@@ -79,6 +89,37 @@ def test_good_expressions(expression: str, expected: dict[str, Any]) -> None:
         ("error_ratio < 2% tier=db", "unknown tier 'db' (expected one of: api, cdn, chat)"),
         ("error_ratio < 2% teir=api", "unknown scope 'teir' (did you mean 'tier'?) in teir=api"),
         ("error_ratio < 2% message=", "message= needs a value"),
+        (
+            "refusals <= 1k reason=bogus",
+            "unknown reason 'bogus' (expected one of: cap, not_started, ended, overload)",
+        ),
+        ("refusals <= 1k reason=cpa", "unknown reason 'cpa' (did you mean 'cap'?)"),
+        (
+            "peak_listeners <= 1k room=main",
+            "room= applies to refusals only (got it on peak_listeners)",
+        ),
+        ("refusals <= 1k tier=api", "tier= applies to error_ratio only (got it on refusals)"),
+        (
+            "refusals <= 1k room=overflow after +5m",
+            "a room's refusals are a whole-run total (its Spaces' refused joins): "
+            "a window does not apply",
+        ),
+        (
+            "refusals <= 1k room=overflow reason=overload",
+            "a room counts its cap refusals only: reason must be cap (got overload)",
+        ),
+        (
+            "error_ratio < 2% listener_visible=yes",
+            "unknown listener visible 'yes' (expected one of: true, false)",
+        ),
+        (
+            "error_ratio < 2% listener_visible=true tier=chat",
+            "listener_visible counts the listeners' tiers (api, cdn); got tier chat",
+        ),
+        (
+            "error_ratio < 2% listener_visible=true message=x",
+            "give message or listener_visible, not both",
+        ),
         (
             "error_ratio < 2% message='abc",
             "no closing quotation (quote error texts: message='Details not available')",
