@@ -98,7 +98,7 @@ def variant_sweep(
 
     facts = []
     for fact in scenario.facts:
-        if fact.scored:
+        if fact.scored and fact.about == "this_event":
             count = sum(o.verdicts.get(fact.id) == "reproduced" for o in outcomes)
             facts.append(FactShare(fact_id=fact.id, statement=fact.statement,
                                    reproduced=count, share=share(count)))  # fmt: skip

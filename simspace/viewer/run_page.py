@@ -16,6 +16,13 @@ from simspace.viewer.catalog import RunEntry
 from simspace.viewer.html import badge, labels_html, nav, safe_href, viewer_page
 
 
+def fact_tag(verdict: str, scored: bool) -> str:
+    """What a fact row says it is besides a judged fact: about another event, or a claim."""
+    if verdict == "context":
+        return " <small>(about another event)</small>"
+    return "" if scored else " <small>(claim)</small>"
+
+
 def run_label(entry: RunEntry) -> str:
     """How a run is named beside others: `base · 2026-11-30 07:43 · virtual`."""
     when = (entry.started_at or "?").replace("T", " ")[:16]
@@ -77,7 +84,7 @@ def verdicts_html(report: RunReport) -> str:
     for v in comparison.verdicts:
         cited = ", ".join(sources.get(s, escape(s)) for s in v.sources)
         rows.append(
-            f"<tr><td><b>{escape(v.fact_id)}</b>{'' if v.scored else ' <small>(claim)</small>'}"
+            f"<tr><td><b>{escape(v.fact_id)}</b>{fact_tag(v.verdict, v.scored)}"
             f"<br><small>{escape(v.statement)}</small></td>"
             f'<td><span class="badge {v.verdict}">{VERDICT_LABEL[v.verdict]}</span></td>'
             f"<td>{escape(format_observed(v, calendar))}</td>"

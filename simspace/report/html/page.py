@@ -291,6 +291,7 @@ def _spaces(story: Story) -> str:
         [
             str(s.ordinal),
             escape(s.space_id),
+            escape(s.room),
             escape(story.speaker_name(s.host)),
             escape(story.when(s.created_at)) if s.created_at is not None else "—",
             escape(story.when(s.running_at)) if s.running_at is not None else "never",
@@ -305,7 +306,7 @@ def _spaces(story: Story) -> str:
         ]
         for s in story.result.spaces
     ]
-    head = ["#", "Space", "Host", "Created", "Live", "Ended", "End state", "Peak listeners"]
+    head = ["#", "Space", "Room", "Host", "Created", "Live", "Ended", "End state", "Peak listeners"]
     table = _table(head, rows) if rows else '<p class="mute">No Space was created.</p>'
     return f'<section id="spaces"><h2>Spaces</h2>{table}</section>'
 
