@@ -1,5 +1,6 @@
 """Audience arithmetic on the event clock: the arrival curve as a function, Poisson arrival times
-for the simulated listeners, listening-time distributions, and the expected audience present."""
+for the simulated listeners, listening-time distributions, the expected audience present, and
+the audience the platform is expected to serve (waiting room, caps, overflow rooms)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import bisect
 import itertools
 import math
 import random
+from dataclasses import dataclass, field
 
 from simspace.scenario.audience import (
     ArrivalCurve,
@@ -14,6 +16,7 @@ from simspace.scenario.audience import (
     FixedTime,
     LognormalTime,
 )
+from simspace.scenario.platform import MAIN_ROOM
 
 ListeningTime = LognormalTime | ExponentialTime | FixedTime
 _Z90 = 1.2815515655446004  # the standard normal's 90th percentile
@@ -136,11 +139,195 @@ def expected_present(
     estimate of the peak audience, before any overload."""
     grid = [t_begin + i * step_s for i in range(int((t_end - t_begin) / step_s) + 1)]
     increments = [arrivals.at(b) - arrivals.at(a) for a, b in itertools.pairwise(grid)]
-    result = []
-    for k, t in enumerate(grid):
-        present = sum(
-            inc * survival(listening, t - (grid[j] + step_s / 2))
-            for j, inc in enumerate(increments[:k])
+    # arrivals of cell j, at its middle, are k - j - 0.5 steps before grid[k]
+    staying = [survival(listening, (lag + 0.5) * step_s) for lag in range(len(grid))]
+    return [
+        (t, sum(inc * staying[k - j - 1] for j, inc in enumerate(increments[:k])))
+        for k, t in enumerate(grid)
+    ]
+
+
+Steps = tuple[tuple[float, float | None], ...]
+"""A value that changes over event time: (from t, value) in time order; the first holds before."""
+
+
+def step_value(steps: Steps, t: float) -> float | None:
+    """The value of `steps` at event time t."""
+    value = steps[0][1] if steps else None
+    for from_t, step in steps:
+        if from_t > t:
+            break
+        value = step
+    return value
+
+
+@dataclass(frozen=True)
+class OverflowRoom:
+    """An overflow room as the estimate sees it: its cap over time, and when it opens."""
+
+    id: str
+    caps: Steps
+    opens_at: float | None
+    """An `open_room` action's time; None: the first time the main room refuses for its cap."""
+
+
+@dataclass(frozen=True)
+class ServingRules:
+    """What decides who is served when: when the main Space is live, the rooms' caps, how long
+    arrivals wait, and what a refused client does. The default: live throughout, no cap."""
+
+    live: tuple[tuple[float, float], ...] = ((-math.inf, math.inf),)
+    """[from, until) spans during which a main Space is live (the host has started it)."""
+    ends: tuple[float, ...] = ()
+    """When a main Space ended or was relaunched: its listeners and waiting clients leave."""
+    main_caps: Steps = ()
+    overflow: tuple[OverflowRoom, ...] = ()
+    """Rooms a client refused by the main room's cap goes to (`on_refused: overflow` only)."""
+    patience_s: float = math.inf
+    give_up_when_refused: bool = False
+    rejoin_share: float = 0.0
+    """Of those whose Space ended (listening or waiting), the share who come back..."""
+    rejoin_delay_s: float = 0.0
+    """...this long after."""
+
+    def live_at(self, t: float) -> bool:
+        return any(start <= t < end for start, end in self.live)
+
+    def live_later(self, t: float) -> bool:
+        return any(end > t for _, end in self.live)
+
+    def ended_between(self, t0: float, t1: float) -> bool:
+        """Whether a main Space ended (or was relaunched) in (t0, t1]."""
+        return any(t0 < end <= t1 for end in self.ends)
+
+
+@dataclass(frozen=True)
+class ServedPoint:
+    """The expected audience at one event time (event-scale people)."""
+
+    t: float
+    rooms: dict[str, float]
+    """Listening, by room (main first)."""
+    waiting: float
+    """Arrived while the Space was not live, waiting for it (within their patience)."""
+    refused: float
+    """Refused by a full room while the Space is live, trying again (within their patience)."""
+
+    @property
+    def served(self) -> float:
+        return sum(self.rooms.values())
+
+
+@dataclass
+class _Room:
+    """People admitted to one room per grid cell, and what they leave of it later."""
+
+    id: str
+    caps: Steps
+    opens_at: float | None = None
+    admitted: list[float] = field(default_factory=list)
+    full_seen: bool = False  # it refused someone for its cap since its Space was created
+
+    def present(self, lags: list[float], k: int) -> float:
+        """Still listening in cell k: `lags[j]`, the share left j cells after admission."""
+        return sum(people * lags[k - 1 - i] for i, people in enumerate(self.admitted))
+
+    def admit(self, t: float, present: float, wanting: float) -> float:
+        """People admitted at t out of `wanting` (within the room's cap)."""
+        cap = step_value(self.caps, t)
+        taken = wanting if cap is None else max(0.0, min(wanting, cap - present))
+        self.full_seen = self.full_seen or taken < wanting
+        return taken
+
+
+@dataclass
+class _Serving:
+    """`served_audience` cell by cell: cell k spans (grid[k-1], grid[k]]; its arrivals and
+    admissions happen at its middle, its audience is counted at its end."""
+
+    rules: ServingRules
+    rooms: list[_Room]
+    at_middle: list[float]  # share of a cohort still listening j cells later, mid-cell
+    at_end: list[float]  # the same at the end of the cell
+    step_s: float
+    waiting: list[list[float]] = field(default_factory=list)  # [give-up time, people]
+    comeback: dict[int, float] = field(default_factory=dict)  # back in cell k after an end
+    created_t: float = -math.inf  # when the current main Space was created
+
+    def cell(self, k: int, mid_t: float, arrived: float) -> tuple[float, dict[str, float]]:
+        """Serve cell k; those still trying (waiting or refused), and who listens by room."""
+        if self.rules.ended_between(mid_t - self.step_s, mid_t):
+            self._space_ended(k, mid_t)
+        self.waiting.append([mid_t + self.rules.patience_s, arrived + self.comeback.pop(k, 0.0)])
+        self.waiting = [w for w in self.waiting if w[0] >= mid_t and w[1] > 0]
+        live = self.rules.live_at(mid_t)
+        trying = before = sum(people for _, people in self.waiting)
+        for room in self.rooms:
+            open_now = live and self._open(room, mid_t)
+            present = room.present(self.at_middle, k) if open_now else 0.0
+            room.admitted.append(room.admit(mid_t, present, trying) if open_now else 0.0)
+            trying -= room.admitted[-1]
+        if (live and self.rules.give_up_when_refused) or not self.rules.live_later(mid_t):
+            trying = 0.0
+        for cohort in self.waiting:
+            cohort[1] *= trying / before if before > 0 else 0.0
+        return trying, {room.id: room.present(self.at_end, k) for room in self.rooms}
+
+    def _open(self, room: _Room, t: float) -> bool:
+        if room.id == MAIN_ROOM:
+            return True
+        if room.opens_at is None:
+            return self.rooms[0].full_seen
+        return self.created_t <= room.opens_at <= t
+
+    def _space_ended(self, k: int, t: float) -> None:
+        """Everyone listening or waiting leaves; a share comes back after the rejoin delay."""
+        gone = sum(p for _, p in self.waiting) + sum(
+            r.present(self.at_middle, k) for r in self.rooms
         )
-        result.append((t, present))
-    return result
+        back_k = k + math.ceil(self.rules.rejoin_delay_s / self.step_s)
+        self.comeback[back_k] = self.comeback.get(back_k, 0.0) + gone * self.rules.rejoin_share
+        self.waiting.clear()
+        for room in self.rooms:
+            room.admitted = [0.0] * len(room.admitted)
+            room.full_seen = False
+        self.created_t = t
+
+
+def served_audience(
+    arrivals: CumulativeArrivals,
+    listening: ListeningTime,
+    rules: ServingRules,
+    t_begin: float,
+    t_end: float,
+    step_s: float = 30.0,
+) -> list[ServedPoint]:
+    """The audience the platform serves, on a grid of `step_s`: arrivals wait (up to their
+    patience) until the Space is live and a room has room under its cap; whoever gets in listens
+    for the listening time from then. Those who waited for a late host, or were held back by a
+    cap since raised, start listening together. Before any overload; with no cap and a Space
+    live throughout it is `expected_present`.
+
+    People are counted per grid cell (arrivals and admissions at its middle); a full room's
+    places freed by departures are shared out pro rata among those still trying, the main room
+    first, then the open overflow rooms in order."""
+    n = int((t_end - t_begin) / step_s)
+    grid = [t_begin + i * step_s for i in range(n + 1)]
+    rooms = [_Room(MAIN_ROOM, rules.main_caps)]
+    rooms += [_Room(room.id, room.caps, room.opens_at) for room in rules.overflow]
+    serving = _Serving(
+        rules,
+        rooms,
+        at_middle=[1.0] + [survival(listening, j * step_s) for j in range(1, n + 1)],
+        at_end=[survival(listening, (j + 0.5) * step_s) for j in range(n + 1)],
+        step_s=step_s,
+    )
+    points = [ServedPoint(grid[0], {room.id: 0.0 for room in rooms}, 0.0, 0.0)]
+    for k in range(1, n + 1):
+        mid_t = grid[k] - step_s / 2
+        trying, by_room = serving.cell(k, mid_t, arrivals.at(grid[k]) - arrivals.at(grid[k - 1]))
+        live = rules.live_at(mid_t)
+        points.append(
+            ServedPoint(grid[k], by_room, 0.0 if live else trying, trying if live else 0.0)
+        )
+    return points

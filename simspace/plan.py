@@ -8,11 +8,12 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from simspace.audience_math import CumulativeArrivals, arrival_times, expected_present
+from simspace.audience_math import CumulativeArrivals, ServedPoint, arrival_times
 from simspace.errors import PlanError
+from simspace.expected_audience import ExpectedAudience, expected_audience
 from simspace.scenario.audience import ClientPolicy
 from simspace.scenario.model import Scenario
-from simspace.units import format_count, format_duration_s, format_offset_s
+from simspace.units import format_approx_count, format_duration_s, format_offset_s
 
 DEFAULT_BUDGET_RPS = 1000.0
 """Peak real requests/s for a 2-core machine: one Locust process (~3k listener loops per core
@@ -56,8 +57,23 @@ class Plan(BaseModel):
     listener_weight: float = Field(description="event listeners one simulated listener stands for")
     wall_duration_s: float
     budget_rps: float
-    expected_peak_present: float = Field(description="event listeners, before any overload")
-    expected_peak_rps: float = Field(description="real requests/s at the expected peak")
+    expected_peak_present: float = Field(
+        description="event listeners the platform is expected to serve at its peak, all rooms: "
+        "caps, a late host and the clients' patience included, before any overload"
+    )
+    expected_peak_at: float | None = Field(None, description="event time of that peak")
+    expected_peak_basis: str = Field(
+        "", description="what sets the expected peak (a cap, a late start), in words"
+    )
+    audience_peak_present: float | None = Field(
+        None,
+        description="event listeners at the peak if everyone listened as they arrived: no "
+        "cap, the Space live from the start (older plans: unknown)",
+    )
+    expected_peak_rps: float = Field(
+        description="real requests/s at the busiest moment expected: listeners playing, and "
+        "clients waiting for the Space or refused by a full room polling"
+    )
     metadata_poll: Cadence
     playlist_poll: Cadence
     ping: Cadence
@@ -136,24 +152,24 @@ def make_plan(
     else:
         timing = _compressed_time(scenario, speedup, duration_s, reasons)
     budget = budget_rps or sim.budget_rps or DEFAULT_BUDGET_RPS
-    listening = scenario.audience.listening_time
-    curve = CumulativeArrivals(scenario.audience.arrivals, listening)
-    peak_present = max(
-        (
-            n
-            for _, n in expected_present(
-                curve, listening, timing.t_begin, timing.t_end, timing.estimate_step_s
-            )
-        ),
-        default=0.0,
+    curve = CumulativeArrivals(scenario.audience.arrivals, scenario.audience.listening_time)
+    audience = expected_audience(
+        scenario,
+        curve,
+        timing.t_begin,
+        timing.t_end,
+        timing.estimate_step_s,
+        modelled=not real_time,
     )
     client = scenario.audience.client
     playlist_event_s = client.playlist_reload or scenario.platform.hls.segment_duration
-    rate_rps = _listener_rate_rps(client, playlist_event_s, timing)
+    rates = _request_rates(client, playlist_event_s, timing)
     if population_scale is None and isinstance(sim.population_scale, float):
         population_scale = sim.population_scale
     if population_scale is None:
-        population_scale = _fitting_scale(budget, rate_rps, peak_present, reasons)
+        arriving = curve.at(timing.t_end) - curve.at(timing.t_begin)
+        population_scale = _fitting_scale(budget, rates, audience, reasons)
+        population_scale = _within_listeners(population_scale, arriving, max_listeners, reasons)
     else:
         reasons.append(f"population scale 1/{1 / population_scale:.4g}: given")
     run_seed = sim.seed if seed is None else seed
@@ -174,8 +190,11 @@ def make_plan(
         listener_weight=1.0 / population_scale,
         wall_duration_s=(timing.t_end - timing.t_begin) / timing.speedup,
         budget_rps=budget,
-        expected_peak_present=peak_present,
-        expected_peak_rps=peak_present * population_scale * rate_rps,
+        expected_peak_present=audience.peak.served,
+        expected_peak_at=audience.peak.t if audience.peak.served > 0 else None,
+        expected_peak_basis=audience.basis(),
+        audience_peak_present=audience.uncapped_peak[1],
+        expected_peak_rps=rates.of(audience.busiest(rates.of)) * population_scale,
         metadata_poll=metadata,
         playlist_poll=playlist,
         ping=ping,
@@ -255,25 +274,72 @@ def _compressed_time(
     )
 
 
-def _listener_rate_rps(client: ClientPolicy, playlist_event_s: float, timing: _Timing) -> float:
-    """Requests/s of one simulated listener at the peak: playlist + chunk per reload, plus
-    pings."""
+@dataclass(frozen=True)
+class _Rates:
+    """Real requests/s of one simulated listener at its coalesced cadence."""
+
+    playing_rps: float  # playlist + chunk per reload, plus pings
+    waiting_rps: float  # the Space's metadata, per poll
+    refused_rps: float  # metadata, stream status and a refused start per poll
+
+    def of(self, point: ServedPoint) -> float:
+        """What the audience at `point` sends at scale 1."""
+        return (
+            point.served * self.playing_rps
+            + point.waiting * self.waiting_rps
+            + point.refused * self.refused_rps
+        )
+
+
+def _request_rates(client: ClientPolicy, playlist_event_s: float, timing: _Timing) -> _Rates:
     reload_wall_s = max(playlist_event_s / timing.speedup, timing.floor_s)
     ping_wall_s = max(client.ping_interval / timing.speedup, timing.ping_floor_s)
-    return 2.0 / reload_wall_s + 1.0 / ping_wall_s
+    poll_wall_s = max(client.metadata_poll_interval / timing.speedup, timing.floor_s)
+    return _Rates(2.0 / reload_wall_s + 1.0 / ping_wall_s, 1.0 / poll_wall_s, 3.0 / poll_wall_s)
 
 
 def _fitting_scale(
-    budget_rps: float, rate_rps: float, peak_present: float, reasons: list[str]
+    budget_rps: float, rates: _Rates, audience: ExpectedAudience, reasons: list[str]
 ) -> float:
-    """The population scale at which the expected peak sends `budget_rps` (at most 1)."""
-    scale = min(1.0, budget_rps / rate_rps / max(peak_present, 1.0))
-    reasons.append(
-        f"population scale 1/{1 / scale:.4g}: ~{format_count(round(peak_present))} "
-        f"expected at the peak, {budget_rps:g} req/s budget at ~{rate_rps:.2f} req/s per "
-        f"simulated listener"
-    )
+    """The population scale at which the busiest moment expected sends `budget_rps` (at most
+    1): listeners playing, and clients polling while they wait for the Space or a place."""
+    busiest = audience.busiest(rates.of)
+    scale = min(1.0, budget_rps / max(rates.of(busiest), rates.playing_rps))
+    served = f"~{format_approx_count(audience.peak.served)} expected served at the peak"
+    polling = busiest.waiting + busiest.refused
+    if polling > 0:
+        who = "waiting for the Space" if busiest.waiting else "refused by a full room"
+        rate_rps = rates.waiting_rps if busiest.waiting else rates.refused_rps
+        reason = (
+            f"population scale 1/{1 / scale:.4g}: {budget_rps:g} req/s budget at the busiest "
+            f"moment expected, {format_offset_s(busiest.t)}: ~"
+            f"{format_approx_count(busiest.served)} listening (~{rates.playing_rps:.2f} req/s "
+            f"per simulated listener) and ~{format_approx_count(polling)} {who}, polling "
+            f"(~{rate_rps:.2f} req/s each); {served}"
+        )
+    else:
+        reason = (
+            f"population scale 1/{1 / scale:.4g}: {served}, {budget_rps:g} req/s budget at "
+            f"~{rates.playing_rps:.2f} req/s per simulated listener"
+        )
+    reasons.append(reason)
     return scale
+
+
+def _within_listeners(
+    scale: float, arriving: float, max_listeners: int, reasons: list[str]
+) -> float:
+    """The scale, lowered if its simulated arrivals would be more than the engine can play (a
+    capped room refuses most of its arrivals: the budget alone would let them all in)."""
+    if arriving * scale <= max_listeners - 1:
+        return scale
+    fitted = (max_listeners - 1) / arriving
+    budget_reason = reasons[-1].removeprefix("population scale ")
+    reasons[-1] = (
+        f"population scale 1/{1 / fitted:.4g}: at most {max_listeners:,} simulated arrivals "
+        f"for ~{format_approx_count(arriving)} arriving (the budget alone: {budget_reason})"
+    )
+    return fitted
 
 
 def _arrivals(

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Any
+
 import pytest
 
+from simspace.engine.play import virtual_result
 from simspace.errors import PlanError
 from simspace.plan import (
     MAX_SIMULATED_LISTENERS,
@@ -13,7 +17,24 @@ from simspace.plan import (
 )
 from simspace.scenario.audience import ClientPolicy
 from simspace.scenario.loader import load_scenario
+from simspace.scenario.variants import apply_overrides
 from tests.load.scenarios import small_scenario
+from tests.platform.scenarios import BASE, make_scenario
+
+BIG: dict[str, Any] = apply_overrides(
+    BASE,
+    {
+        "audience": {
+            "arrivals": {"points": [{"at": -600, "count": 0}, {"at": 3600, "count": 400_000}]}
+        },
+        "speakers": [
+            {"id": "host", "name": "Host", "role": "host", "account": "host", "joins_at": -600}
+        ],
+        "simulation": {"speedup": 30, "budget_rps": 200},
+    },
+)
+"""The platform tests' base scenario with 400k arrivals, live from the start: ~57k listening
+at once (95/s, 600 s each)."""
 
 
 def test_auto_speedup_fits_the_wall_budget() -> None:
@@ -163,3 +184,84 @@ def test_the_request_timeout_is_compressed_with_slack_and_a_floor() -> None:
     assert request_timeout_wall_s(client, 1.0) == 15.0
     assert request_timeout_wall_s(client, 5.0) == 3.0
     assert request_timeout_wall_s(client, 100.0) == 2.0  # 0.15 s would time out a busy machine
+
+
+CAPPED = Path(__file__).parent / "data" / "capped_room.yaml"
+LATE_HOST = Path(__file__).parent / "data" / "late_host.yaml"
+
+
+@pytest.mark.parametrize("path", [CAPPED, LATE_HOST], ids=["capped", "late_host"])
+def test_the_expected_peak_is_the_peak_the_virtual_engine_serves(path: Path) -> None:
+    loaded = load_scenario(str(path))
+    plan = make_plan(loaded.scenario, loaded.variant)
+    served = virtual_result(loaded.scenario, loaded.variant, plan).metrics.peak_listeners
+    assert plan.expected_peak_present == pytest.approx(served, rel=0.05)
+    # the audience as it arrives would be far off: a cap holds it back, a late host bunches it
+    assert plan.audience_peak_present is not None
+    assert abs(plan.audience_peak_present / served - 1) > 0.2
+
+
+def test_a_capped_plan_states_the_cap_as_its_basis() -> None:
+    plan = make_plan(load_scenario(str(CAPPED)).scenario)
+    assert plan.expected_peak_present == pytest.approx(45_000, rel=0.01)  # the raised cap
+    assert plan.expected_peak_at is not None
+    assert plan.expected_peak_at >= 1200  # after the raise
+    assert plan.expected_peak_basis.startswith("capped at 45k by the main room's cap; uncapped")
+    assert plan.audience_peak_present == pytest.approx(62_600, rel=0.01)
+
+
+def test_a_late_host_plan_states_the_waiting_crowd_as_its_basis() -> None:
+    plan = make_plan(load_scenario(str(LATE_HOST)).scenario)
+    assert plan.expected_peak_basis.startswith("the Space goes live at +35m, when its host")
+    assert plan.expected_peak_at is not None
+    assert plan.expected_peak_at >= 35 * 60
+
+
+def test_the_scale_fits_the_budget_to_the_served_audience_not_the_arriving_one() -> None:
+    # refused clients give up at once: only the 10k the cap lets in send requests
+    capped = {
+        "platform": {"listener_cap": 10_000},
+        "audience": {"client": {"on_refused": "give_up"}},
+    }
+    uncapped = make_plan(make_scenario(BIG), population_scale=None)
+    plan = make_plan(make_scenario(apply_overrides(BIG, capped)))
+    assert plan.expected_peak_present == pytest.approx(10_000, rel=0.01)
+    assert plan.expected_peak_rps == pytest.approx(plan.budget_rps, rel=1e-6)
+    ratio = plan.population_scale / uncapped.population_scale
+    assert ratio == pytest.approx(uncapped.expected_peak_present / 10_000, rel=0.02)
+    assert ratio > 3
+
+
+def test_clients_polling_while_refused_count_against_the_budget() -> None:
+    capped = apply_overrides(BIG, {"platform": {"listener_cap": 10_000}})
+    retrying = make_plan(make_scenario(capped))
+    giving_up = make_plan(
+        make_scenario(apply_overrides(capped, {"audience": {"client": {"on_refused": "give_up"}}}))
+    )
+    assert retrying.expected_peak_present == pytest.approx(giving_up.expected_peak_present)
+    assert retrying.expected_peak_rps == pytest.approx(retrying.budget_rps, rel=1e-6)
+    # the same 10k listening, but the refused crowd polls too: a coarser scale
+    assert retrying.population_scale < giving_up.population_scale / 2
+    reason = next(r for r in retrying.reasons if r.startswith("population scale"))
+    assert "listening (~1.20 req/s per simulated listener) and ~" in reason
+    assert "refused by a full room, polling (~1.50 req/s each)" in reason
+
+
+def test_a_scale_with_more_arrivals_than_the_engine_plays_is_lowered_to_fit() -> None:
+    capped = {"platform": {"listener_cap": 1000}, "audience": {"client": {"on_refused": "give_up"}}}
+    scenario = make_scenario(apply_overrides(BIG, capped))
+    plan = make_plan(scenario, max_listeners=5000)
+    assert plan.simulated_listeners <= 5000
+    assert plan.population_scale == pytest.approx(4999 / 400_000, rel=0.01)
+    reason = next(r for r in plan.reasons if r.startswith("population scale"))
+    assert "at most 5,000 simulated arrivals for ~400k arriving (the budget alone: 1/" in reason
+    assert plan.expected_peak_rps < plan.budget_rps
+
+
+def test_a_real_target_expects_the_audience_as_it_arrives() -> None:
+    # the scenario's cap and host are the modelled platform's: a real target has its own
+    scenario = load_scenario(str(CAPPED)).scenario
+    plan = make_plan(scenario, real_time=True, duration_s=3600.0)
+    assert plan.expected_peak_present == pytest.approx(plan.audience_peak_present)
+    assert plan.expected_peak_present > 50_000  # over the 45k cap
+    assert plan.expected_peak_basis.startswith("a real target: the audience as it arrives")

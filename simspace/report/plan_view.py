@@ -34,11 +34,14 @@ class PlanView:
             f"1 simulated listener = {p.listener_weight:.4g} event listeners "
             f"(scale 1/{1 / p.population_scale:.4g}); {p.simulated_listeners} simulated arrivals",
         )
+        at = "" if p.expected_peak_at is None else f" at {format_offset_s(p.expected_peak_at)}"
         table.add_row(
             "expected peak",
-            f"~{format_approx_count(p.expected_peak_present)} listeners, "
-            f"~{p.expected_peak_rps:.0f} real req/s (budget {p.budget_rps:.0f})",
+            f"~{format_approx_count(p.expected_peak_present)} listeners served{at}, "
+            f"~{p.expected_peak_rps:.0f} real req/s at the busiest (budget {p.budget_rps:.0f})",
         )
+        if p.expected_peak_basis:
+            table.add_row("peak basis", p.expected_peak_basis)
         if self.predicted_rps is not None:
             second, window = self.predicted_rps
             table.add_row(
