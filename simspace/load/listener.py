@@ -30,7 +30,7 @@ from simspace.load.listening import (
     Watching,
     stood_for,
 )
-from simspace.load.policy import backoff_s, retryable
+from simspace.load.policy import backoff_s, has_room, over_cap, retryable
 from simspace.plan import Plan
 from simspace.scenario.audience import ClientPolicy, Restream
 from simspace.wire.observations import ListenerState, RequestTier, StateDetails, StateLine
@@ -204,16 +204,12 @@ class Listener:
             woken_by_change = self.clock.now() < until_t
 
     def _waits_for_room(self, metadata: dict[str, object]) -> bool:
-        """With `on_refused: wait`, the app does not try to join while the metadata shows the
-        room at its cap."""
+        """With `on_refused: wait`, the app does not try to join while the metadata shows no
+        room under the cap for the listeners it stands for."""
         if self.client.on_refused != "wait":
             return False
         cap, listeners = metadata.get("listener_cap"), metadata.get("total_live_listeners")
-        return (
-            isinstance(cap, int | float)
-            and isinstance(listeners, int | float)
-            and (listeners >= cap)
-        )
+        return over_cap(cap, listeners, self.plan.listener_weight)
 
     def _room_full(
         self, waiting_since: float, space_id: str | None
@@ -232,15 +228,23 @@ class Listener:
         return None, space_id
 
     def _overflow_room(self, space_id: str | None) -> Generator[Action, Reply | None, str | None]:
-        """Ask where to go: the first open overflow room (other than this one) under its cap."""
+        """Ask where to go: the first open overflow room (other than this one) under its cap,
+        else back to the main room (whose cap may be raised); None if the answer failed."""
         reply = yield from self.call(
             Call("GET", "/api/spaces/live", "api", "api: live space", self.plan.listener_weight)
         )
-        rooms = reply.json().get("rooms") if reply.ok else None
+        if not reply.ok:
+            return None
+        live = reply.json()
+        rooms = live.get("rooms")
         for room in rooms if isinstance(rooms, list) else []:
-            if isinstance(room, dict) and _has_room(room) and room.get("space_id") != space_id:
+            if (
+                isinstance(room, dict)
+                and has_room(room, self.plan.listener_weight)
+                and room.get("space_id") != space_id
+            ):
                 return str(room.get("space_id"))
-        return None
+        return str(live.get("space_id") or "") or None
 
     def _goes_to_restream(self) -> bool:
         """Whether the listener leaves for a restream open now (each tried in turn)."""
@@ -363,13 +367,6 @@ class Listener:
 
     def _refused(self, refusal: Refusal) -> None:
         self.recorder.failure(self.clock.now(), refusal.tier, refusal.message, refusal.weight)
-
-
-def _has_room(room: dict[str, object]) -> bool:
-    """An overflow room as `/api/spaces/live` lists it: live and under its cap."""
-    cap, listeners = room.get("listener_cap"), room.get("listeners")
-    full = isinstance(cap, int | float) and isinstance(listeners, int | float) and listeners >= cap
-    return room.get("state") == SpaceState.RUNNING and not full
 
 
 def _join_failure(reply: Reply) -> JoinFailure:
