@@ -127,3 +127,11 @@ def test_a_step_line_breaks_where_there_is_no_cap_and_is_cut_to_the_window() -> 
     assert [x for x, _ in second] == [58.0 + 0.6 * 552, 58.0 + 0.8 * 552, 58.0 + 0.8 * 552, 610.0]
     assert second[0][1] < second[-1][1]  # 20 is drawn higher than 5
     assert ">20<" in svg  # the y axis reaches the highest cap
+
+
+def test_the_plan_section_states_the_basis_of_the_expected_peak() -> None:
+    result = rooms_result()
+    basis = "capped at 45k by the main room's cap; uncapped, the audience would peak at 62.6k"
+    plan = result.plan.model_copy(update={"expected_peak_basis": basis})
+    html = _render(result.model_copy(update={"plan": plan}))
+    assert "Expected peak: capped at 45k by the main room&#x27;s cap" in html

@@ -354,6 +354,11 @@ def _plan(result: RunResult) -> str:
     return (
         '<section id="plan"><h2>Plan</h2>'
         + _cards(facts)
+        + (
+            f'<p class="mute">Expected peak: {escape(plan.expected_peak_basis)}</p>'
+            if plan.expected_peak_basis
+            else ""
+        )
         + _table(["Cadence", "Event interval", "Wall interval", "Weight (X-Sim-Weight)"], cadences)
         + f"<h3>Why</h3><ul>{reasons}</ul></section>"
     )
