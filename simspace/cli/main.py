@@ -17,6 +17,7 @@ from rich.markup import escape
 
 from simspace import __version__
 from simspace.cli import analysis
+from simspace.cli.distributed import master_settings, with_master_options, worker
 from simspace.cli.evidence import evidence_option, weigh_hypotheses
 from simspace.cli.options import (
     engine_option,
@@ -119,6 +120,7 @@ def _require(outcome: Outcome) -> None:
 @with_run_options
 @with_gate_options
 @with_target_options
+@with_master_options
 @click.option(
     "--abort-on-fail",
     is_flag=True,
@@ -171,6 +173,7 @@ def run(
         start_at=event_time(start_at, loaded, "--start-at"),
         abort_on_fail=abort_on_fail,
         robustness=robustness,
+        master=master_settings(click.get_current_context(), engine=engine, workers=workers),
     )
     _require(_execute(loaded, options)[1])
 
@@ -349,6 +352,7 @@ cli.add_command(analysis.diff)
 cli.add_command(analysis.export)
 cli.add_command(view)
 cli.add_command(sweep)
+cli.add_command(worker)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -4,12 +4,18 @@ Run by a Locust backend (simspace/run/backends) as `python -m locust -f <this fi
 ...` in its own process, because `import locust` monkey-patches the process with gevent. Nothing
 on the asyncio side may import this module. Plain `locust -f` with the web UI works too: see
 docs/load.md.
+
+Its configuration comes from the file named by `SIMSPACE_LOAD_CONFIG` (a local run, and the
+master of a distributed one), or, on a worker started by `simspace worker` on another host, from
+the master over Locust's message channel once the worker connects (`simspace.load.distributed`):
+until then the module holds no configuration and no listener plays.
 """
 
 from __future__ import annotations
 
 import bisect
 import itertools
+import os
 import time
 from pathlib import Path
 from typing import Any
@@ -18,8 +24,10 @@ import gevent
 from locust import FastHttpUser, LoadTestShape, events, task
 
 from simspace.audience_math import sample_listening_s
+from simspace.clock import EventClock
 from simspace.load.actions import Call, Reply, Script, Wait, Watch
 from simspace.load.attacker import FloodShare, flood_shares
+from simspace.load.distributed import MasterHooks, MessageRecorder, WorkerHooks
 from simspace.load.population import listener_rng, stub_listener
 from simspace.load.recorder import JsonlRecorder
 from simspace.load.space_changes import SpaceChanges
@@ -27,36 +35,94 @@ from simspace.load.target_listener import TargetListener
 from simspace.plan import request_timeout_wall_s
 from simspace.scenario.platform import Flood
 from simspace.target import Target, url_allowed
-from simspace.wire.load_config import LoadConfig
+from simspace.wire.distributed import WorkerConfig
+from simspace.wire.load_config import CONFIG_ENV, WORKER_ENV, WORKER_SKEW_ENV, LoadConfig
 from simspace.wire.spaces_api import WEIGHT_HEADER, weight_header
 
-CONFIG = LoadConfig.from_env()
-CLOCK = CONFIG.clock
-PLAN = CONFIG.plan
 LEAD_WALL_S = 3.0  # spawn users this early; each sleeps until its own arrival time
-TARGET = CONFIG.target
-RECORDER = JsonlRecorder(Path(CONFIG.observations_dir), bucket_s=PLAN.speedup)
 SPACE_CHANGES = SpaceChanges()  # against the stub: what wakes listeners asleep in a Watch
 _slots = itertools.count()
 _attack_slots = itertools.count()
+REMOTE_WORKER = os.environ.get(WORKER_ENV) == "1" and CONFIG_ENV not in os.environ
+"""A worker started by `simspace worker`: its configuration comes from the master."""
+
+
+class _Setup:
+    """The run this process plays: set at import, or when a remote worker gets it."""
+
+    config: LoadConfig
+    clock: EventClock
+    recorder: JsonlRecorder | MessageRecorder | None = None
+    attackers: tuple[FloodShare, ...] = ()
+    master: MasterHooks | None = None
+
+
+RUN = _Setup()
+
+
+def _install(
+    config: LoadConfig, clock: EventClock, recorder: JsonlRecorder | MessageRecorder
+) -> None:
+    """Set the module's configuration (at import, or when a remote worker gets it)."""
+    RUN.config, RUN.clock, RUN.recorder = config, clock, recorder
+    RUN.attackers = tuple(_attackers(config))
+    timeout_s = request_timeout_wall_s(config.client, config.plan.speedup)
+    attacker = globals().get("AttackerUser")  # defined below only when there are floods
+    for user_class in (ListenerUser, attacker) if attacker else (ListenerUser,):
+        user_class.network_timeout = user_class.connection_timeout = timeout_s
+
+
+def _attackers(config: LoadConfig) -> list[FloodShare]:
+    # Floods are sent from here only against a real target (the stub models them itself).
+    target = config.target
+    urls = [_attack_url(flood, target) for flood in config.attacks if target is not None]
+    return flood_shares(config.attacks, config.plan.population_scale, urls)
 
 
 @events.init.add_listener
 def _on_init(environment: Any, **_: Any) -> None:
     gevent.spawn(_flush_loop)
-    if TARGET is None and environment.host:
+    if REMOTE_WORKER:
+        WORKER.environment = environment
+        WORKER.install()
+        return
+    if RUN.config.master is not None and type(environment.runner).__name__ == "MasterRunner":
+        run_dir = Path(RUN.config.observations_dir).parent
+        RUN.recorder = None  # the master plays no listener: its workers do
+        RUN.master = MasterHooks(RUN.config, RUN.config.master, environment, run_dir, RUN.clock)
+        RUN.master.install()
+        return
+    if RUN.config.target is None and environment.host:
         gevent.spawn(SPACE_CHANGES.follow, environment.host.rstrip("/"))
+
+
+def _worker_configured(config: WorkerConfig, clock: EventClock, recorder: MessageRecorder) -> None:
+    _install(config.load, clock, recorder)
+    if config.load.target is None and config.host:
+        gevent.spawn(SPACE_CHANGES.follow, config.host.rstrip("/"))
+
+
+WORKER = WorkerHooks(None, _worker_configured, float(os.environ.get(WORKER_SKEW_ENV, "0") or 0))
 
 
 @events.quitting.add_listener
 def _on_quit(**_: Any) -> None:
-    RECORDER.close()
+    if RUN.recorder is not None:  # a remote worker may never have been configured
+        RUN.recorder.close()
+
+
+def _recorder() -> JsonlRecorder | MessageRecorder:
+    recorder = RUN.recorder
+    if recorder is None:
+        raise RuntimeError("no load configuration yet")  # a listener plays only once configured
+    return recorder
 
 
 def _flush_loop() -> None:
     while True:
         gevent.sleep(1.0)
-        RECORDER.flush()
+        if RUN.recorder is not None:
+            RUN.recorder.flush()
 
 
 def _drive(user: FastHttpUser, script: Script) -> None:
@@ -66,11 +132,11 @@ def _drive(user: FastHttpUser, script: Script) -> None:
         while True:
             reply: Reply | None = None
             if isinstance(action, Wait):
-                delay = CLOCK.wall_time_at(action.until_t) - time.time()
+                delay = RUN.clock.wall_time_at(action.until_t) - time.time()
                 if delay > 0:
                     gevent.sleep(delay)
             elif isinstance(action, Watch):
-                SPACE_CHANGES.sleep(action, CLOCK)
+                SPACE_CHANGES.sleep(action, RUN.clock)
             else:
                 reply = _request(user, action)
             action = script.send(reply)
@@ -79,7 +145,7 @@ def _drive(user: FastHttpUser, script: Script) -> None:
 
 
 def _request(user: FastHttpUser, call: Call) -> Reply:
-    weight = {WEIGHT_HEADER: weight_header(call.weight)} if CONFIG.send_weights else {}
+    weight = {WEIGHT_HEADER: weight_header(call.weight)} if RUN.config.send_weights else {}
     headers = {**weight, **call.headers}
     sent = time.perf_counter()
     with user.client.request(
@@ -95,8 +161,8 @@ def _request(user: FastHttpUser, call: Call) -> Reply:
             response.failure(f"{status} {reply.error_message()}")
     ok = 200 <= status < 300
     # the stub held the answer for its modelled latency / speedup (a real target: speedup 1)
-    latency_s = waited_s * CLOCK.speedup if status or _timed_out(response) else None
-    RECORDER.request(CLOCK.now(), call.tier, call.name, ok, call.weight, latency_s)
+    latency_s = waited_s * RUN.clock.speedup if status or _timed_out(response) else None
+    _recorder().request(RUN.clock.now(), call.tier, call.name, ok, call.weight, latency_s)
     return Reply(status, body, "" if ok else str(response.error or ""))
 
 
@@ -117,22 +183,30 @@ def _idle() -> None:
 def _worker_slot(user: FastHttpUser, counter: itertools.count[int]) -> int:
     """Worker i of N takes slots i, i+N, i+2N...: each arrival is played exactly once."""
     worker_index = int(getattr(user.environment.runner, "worker_index", 0) or 0)
-    return worker_index + CONFIG.workers * next(counter)
+    return worker_index + RUN.config.workers * next(counter)
 
 
 def _listener_script(slot: int, target: Target | None) -> Script:
-    client, listening_time = CONFIG.client, CONFIG.listening_time
+    client, listening_time = RUN.config.client, RUN.config.listening_time
     if target is None:
-        return stub_listener(slot, PLAN, client, listening_time, CLOCK, RECORDER, CONFIG.restreams)
-    rng = listener_rng(PLAN, slot)
+        return stub_listener(
+            slot,
+            RUN.config.plan,
+            client,
+            listening_time,
+            RUN.clock,
+            _recorder(),
+            RUN.config.restreams,
+        )
+    rng = listener_rng(RUN.config.plan, slot)
     listening_s = sample_listening_s(listening_time, rng)
-    arrival_t = PLAN.arrivals[slot]
+    arrival_t = RUN.config.plan.arrivals[slot]
     return TargetListener(
-        slot, arrival_t, PLAN, client, listening_s, CLOCK, RECORDER, rng,
+        slot, arrival_t, RUN.config.plan, client, listening_s, RUN.clock, _recorder(), rng,
         playlist_url=target.playlist_url or target.origin + "/",
         join_api=target.join_api == "spaces",
         url_allowed=lambda url: url_allowed(target, url),
-        restreams=CONFIG.restreams,
+        restreams=RUN.config.restreams,
     ).script()  # fmt: skip
 
 
@@ -144,14 +218,6 @@ def _attack_url(flood: Flood, target: Target) -> str:
     return (target.playlist_url or live) if flood.tier == "cdn" else live
 
 
-# Floods are sent from here only against a real target (the stub models them itself).
-ATTACKERS: list[FloodShare] = flood_shares(
-    CONFIG.attacks,
-    PLAN.population_scale,
-    [_attack_url(flood, TARGET) for flood in CONFIG.attacks if TARGET is not None],
-)
-
-
 class ListenerUser(FastHttpUser):
     """A simulated listener; once gone (left, gave up) it idles: arrivals are an open model.
 
@@ -160,35 +226,48 @@ class ListenerUser(FastHttpUser):
     listener is a real-time HLS player (`TargetListener`) and hosts are the target's business."""
 
     weight = 1
-    network_timeout = request_timeout_wall_s(CONFIG.client, PLAN.speedup)
+    network_timeout = 60.0  # set from the configuration by `_install`
     connection_timeout = network_timeout
     max_retries = 0
 
     @task
     def live(self) -> None:
+        if REMOTE_WORKER:
+            WORKER.ready.wait()  # the configuration and a settled clock
         slot = _worker_slot(self, _slots)
-        if slot < len(PLAN.arrivals):
-            _drive(self, _listener_script(slot, TARGET))
+        if slot < len(RUN.config.plan.arrivals):
+            _drive(self, _listener_script(slot, RUN.config.target))
         _idle()
 
 
-if ATTACKERS:  # a user class with no fixed_count would take a share of the listeners' users
+if not REMOTE_WORKER:
+    _local = LoadConfig.from_env()
+    _install(
+        _local, _local.clock, JsonlRecorder(Path(_local.observations_dir), _local.plan.speedup)
+    )
+
+
+if RUN.attackers or REMOTE_WORKER:
+    # A user class with no fixed_count would take a share of the listeners' users. A remote
+    # worker learns of floods only from the master, so it has the class in case it is asked.
 
     class AttackerUser(FastHttpUser):
         """One share of a flood against a real target (against the stub, floods live in the model).
 
         A fixed number of them exist from the start; each waits for its flood's window."""
 
-        fixed_count = len(ATTACKERS)
+        fixed_count = len(RUN.attackers)
         network_timeout = ListenerUser.network_timeout
         connection_timeout = network_timeout
         max_retries = 0
 
         @task
         def flood(self) -> None:
+            if REMOTE_WORKER:
+                WORKER.ready.wait()
             slot = _worker_slot(self, _attack_slots)
-            if slot < len(ATTACKERS):
-                _drive(self, ATTACKERS[slot].script(CLOCK))
+            if slot < len(RUN.attackers):
+                _drive(self, RUN.attackers[slot].script(RUN.clock))
             _idle()
 
 
@@ -198,8 +277,16 @@ class ArrivalShape(LoadTestShape):
     use_common_options = True
 
     def tick(self) -> tuple[int, float] | None:
-        now = CLOCK.now()
-        if now >= PLAN.t_end:
+        now = RUN.clock.now()
+        if now >= RUN.config.plan.t_end:
+            if RUN.master is not None:
+                RUN.master.finish()  # the workers' last observations, before the master quits
             return None
-        arrived = bisect.bisect_right(PLAN.arrivals, now + LEAD_WALL_S * PLAN.speedup)
-        return arrived + len(ATTACKERS), 500.0
+        arrived = bisect.bisect_right(
+            RUN.config.plan.arrivals, now + LEAD_WALL_S * RUN.config.plan.speedup
+        )
+        # Locust spreads users over workers evenly but in its own order: N - 1 more users make
+        # sure worker i has one for each of its slots (i, i + N, ...) that has arrived; a user
+        # whose slot lies ahead sleeps until that arrival, like any other.
+        spare = RUN.config.workers - 1
+        return arrived + spare + len(RUN.attackers), 500.0

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Literal
 
 from simspace.target import Target
+from simspace.wire.load_config import MasterSettings
 
 Engine = Literal["locust", "virtual"]
 """locust: real HTTP load on the wall clock; virtual: the platform model in virtual time."""
@@ -31,6 +32,9 @@ class RunOptions:
     expected requests fit it (unless the scale is given). See run/backends/virtual_scale.py."""
     labels: dict[str, str] = field(default_factory=dict)
     """`--label key=value` pairs, recorded in result.json (checked by the CLI)."""
+    master: MasterSettings | None = None
+    """Run Locust as the master of a distributed run: `simspace worker` processes on this or
+    other hosts connect to it and play the listeners (docs/distributed.md)."""
     robustness: bool = False
     """Label the reproduced facts by perturbing the fitted parameters after a Locust run (a
     virtual run always does; see run/robustness.py)."""

@@ -28,15 +28,19 @@ class Child:
     name: str
     process: asyncio.subprocess.Process
     log_file: IO[bytes]
+    stop_signal: signal.Signals = signal.SIGTERM
+    """What asks it to stop first (a Locust master quits cleanly, telling its workers, on
+    SIGINT; it has no SIGTERM handler while a load shape runs)."""
 
     @property
     def alive(self) -> bool:
         return self.process.returncode is None
 
     async def stop(self, grace_s: float = 10.0) -> int | None:
-        """SIGTERM the whole group, then SIGKILL after `grace_s`; returns the exit code."""
+        """`stop_signal` (SIGTERM) to the whole group, then SIGKILL after `grace_s`; returns the
+        exit code."""
         if self.alive:
-            _signal_group(self.process.pid, signal.SIGTERM)
+            _signal_group(self.process.pid, self.stop_signal)
             try:
                 await asyncio.wait_for(self.process.wait(), grace_s)
             except TimeoutError:
@@ -55,7 +59,11 @@ def _signal_group(pid: int, sig: signal.Signals) -> None:
 
 
 async def start_child(
-    name: str, args: Sequence[str], log_path: Path, env: Mapping[str, str] | None = None
+    name: str,
+    args: Sequence[str],
+    log_path: Path,
+    env: Mapping[str, str] | None = None,
+    stop_signal: signal.Signals = signal.SIGTERM,
 ) -> Child:
     log_file = log_path.open("ab")
     process = await asyncio.create_subprocess_exec(
@@ -67,16 +75,20 @@ async def start_child(
         env={**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})},
         start_new_session=True,
     )
-    return Child(name, process, log_file)
+    return Child(name, process, log_file, stop_signal)
 
 
 @contextlib.asynccontextmanager
 async def child_process(
-    name: str, args: Sequence[str], log_path: Path, env: Mapping[str, str] | None = None
+    name: str,
+    args: Sequence[str],
+    log_path: Path,
+    env: Mapping[str, str] | None = None,
+    stop_signal: signal.Signals = signal.SIGTERM,
 ) -> AsyncIterator[Child]:
-    """A child for the duration of the block: stopped (SIGTERM, then SIGKILL) on the way out,
-    whatever happened inside."""
-    child = await start_child(name, args, log_path, env)
+    """A child for the duration of the block: stopped (`stop_signal`, then SIGKILL) on the
+    way out, whatever happened inside."""
+    child = await start_child(name, args, log_path, env, stop_signal)
     try:
         yield child
     finally:

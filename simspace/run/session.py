@@ -70,7 +70,7 @@ async def execute_run(
     write_json(rundir.path("scenario.json"), loaded.scenario.model_dump(mode="json"))
     write_json(rundir.path("plan.json"), plan)
     clock = EventClock(time.time() + STARTUP_MARGIN_S, plan.t_begin, plan.speedup)
-    context = RunContext(loaded, plan, clock, rundir, options.workers)
+    context = RunContext(loaded, plan, clock, rundir, options.workers, options.master)
     backend = (make_backend or backend_for)(context, options)
     # Early stop saves wall time where the event clock follows it; a virtual run is over first.
     early_stop = EarlyStop.of(loaded.scenario, options.abort_on_fail) if backend.real_time else None

@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from simspace.clock import EventClock
 from simspace.plan import Plan
@@ -16,6 +16,23 @@ from simspace.scenario.platform import Flood
 from simspace.target import Target
 
 CONFIG_ENV = "SIMSPACE_LOAD_CONFIG"
+WORKER_ENV = "SIMSPACE_WORKER"
+"""Set to 1 by `simspace worker`: the locustfile waits for its configuration from the master."""
+WORKER_SKEW_ENV = "SIMSPACE_WORKER_CLOCK_SKEW_S"
+"""A fault injected by tests: seconds added to a remote worker's clock readings."""
+
+
+class MasterSettings(BaseModel):
+    """How a distributed run's Locust master listens and what it waits for."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    bind_host: str = Field(description="address the master listens on for workers")
+    port: int = Field(ge=1, le=65535, description="Locust's master port (workers connect here)")
+    expect_workers: int = Field(ge=1, le=1000, description="workers that must connect")
+    connect_timeout_s: float = Field(gt=0, description="how long the master waits for them")
+    max_clock_offset_s: float | None = Field(
+        description="a worker whose clock is further off than this ends the run; None: any"
+    )
 
 
 class LoadConfig(BaseModel):
@@ -34,6 +51,9 @@ class LoadConfig(BaseModel):
     target: Target | None = None
     attacks: list[Flood] = []
     restreams: list[Restream] = []
+    master: MasterSettings | None = None
+    """Set on a distributed run's Locust master: workers on other hosts connect to it, get
+    this configuration over Locust's message channel and send their observations back."""
     send_weights: bool = True
     """Send each request's weight (`X-Sim-Weight`): the stub charges it; a real target gets
     plain requests and the weight is only for simspace's own accounting."""

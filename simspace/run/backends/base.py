@@ -16,6 +16,7 @@ from simspace.results.observations import Observations
 from simspace.run.rundir import RunDirectory
 from simspace.scenario.loader import LoadedScenario
 from simspace.wire.ground_truth import GroundTruth, PlatformState
+from simspace.wire.load_config import MasterSettings
 
 WALL_RESOLUTION_S = 1.0
 """How far a timing on the wall clock can move between two runs of one plan: observations are
@@ -34,6 +35,8 @@ class RunContext:
     clock: EventClock
     rundir: RunDirectory
     workers: int = 1
+    master: MasterSettings | None = None
+    """Set for a distributed run: Locust's master here, its workers elsewhere."""
 
 
 class Backend(Protocol):

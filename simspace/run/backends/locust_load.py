@@ -4,6 +4,7 @@ observations that are read back incrementally."""
 
 from __future__ import annotations
 
+import signal
 from contextlib import AsyncExitStack
 
 from simspace.errors import RunError
@@ -15,6 +16,7 @@ from simspace.run.monitor import CpuMonitor
 from simspace.run.processes import Child, child_process
 from simspace.scenario.platform import Flood
 from simspace.target import Target
+from simspace.wire.distributed import FAILURE_FILE, DistributedFailure
 from simspace.wire.load_config import CONFIG_ENV, LoadConfig
 
 RUN_TIME_MARGIN_S = 60
@@ -41,35 +43,60 @@ class LocustLoad:
         send_weights: bool = True,
     ) -> None:
         ctx = self.context
+        master = ctx.master
         config = LoadConfig.build(
             ctx.loaded.scenario,
             ctx.plan,
             ctx.clock,
             self.reader.directory,
-            ctx.workers,
+            master.expect_workers if master else ctx.workers,
             target,
             attacks or [],
             send_weights,
-        )
+        ).model_copy(update={"master": master})
         config_path = ctx.rundir.path("load-config.json")
         write_json(config_path, config)
         run_time_s = int(ctx.plan.wall_duration_s + STARTUP_MARGIN_S + RUN_TIME_MARGIN_S)
+        if master:
+            run_time_s += int(master.connect_timeout_s)
         args = ["-m", "locust", "-f", str(LOCUSTFILE), "--headless", "--host", url]
         args += ["--csv", str(ctx.rundir.path("locust")), "--loglevel", "WARNING"]
         args += ["--run-time", f"{run_time_s}s", "--stop-timeout", "1"]
-        if ctx.workers > 1:
+        if master:
+            args += ["--master", "--master-bind-host", master.bind_host]
+            args += ["--master-bind-port", str(master.port)]
+            args += ["--expect-workers", str(master.expect_workers)]
+        elif ctx.workers > 1:
             args += ["--processes", str(ctx.workers)]
         self._child = await stack.enter_async_context(
             child_process(
-                "locust", args, ctx.rundir.path("locust.log"), env={CONFIG_ENV: str(config_path)}
+                "locust master" if master else "locust",
+                args,
+                ctx.rundir.path("locust.log"),
+                env={CONFIG_ENV: str(config_path)},
+                stop_signal=signal.SIGINT if master else signal.SIGTERM,
             )
         )
 
     def failure(self) -> RunError | None:
+        distributed = self._distributed_failure()
+        if distributed is not None:
+            return distributed
         child = self._child
         if child is not None and not child.alive:
             return RunError(f"{child.name} exited with code {child.process.returncode}")
         return None
+
+    def _distributed_failure(self) -> RunError | None:
+        """What the master of a distributed run wrote when it ended the run early."""
+        path = self.context.rundir.path(FAILURE_FILE)
+        if self.context.master is None or not path.exists():
+            return None
+        try:
+            failure = DistributedFailure.model_validate_json(path.read_bytes())
+        except (OSError, ValueError):
+            return None  # being written: read at the next watch
+        return RunError(f"distributed run: {failure.message}")
 
     def observations(self) -> Observations:
         return self.reader.poll()

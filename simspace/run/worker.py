@@ -1,0 +1,86 @@
+"""`simspace worker`: one Locust worker of a distributed run, on this host.
+
+It needs only the simspace package: no scenario file and no run directory. It starts
+`python -m locust --worker` with the simspace locustfile, which connects to the master, gets the
+load configuration over Locust's message channel, settles its clock against the master's and
+sends its observations back (`simspace.load.distributed`). It ends when the master ends the run.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import subprocess
+import sys
+
+from simspace.errors import UnsafeTargetError, UsageError
+from simspace.load import LOCUSTFILE
+from simspace.server.runner import is_loopback
+from simspace.wire.load_config import CONFIG_ENV, WORKER_ENV
+
+DEFAULT_MASTER_PORT = 5557
+"""Locust's own default master port."""
+STOP_GRACE_S = 10.0
+
+
+def parse_master(address: str) -> tuple[str, int]:
+    """`HOST[:PORT]` (IPv6 as `[::1]:5557`) -> host and port."""
+    host, port = address, DEFAULT_MASTER_PORT
+    if address.startswith("["):
+        host, _, rest = address[1:].partition("]")
+        if rest.startswith(":"):
+            port = _port(rest[1:], address)
+    elif address.count(":") == 1:
+        host, _, text = address.partition(":")
+        port = _port(text, address)
+    if not host:
+        raise UsageError(f"--master {address!r}: expected HOST[:PORT]")
+    return host, port
+
+
+def _port(text: str, address: str) -> int:
+    if not text.isdigit() or not 1 <= int(text) <= 65535:
+        raise UsageError(f"--master {address!r}: the port must be 1..65535")
+    return int(text)
+
+
+def check_master_host(host: str, *, allow_remote: bool) -> None:
+    """Workers send load where the master says; a master off this machine needs an opt-in."""
+    if not allow_remote and not is_loopback(host):
+        raise UnsafeTargetError(
+            f"refusing to join a master on {host!r}: not this machine (pass --allow-remote to "
+            "take part in a run from another host)"
+        )
+
+
+def run_worker(host: str, port: int) -> int:
+    """Run the Locust worker until it ends; returns its exit code (Ctrl-C stops it cleanly)."""
+    env = {k: v for k, v in os.environ.items() if k != CONFIG_ENV}
+    env.update({WORKER_ENV: "1", "PYTHONUNBUFFERED": "1"})
+    args = [sys.executable, "-m", "locust", "-f", str(LOCUSTFILE), "--worker"]
+    args += ["--master-host", host, "--master-port", str(port), "--loglevel", "WARNING"]
+    child = subprocess.Popen(args, env=env, stdin=subprocess.DEVNULL, start_new_session=True)
+    previous = signal.signal(signal.SIGTERM, lambda *_: _stop(child))
+    try:
+        return child.wait()
+    except KeyboardInterrupt:
+        _stop(child)
+        return 130
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        _signal_group(child.pid, signal.SIGKILL)
+
+
+def _stop(child: subprocess.Popen[bytes]) -> None:
+    _signal_group(child.pid, signal.SIGTERM)
+    try:
+        child.wait(STOP_GRACE_S)
+    except subprocess.TimeoutExpired:
+        _signal_group(child.pid, signal.SIGKILL)
+        child.wait()
+
+
+def _signal_group(pid: int, sig: signal.Signals) -> None:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(pid, sig)
