@@ -11,7 +11,7 @@ from typing import Any
 import click
 
 from simspace import units
-from simspace.errors import UsageError
+from simspace.errors import UnsafeTargetError, UsageError
 from simspace.run.worker import DEFAULT_MASTER_PORT, check_master_host, parse_master, run_worker
 from simspace.server.runner import is_loopback
 from simspace.wire.load_config import MasterSettings
@@ -45,6 +45,10 @@ def with_master_options(function: Callable[..., None]) -> Callable[..., None]:
                      show_default=True, expose_value=False, callback=_keep,
                      help="With --master: end the run (exit 3) if the workers have not all "
                      "connected by then."),
+        click.option("--stub-host", default="127.0.0.1", show_default=True,
+                     expose_value=False, callback=_keep,
+                     help="With --master: the address the embedded stub listens on, which the "
+                     "workers load (another than loopback needs --allow-remote)."),
         click.option("--max-clock-offset", default=DEFAULT_MAX_CLOCK_OFFSET, show_default=True,
                      expose_value=False, callback=_keep,
                      help="With --master: end the run if a worker's clock is further off the "
@@ -55,16 +59,24 @@ def with_master_options(function: Callable[..., None]) -> Callable[..., None]:
     return function
 
 
-def master_settings(ctx: click.Context, *, engine: str, workers: int) -> MasterSettings | None:
+def master_settings(
+    ctx: click.Context, *, engine: str, workers: int, allow_remote: bool
+) -> MasterSettings | None:
     """The distributed-run settings the command line gave, checked; None without --master."""
     given = ctx.meta.get(_META, {})
+    stub_host = str(given.get("stub_host") or "127.0.0.1")
     expect = given.get("expect_workers")
     if not given.get("master"):
-        if expect is not None:
-            raise UsageError("--expect-workers applies with --master only")
+        if expect is not None or stub_host != "127.0.0.1":
+            raise UsageError("--expect-workers and --stub-host apply with --master only")
         return None
     if expect is None:
         raise UsageError("--master needs --expect-workers N (the workers that will connect)")
+    if not is_loopback(stub_host) and not allow_remote:
+        raise UnsafeTargetError(
+            f"--stub-host {stub_host}: the stub would take load from beyond this machine; pass "
+            "--allow-remote to let workers on other hosts load it"
+        )
     if engine == "virtual":
         raise UsageError("--master distributes Locust; --engine virtual runs in this process")
     if workers > 1:
@@ -84,7 +96,16 @@ def master_settings(ctx: click.Context, *, engine: str, workers: int) -> MasterS
             str(given.get("worker_connect_timeout")), "--worker-connect-timeout"
         ),
         max_clock_offset_s=None if offset == "none" else _duration(offset, "--max-clock-offset"),
+        stub_host=stub_host,
     )
+
+
+def remote_for_target(
+    allow_remote: bool, master: MasterSettings | None, target_url: str | None
+) -> bool:
+    """`--allow-remote` speaks of the --target when there is one; with --master and no target,
+    of the stub's address (`--stub-host`)."""
+    return allow_remote and (target_url is not None or master is None)
 
 
 def _duration(text: str, option: str) -> float:

@@ -6,19 +6,22 @@ Exit codes: 0 passed; 1 a gate or expectation failed; 2 bad input or usage; 3 th
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
 import sys
 from pathlib import Path
 
 import click
-from rich.console import Console
 from rich.markup import escape
 
 from simspace import __version__
 from simspace.cli import analysis
-from simspace.cli.distributed import master_settings, with_master_options, worker
-from simspace.cli.evidence import evidence_option, weigh_hypotheses
+from simspace.cli.compare import compare
+from simspace.cli.distributed import (
+    master_settings,
+    remote_for_target,
+    with_master_options,
+    worker,
+)
 from simspace.cli.options import (
     engine_option,
     event_time,
@@ -31,6 +34,7 @@ from simspace.cli.options import (
     with_run_options,
     with_target_options,
 )
+from simspace.cli.running import console, err_console, execute, require, show_run
 from simspace.cli.sweep import sweep
 from simspace.errors import (
     ExpectationFailed,
@@ -40,20 +44,11 @@ from simspace.errors import (
     SimspaceError,
     UsageError,
 )
-from simspace.fileio import write_atomic, write_json
-from simspace.judge.gates import Outcome, judge_runs, with_cli_gates
-from simspace.judge.ranking import rank, run_ids
-from simspace.report.console import VerdictTable
-from simspace.report.gates_view import GateTable
-from simspace.report.outputs import RunReport, load_run, write_run_reports
+from simspace.judge.gates import Outcome, with_cli_gates
+from simspace.report.outputs import load_run, write_run_reports
 from simspace.report.plan_view import PlanView
-from simspace.report.ranking import RankingTable, ranking_html
-from simspace.report.summary import ResultSummary
 from simspace.run.backends import plan_for, predict_for
-from simspace.run.options import RunOptions
-from simspace.run.rundir import utc_stamp
-from simspace.run.session import execute_run
-from simspace.scenario.loader import LoadedScenario, load_scenario
+from simspace.scenario.loader import load_scenario
 from simspace.scenario.schema import schema_json
 from simspace.scenario.summary import ScenarioSummary
 from simspace.server.command import serve
@@ -61,9 +56,6 @@ from simspace.viewer.command import view
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_RUN_FAILED = 0, 1, 2, 3
 EXIT_INTERRUPTED = 130  # Ctrl-C: the run directory holds what was observed until then
-
-console = Console(highlight=False)
-err_console = Console(stderr=True, highlight=False)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -97,22 +89,6 @@ def schema(output: str | None) -> None:
         err_console.print(f"wrote {escape(output)}", soft_wrap=True)
     else:
         sys.stdout.write(text)
-
-
-def _execute(loaded: LoadedScenario, options: RunOptions) -> tuple[RunReport, Outcome]:
-    """One run with its plan shown first and its outcome after; Ctrl-C keeps what it saw."""
-    outcome = asyncio.run(
-        execute_run(loaded, options, console, on_plan=lambda p: console.print(PlanView(p)))
-    )
-    shown = _show_run(load_run(outcome.directory))
-    if outcome.result.status == "interrupted":
-        raise RunInterrupted(str(outcome.directory))
-    return shown
-
-
-def _require(outcome: Outcome) -> None:
-    if not outcome.passed:
-        raise ExpectationFailed(outcome.summary, outcome.failures)
 
 
 @cli.command()
@@ -167,15 +143,18 @@ def run(
     options = run_options(
         budget_rps, speedup, scale, duration, seed, workers, output, engine, labels
     )
+    master = master_settings(click.get_current_context(), engine=engine, workers=workers,
+                             allow_remote=allow_remote)  # fmt: skip
+    remote = remote_for_target(allow_remote, master, target_url)
     options = dataclasses.replace(
         options,
-        target=target_of(loaded, target_url, allow_remote, allow_attack),
+        target=target_of(loaded, target_url, remote, allow_attack),
         start_at=event_time(start_at, loaded, "--start-at"),
         abort_on_fail=abort_on_fail,
         robustness=robustness,
-        master=master_settings(click.get_current_context(), engine=engine, workers=workers),
+        master=master,
     )
-    _require(_execute(loaded, options)[1])
+    require(execute(loaded, options)[1])
 
 
 @cli.command()
@@ -217,19 +196,6 @@ def plan(
     console.print(PlanView(the_plan, rates))
 
 
-def _show_run(report: RunReport) -> tuple[RunReport, Outcome]:
-    """Summary, verdict table, gates and where the files are, for a finished run."""
-    directory = report.directory
-    outcome = report.outcome()
-    console.print(ResultSummary(report.result, report.scenario))
-    console.print(VerdictTable(report.comparison))
-    console.print(GateTable(outcome))
-    console.print(f"run directory: {escape(str(directory))}", soft_wrap=True)
-    if (directory / "report.html").exists():
-        console.print(f"report: {escape(str(directory / 'report.html'))}", soft_wrap=True)
-    return report, outcome
-
-
 @cli.command()
 @click.argument("run_dirs", nargs=-1, required=True,
                 type=click.Path(file_okay=False, exists=True))  # fmt: skip
@@ -243,110 +209,18 @@ def report(run_dirs: tuple[str, ...], gates: tuple[str, ...], expect: str | None
         scenario = with_cli_gates(found.scenario, gates, expectation(expect))
         rejudged = dataclasses.replace(found, scenario=scenario)
         write_run_reports(rejudged)
-        outcome = _show_run(rejudged)[1]
+        outcome = show_run(rejudged)[1]
         if not outcome.passed:
             failed.append((run_dir, outcome))
     if len(failed) == 1 and len(run_dirs) == 1:
-        _require(failed[0][1])
+        require(failed[0][1])
     elif failed:
         lines = [f"{name}: {line}" for name, o in failed for line in o.failures]
         raise ExpectationFailed(f"{len(failed)} of {len(run_dirs)} runs missed their expectation",
                                 lines)  # fmt: skip
 
 
-@cli.command()
-@with_plan_options
-@click.option("--variants", help="Comma-separated variants to run (default: all).")
-@click.option("--from", "from_dirs", multiple=True, type=click.Path(file_okay=False, exists=True),
-              help="Reuse a finished run directory instead of running (repeatable).")  # fmt: skip
-@with_run_options
-@with_gate_options
-@evidence_option
-def compare(
-    scenario: str,
-    variant: str | None,
-    budget_rps: str | None,
-    speedup: float | None,
-    scale: str | None,
-    duration: str | None,
-    seed: int | None,
-    variants: str | None,
-    from_dirs: tuple[str, ...],
-    workers: int,
-    output: str,
-    engine: str,
-    labels: tuple[str, ...],
-    gates: tuple[str, ...],
-    expect: str | None,
-    evidence_points: int,
-) -> None:
-    """Run every variant (hypothesis) of a scenario, or reuse runs, and rank them.
-
-    Exits 1 when a run expected to survive fails a gate, or when runs are expected to reproduce
-    the incident and none does."""
-    if variant is not None:
-        raise UsageError("compare takes --variants a,b (or none for all), not --variant")
-    base = gated(load_scenario(scenario), gates, expect)  # bad gates stop here: nothing runs
-    options = run_options(
-        budget_rps, speedup, scale, duration, seed, workers, output, engine, labels
-    )
-    reports = []
-    for found in _reused_runs(from_dirs, base.scenario.event.name, scenario):
-        scenario_gated = with_cli_gates(found.scenario, gates, expectation(expect))
-        reports.append(dataclasses.replace(found, scenario=scenario_gated))
-    reused = {r.result.variant or "base" for r in reports}
-    # With --from and no --variants, only the given runs are ranked; otherwise every variant
-    # (or the base scenario when it has none) is run unless a given run already covers it.
-    if variants:
-        wanted = [v.strip() for v in variants.split(",") if v.strip()]
-    elif from_dirs:
-        wanted = []
-    else:
-        wanted = list(base.scenario.variants) or ["base"]
-    for name in wanted:
-        if name in reused:
-            continue
-        loaded = gated(load_scenario(scenario, None if name == "base" else name), gates, expect)
-        console.rule(f"variant {name}")
-        reports.append(_execute(loaded, options)[0])
-    if not reports:
-        raise UsageError("--variants: no variant named, nothing to compare")
-    variants_run = [r.result.variant for r in reports]
-    evidence = weigh_hypotheses(scenario, variants_run, seed, evidence_points, console)
-    ranking = rank(reports, evidence)
-    out_dir = Path(output) / base.scenario.event.name / f"compare-{utc_stamp()}"
-    out_dir.mkdir(parents=True, exist_ok=True)
-    write_json(out_dir / "ranking.json", ranking)
-    write_atomic(out_dir / "ranking.html", ranking_html(ranking, out_dir))
-    console.rule("ranking")
-    console.print(RankingTable(ranking))
-    console.print(f"ranking: {escape(str(out_dir / 'ranking.html'))}", soft_wrap=True)
-    passed, summary, lines = judge_runs(
-        [(name, r.outcome()) for name, r in zip(_run_names(reports), reports, strict=True)]
-    )
-    console.print(summary, style="bold green" if passed else "bold red", soft_wrap=True)
-    if not passed:
-        raise ExpectationFailed(summary, lines)
-
-
-def _reused_runs(from_dirs: tuple[str, ...], event: str, scenario_file: str) -> list[RunReport]:
-    """The `--from` runs, all of the scenario being compared (exit 2 before anything runs)."""
-    found = [load_run(Path(d)) for d in from_dirs]
-    for directory, report in zip(from_dirs, found, strict=True):
-        if report.result.scenario != event:
-            raise UsageError(
-                f"--from {directory}: a run of scenario {report.result.scenario!r}, not "
-                f"{event!r} ({scenario_file}); compare ranks runs of one scenario"
-            )
-    return found
-
-
-def _run_names(reports: list[RunReport]) -> list[str]:
-    """Variant names, or run directory names when a variant was run more than once."""
-    names = [r.result.variant or "base" for r in reports]
-    return names if len(set(names)) == len(names) else run_ids([r.directory for r in reports])
-
-
+cli.add_command(compare)
 cli.add_command(serve)
 cli.add_command(analysis.diff)
 cli.add_command(analysis.export)

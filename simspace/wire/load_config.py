@@ -33,6 +33,9 @@ class MasterSettings(BaseModel):
     max_clock_offset_s: float | None = Field(
         description="a worker whose clock is further off than this ends the run; None: any"
     )
+    stub_host: str = Field(
+        "127.0.0.1", description="address the embedded stub listens on (workers load it there)"
+    )
 
 
 class LoadConfig(BaseModel):

@@ -22,6 +22,7 @@ from simspace.run.backends.locust_load import LocustLoad
 from simspace.run.backends.virtual import virtual_reference
 from simspace.run.processes import Child, child_process, wait_for_ready_file
 from simspace.run.speakers import run_speakers
+from simspace.server.runner import is_loopback
 from simspace.wire.ground_truth import (
     LEDGER_FILE,
     TIMELINE_FILE,
@@ -58,8 +59,11 @@ class StubBackend:
 
     def server_args(self, ready_file: Path) -> ServerArgs:
         ctx = self.context
+        host = ctx.master.stub_host if ctx.master else "127.0.0.1"
         return ServerArgs(
             scenario_json=ctx.rundir.path("scenario.json"),
+            host=host,
+            allow_remote=not is_loopback(host),  # the CLI asked for --allow-remote
             ready_file=ready_file,
             dump_dir=ctx.rundir.work,
             wall0=ctx.clock.wall0,
