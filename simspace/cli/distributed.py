@@ -49,6 +49,10 @@ def with_master_options(function: Callable[..., None]) -> Callable[..., None]:
                      expose_value=False, callback=_keep,
                      help="With --master: the address the embedded stub listens on, which the "
                      "workers load (another than loopback needs --allow-remote)."),
+        click.option("--stub-port", type=click.IntRange(0, 65535), default=0,
+                     expose_value=False, callback=_keep,
+                     help="With --master: the stub's port (default: a free one), for a firewall "
+                     "or a Kubernetes Service in front of it."),
         click.option("--max-clock-offset", default=DEFAULT_MAX_CLOCK_OFFSET, show_default=True,
                      expose_value=False, callback=_keep,
                      help="With --master: end the run if a worker's clock is further off the "
@@ -67,8 +71,10 @@ def master_settings(
     stub_host = str(given.get("stub_host") or "127.0.0.1")
     expect = given.get("expect_workers")
     if not given.get("master"):
-        if expect is not None or stub_host != "127.0.0.1":
-            raise UsageError("--expect-workers and --stub-host apply with --master only")
+        if expect is not None or stub_host != "127.0.0.1" or given.get("stub_port"):
+            raise UsageError(
+                "--expect-workers, --stub-host and --stub-port apply with --master only"
+            )
         return None
     if expect is None:
         raise UsageError("--master needs --expect-workers N (the workers that will connect)")
@@ -97,6 +103,7 @@ def master_settings(
         ),
         max_clock_offset_s=None if offset == "none" else _duration(offset, "--max-clock-offset"),
         stub_host=stub_host,
+        stub_port=int(given.get("stub_port") or 0),
     )
 
 

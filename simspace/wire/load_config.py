@@ -36,6 +36,7 @@ class MasterSettings(BaseModel):
     stub_host: str = Field(
         "127.0.0.1", description="address the embedded stub listens on (workers load it there)"
     )
+    stub_port: int = Field(0, ge=0, le=65535, description="its port; 0: a free one")
 
 
 class LoadConfig(BaseModel):

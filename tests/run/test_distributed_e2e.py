@@ -194,8 +194,9 @@ def test_a_worker_that_dies_ends_the_run_with_partial_results(
 def test_a_worker_that_never_connects_times_out_cleanly(
     tmp_path: Path, reaper: list[subprocess.Popen[str]]
 ) -> None:
-    port = _free_port()
-    master = _master(tmp_path / "runs", port, 2, "--worker-connect-timeout", "4s")
+    port, stub_port = _free_port(), _free_port()
+    extra = ("--worker-connect-timeout", "4s", "--stub-port", str(stub_port))
+    master = _master(tmp_path / "runs", port, 2, *extra)
     reaper.append(master)
     worker = _worker(tmp_path / "worker0", port)
     reaper.append(worker)
@@ -206,6 +207,9 @@ def test_a_worker_that_never_connects_times_out_cleanly(
     assert "1 of 2 workers connected in 4s" in stderr
     worker.wait(60)
     assert _alive(family) == []
+    (run_dir,) = [p for p in (tmp_path / "runs" / "small_space").iterdir() if p.is_dir()]
+    ready = json.loads((run_dir / "server.ready.json").read_text(encoding="utf-8"))
+    assert ready["url"].rstrip("/").endswith(f":{stub_port}")  # the stub where it was told
 
 
 def test_a_worker_whose_clock_is_off_is_refused(

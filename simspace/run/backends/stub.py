@@ -63,6 +63,7 @@ class StubBackend:
         return ServerArgs(
             scenario_json=ctx.rundir.path("scenario.json"),
             host=host,
+            port=ctx.master.stub_port if ctx.master else 0,
             allow_remote=not is_loopback(host),  # the CLI asked for --allow-remote
             ready_file=ready_file,
             dump_dir=ctx.rundir.work,
