@@ -97,6 +97,14 @@ class MasterHooks:
             return
         runner = self.environment.runner
         index = int(runner.get_worker_index(client_id))
+        if index >= self.settings.expect_workers:
+            # Locust would hand it users, and slots index, index + N... are another's
+            self._fail(
+                f"worker {index} ({client_id}) joined beyond --expect-workers "
+                f"{self.settings.expect_workers}: listeners would be played twice or never",
+                client_id,
+            )
+            return
         path = Path(self.config.observations_dir) / f"observations-w{index}.jsonl"
         record = WorkerRecord(index=index, client_id=client_id, connected_at=self.clock.now())
         self.workers[client_id] = _Worker(record, path.open("a", encoding="utf-8"))

@@ -224,3 +224,19 @@ def test_a_worker_whose_clock_is_off_is_refused(
     assert master.returncode == 3, stderr
     assert "clock -400 ms off the master's, more than the 50 ms allowed" in stderr
     worker.wait(60)
+
+
+def test_a_worker_beyond_the_expected_ones_ends_the_run(
+    tmp_path: Path, reaper: list[subprocess.Popen[str]]
+) -> None:
+    port = _free_port()
+    master = _master(tmp_path / "runs", port, 1)
+    reaper.append(master)
+    first = _worker(tmp_path / "worker0", port)
+    reaper.append(first)
+    time.sleep(4)
+    extra = _worker(tmp_path / "worker1", port)
+    reaper.append(extra)
+    _, stderr = master.communicate(timeout=120)
+    assert master.returncode == 3, stderr
+    assert "joined beyond --expect-workers 1" in stderr
