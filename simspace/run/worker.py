@@ -13,6 +13,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 
 from simspace.errors import UnsafeTargetError, UsageError
 from simspace.load import LOCUSTFILE
@@ -55,30 +56,41 @@ def check_master_host(host: str, *, allow_remote: bool) -> None:
 
 
 def run_worker(host: str, port: int) -> int:
-    """Run the Locust worker until it ends; returns its exit code (Ctrl-C stops it cleanly)."""
+    """Run the Locust worker until it ends; returns its exit code. SIGTERM or Ctrl-C stop it
+    (SIGTERM to its group, SIGKILL after `STOP_GRACE_S`); the signal handler only signals, so it
+    never waits inside a wait."""
     env = {k: v for k, v in os.environ.items() if k != CONFIG_ENV}
     env.update({WORKER_ENV: "1", "PYTHONUNBUFFERED": "1"})
     args = [sys.executable, "-m", "locust", "-f", str(LOCUSTFILE), "--worker"]
     args += ["--master-host", host, "--master-port", str(port), "--loglevel", "WARNING"]
     child = subprocess.Popen(args, env=env, stdin=subprocess.DEVNULL, start_new_session=True)
-    previous = signal.signal(signal.SIGTERM, lambda *_: _stop(child))
+    asked_at: list[float] = []
+
+    def on_sigterm(*_: object) -> None:
+        asked_at.append(time.monotonic())
+        _signal_group(child.pid, signal.SIGTERM)
+
+    previous = signal.signal(signal.SIGTERM, on_sigterm)
     try:
-        return child.wait()
+        return _wait(child, asked_at)
     except KeyboardInterrupt:
-        _stop(child)
+        asked_at.append(time.monotonic())
+        _signal_group(child.pid, signal.SIGTERM)
+        _wait(child, asked_at)
         return 130
     finally:
         signal.signal(signal.SIGTERM, previous)
         _signal_group(child.pid, signal.SIGKILL)
 
 
-def _stop(child: subprocess.Popen[bytes]) -> None:
-    _signal_group(child.pid, signal.SIGTERM)
-    try:
-        child.wait(STOP_GRACE_S)
-    except subprocess.TimeoutExpired:
-        _signal_group(child.pid, signal.SIGKILL)
-        child.wait()
+def _wait(child: subprocess.Popen[bytes], asked_at: list[float]) -> int:
+    """The child's exit code; SIGKILL once it was asked to stop `STOP_GRACE_S` ago."""
+    while True:
+        try:
+            return child.wait(timeout=0.5)
+        except subprocess.TimeoutExpired:
+            if asked_at and time.monotonic() - asked_at[0] > STOP_GRACE_S:
+                _signal_group(child.pid, signal.SIGKILL)
 
 
 def _signal_group(pid: int, sig: signal.Signals) -> None:
