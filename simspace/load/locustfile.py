@@ -256,7 +256,8 @@ if RUN.attackers or REMOTE_WORKER:
 
         A fixed number of them exist from the start; each waits for its flood's window."""
 
-        fixed_count = len(RUN.attackers)
+        # spares: see ArrivalShape (a remote worker has no floods yet: the master counts them)
+        fixed_count = len(RUN.attackers) + RUN.config.workers - 1 if RUN.attackers else 0
         network_timeout = ListenerUser.network_timeout
         connection_timeout = network_timeout
         max_retries = 0
@@ -287,6 +288,8 @@ class ArrivalShape(LoadTestShape):
         )
         # Locust spreads users over workers evenly but in its own order: N - 1 more users make
         # sure worker i has one for each of its slots (i, i + N, ...) that has arrived; a user
-        # whose slot lies ahead sleeps until that arrival, like any other.
+        # whose slot lies ahead sleeps until that arrival, like any other. Flood shares, a fixed
+        # count of users, get N - 1 spares too.
         spare = RUN.config.workers - 1
-        return arrived + spare + len(RUN.attackers), 500.0
+        attackers = len(RUN.attackers) + spare if RUN.attackers else 0
+        return arrived + spare + attackers, 500.0

@@ -27,11 +27,14 @@ def _report_html(run: CliRun) -> str:
     return (run_dir / "report.html").read_text(encoding="utf-8")
 
 
+@pytest.mark.parametrize("workers", [1, 2])
 def test_listeners_play_a_live_origin_under_a_flood(
-    live_origin: LiveOrigin, tmp_path: Path
+    workers: int, live_origin: LiveOrigin, tmp_path: Path
 ) -> None:
-    """12 listeners through the master playlist for 15 s, while 60 req/s hit the playlist."""
+    """12 listeners through the master playlist for 15 s, while 60 req/s hit the playlist; with
+    two Locust worker processes too (each plays its own listeners and flood shares)."""
     args = ["run", SCENARIO, "--variant", "flood", "--target", live_origin.master_url]
+    args += ["--workers", str(workers)]
     run = simspace([*args, "--duration", "15s"], tmp_path, timeout_s=120)
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr
     result: dict[str, Any] = run.result()
