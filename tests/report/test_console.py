@@ -62,6 +62,56 @@ def test_verdict_table_at_100_columns() -> None:
     assert render(VerdictTable(b.sample_comparison()), 100) == EXPECTED_TABLE
 
 
+EXPECTED_AT_80 = """\
+ verdict          fact
+────────────────────────────────────────────────────────────────────────────────
+ not reproduced   start_delay
+                  reported 41m..42m ± 5m · observed 12m
+ reproduced       waiting_878k
+                  at +40m (20:40)
+                  reported >= 878k ± 15% · observed 900k
+ reproduced       peak
+                  reported 1M..1.3M ± 10% · observed 1.2M
+ not reproduced   first_space_ended
+                  reported +20m..+21m (20:20..20:21) ± 3m · observed >= +3h
+                  (23:00)
+                  Space 1 was still live when the run stopped at +3h
+ reproduced       no_fetch_error
+                  reported never seen · observed not seen
+ not observable   api_errors
+                  in +2h..+2h30m
+                  reported 2.5% · observed n/a
+                  no requests were sent on the api tier in +2h..+2h30m
+ claim            tested_8m_claim
+                  reported 8M · observed 1.2M
+                  the modelled platform served at most 1.2M concurrent
+                  listeners in this run: below the claimed 8M
+fit 0.55: 3 of 6 scored facts reproduced, 1 not observable; 1 claim not scored
+"""
+
+
+def test_verdict_table_at_80_columns_stacks_and_never_breaks_a_fact_id() -> None:
+    text = render(VerdictTable(b.sample_comparison()), 80)
+    assert text == EXPECTED_AT_80
+    assert max(len(line) for line in text.splitlines()) <= 80
+
+
+def test_long_fact_ids_stay_whole_at_80_columns() -> None:
+    comparison = b.sample_comparison()
+    long_id = "details_not_available_after_the_relaunch"
+    first = comparison.verdicts[0].model_copy(update={"fact_id": long_id})
+    comparison = comparison.model_copy(update={"verdicts": [first, *comparison.verdicts[1:]]})
+    lines = render(VerdictTable(comparison), 80).splitlines()
+    assert any(line.split()[-1:] == [long_id] for line in lines)
+
+
+def test_verdict_table_at_120_columns_is_one_row_per_fact() -> None:
+    lines = render(VerdictTable(b.sample_comparison()), 120).splitlines()
+    assert lines[0].split() == ["fact", "reported", "observed", "verdict"]
+    assert max(len(line) for line in lines) <= 120
+    assert lines[2].split() == ["start_delay", "41m..42m", "±", "5m", "12m", "not", "reproduced"]
+
+
 def test_verdict_table_keeps_natural_widths_on_a_wide_console() -> None:
     lines = render(VerdictTable(b.sample_comparison()), 200).splitlines()
     assert lines[0].split() == ["fact", "reported", "observed", "verdict"]
