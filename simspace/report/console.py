@@ -71,7 +71,9 @@ class VerdictTable:
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         rows = _rows(self.comparison)
-        yield _stacked(rows) if options.max_width < NARROW_WIDTH else _wide(rows, console, options)
+        if rows:  # a scenario without facts gets its one summary line, not an empty table
+            narrow = options.max_width < NARROW_WIDTH
+            yield _stacked(rows) if narrow else _wide(rows, console, options)
         yield Text(summary_line(self.comparison), style="bold")
         if self.comparison.robustness:
             yield Text(self.comparison.robustness, style="dim")

@@ -112,6 +112,16 @@ def test_verdict_table_at_120_columns_is_one_row_per_fact() -> None:
     assert lines[2].split() == ["start_delay", "41m..42m", "±", "5m", "12m", "not", "reproduced"]
 
 
+@pytest.mark.parametrize("width", [80, 120])
+def test_no_facts_no_empty_table(width: int) -> None:
+    empty = b.sample_comparison().model_copy(
+        update={"verdicts": [], "scored": 0, "reproduced": 0, "fit_score": 0.0}
+    )
+    lines = render(VerdictTable(empty), width).splitlines()
+    assert len(lines) == 1  # the summary only: no header, no rule
+    assert lines[0].startswith("fit 0.00: 0 of 0 scored facts")
+
+
 def test_verdict_table_keeps_natural_widths_on_a_wide_console() -> None:
     lines = render(VerdictTable(b.sample_comparison()), 200).splitlines()
     assert lines[0].split() == ["fact", "reported", "observed", "verdict"]
