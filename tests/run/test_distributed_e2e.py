@@ -110,6 +110,18 @@ def _listener_ids(run_dir: Path) -> dict[str, set[int]]:
     return ids
 
 
+def _master_and_workers(
+    tmp_path: Path, reaper: list[subprocess.Popen[str]], count: int
+) -> tuple[subprocess.Popen[str], list[subprocess.Popen[str]]]:
+    """A master expecting `count` workers, and those workers, each in its own empty home."""
+    port = _free_port()
+    master = _master(tmp_path / "runs", port, count)
+    reaper.append(master)
+    workers = [_worker(tmp_path / f"worker{i}", port) for i in range(count)]
+    reaper.extend(workers)
+    return master, workers
+
+
 def _outcomes(run_dir: Path) -> dict[str, Value]:
     report = load_run(run_dir)
     return outcomes(report.result, compare(report.scenario, report.result))
@@ -118,11 +130,7 @@ def _outcomes(run_dir: Path) -> dict[str, Value]:
 def test_two_workers_play_every_listener_once(
     tmp_path: Path, reaper: list[subprocess.Popen[str]]
 ) -> None:
-    port = _free_port()
-    master = _master(tmp_path / "runs", port, 2)
-    reaper.append(master)
-    workers = [_worker(tmp_path / f"worker{i}", port) for i in range(2)]
-    reaper.extend(workers)
+    master, workers = _master_and_workers(tmp_path, reaper, 2)
     time.sleep(5)
     family = _family([master, *workers])
     _, stderr = master.communicate(timeout=240)
@@ -161,11 +169,7 @@ def test_two_workers_play_every_listener_once(
 def test_a_worker_that_dies_ends_the_run_with_partial_results(
     tmp_path: Path, reaper: list[subprocess.Popen[str]]
 ) -> None:
-    port = _free_port()
-    master = _master(tmp_path / "runs", port, 2)
-    reaper.append(master)
-    workers = [_worker(tmp_path / f"worker{i}", port) for i in range(2)]
-    reaper.extend(workers)
+    master, workers = _master_and_workers(tmp_path, reaper, 2)
     runs = tmp_path / "runs" / "small_space"
     deadline = time.monotonic() + 60
     while not list(runs.glob(".*partial/workers.json")):
