@@ -79,6 +79,7 @@ class MasterHooks:
     workers: dict[str, _Worker] = field(default_factory=dict)
     failed: bool = False
     finished: bool = False  # the event window is over: workers leaving is expected
+    written: WorkersFile | None = None  # what workers.json holds
 
     def install(self) -> None:
         runner = self.environment.runner
@@ -216,7 +217,9 @@ class MasterHooks:
             max_clock_offset_s=settings.max_clock_offset_s,
             workers=records,
         )
-        write_json(self.run_dir / WORKERS_FILE, workers)
+        if workers != self.written:  # the watch calls this every second
+            write_json(self.run_dir / WORKERS_FILE, workers)
+            self.written = workers
 
 
 # --- a worker -------------------------------------------------------------------------------

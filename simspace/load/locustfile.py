@@ -67,8 +67,7 @@ def _install(
     RUN.config, RUN.clock, RUN.recorder = config, clock, recorder
     RUN.attackers = tuple(_attackers(config))
     timeout_s = request_timeout_wall_s(config.client, config.plan.speedup)
-    attacker = globals().get("AttackerUser")  # defined below only when there are floods
-    for user_class in (ListenerUser, attacker) if attacker else (ListenerUser,):
+    for user_class in USER_CLASSES:  # those defined so far; a later one copies ListenerUser's
         user_class.network_timeout = user_class.connection_timeout = timeout_s
 
 
@@ -240,6 +239,9 @@ class ListenerUser(FastHttpUser):
         _idle()
 
 
+USER_CLASSES: list[type[FastHttpUser]] = [ListenerUser]
+"""The user classes whose timeouts `_install` sets from the configuration."""
+
 if not REMOTE_WORKER:
     _local = LoadConfig.from_env()
     _install(
@@ -270,6 +272,8 @@ if RUN.attackers or REMOTE_WORKER:
             if slot < len(RUN.attackers):
                 _drive(self, RUN.attackers[slot].script(RUN.clock))
             _idle()
+
+    USER_CLASSES.append(AttackerUser)
 
 
 class ArrivalShape(LoadTestShape):

@@ -40,20 +40,21 @@ class Child:
         """`stop_signal` (SIGTERM) to the whole group, then SIGKILL after `grace_s`; returns the
         exit code."""
         if self.alive:
-            _signal_group(self.process.pid, self.stop_signal)
+            signal_group(self.process.pid, self.stop_signal)
             try:
                 await asyncio.wait_for(self.process.wait(), grace_s)
             except TimeoutError:
                 log.warning("%s did not stop in %.0fs; killing it", self.name, grace_s)
-                _signal_group(self.process.pid, signal.SIGKILL)
+                signal_group(self.process.pid, signal.SIGKILL)
                 await self.process.wait()
         # Workers Locust forked may outlive their parent: clean up the group regardless.
-        _signal_group(self.process.pid, signal.SIGKILL)
+        signal_group(self.process.pid, signal.SIGKILL)
         self.log_file.close()
         return self.process.returncode
 
 
-def _signal_group(pid: int, sig: signal.Signals) -> None:
+def signal_group(pid: int, sig: signal.Signals) -> None:
+    """Signal a child's whole process group (gone already: nothing to do)."""
     with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(pid, sig)
 

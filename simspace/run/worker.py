@@ -8,7 +8,6 @@ sends its observations back (`simspace.load.distributed`). It ends when the mast
 
 from __future__ import annotations
 
-import contextlib
 import os
 import signal
 import subprocess
@@ -17,6 +16,7 @@ import time
 
 from simspace.errors import UnsafeTargetError, UsageError
 from simspace.load import LOCUSTFILE
+from simspace.run.processes import signal_group
 from simspace.server.runner import is_loopback
 from simspace.wire.load_config import CONFIG_ENV, WORKER_ENV
 
@@ -68,19 +68,19 @@ def run_worker(host: str, port: int) -> int:
 
     def on_sigterm(*_: object) -> None:
         asked_at.append(time.monotonic())
-        _signal_group(child.pid, signal.SIGTERM)
+        signal_group(child.pid, signal.SIGTERM)
 
     previous = signal.signal(signal.SIGTERM, on_sigterm)
     try:
         return _wait(child, asked_at)
     except KeyboardInterrupt:
         asked_at.append(time.monotonic())
-        _signal_group(child.pid, signal.SIGTERM)
+        signal_group(child.pid, signal.SIGTERM)
         _wait(child, asked_at)
         return 130
     finally:
         signal.signal(signal.SIGTERM, previous)
-        _signal_group(child.pid, signal.SIGKILL)
+        signal_group(child.pid, signal.SIGKILL)
 
 
 def _wait(child: subprocess.Popen[bytes], asked_at: list[float]) -> int:
@@ -90,9 +90,4 @@ def _wait(child: subprocess.Popen[bytes], asked_at: list[float]) -> int:
             return child.wait(timeout=0.5)
         except subprocess.TimeoutExpired:
             if asked_at and time.monotonic() - asked_at[0] > STOP_GRACE_S:
-                _signal_group(child.pid, signal.SIGKILL)
-
-
-def _signal_group(pid: int, sig: signal.Signals) -> None:
-    with contextlib.suppress(ProcessLookupError, PermissionError):
-        os.killpg(pid, sig)
+                signal_group(child.pid, signal.SIGKILL)

@@ -73,6 +73,7 @@ class LoadConfig(BaseModel):
         target: Target | None = None,
         attacks: list[Flood] | None = None,
         send_weights: bool = True,
+        master: MasterSettings | None = None,
     ) -> LoadConfig:
         """`attacks`: floods the load side sends itself (against the stub they are modelled
         inside the platform instead)."""
@@ -89,6 +90,7 @@ class LoadConfig(BaseModel):
             attacks=list(attacks or []),
             restreams=list(scenario.audience.restreams),
             send_weights=send_weights,
+            master=master,
         )
 
     @property

@@ -8,7 +8,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -23,17 +22,12 @@ from simspace.judge.facts.compare import compare
 from simspace.report.outputs import load_run
 from simspace.wire.observations import StateLine, decode_line
 from tests.run.cli_runs import ROOT, SMALL, simspace
+from tests.target.origin import free_port
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 PLAN_ARGS = ["--scale", "1/400"]
 TOLERANCE = {"arrived": 0.02, "heard audio": 0.15, "gave up": 0.15, "peak listeners": 0.15}
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def _clean_env(**extra: str) -> dict[str, str]:
@@ -114,7 +108,7 @@ def _master_and_workers(
     tmp_path: Path, reaper: list[subprocess.Popen[str]], count: int
 ) -> tuple[subprocess.Popen[str], list[subprocess.Popen[str]]]:
     """A master expecting `count` workers, and those workers, each in its own empty home."""
-    port = _free_port()
+    port = free_port()
     master = _master(tmp_path / "runs", port, count)
     reaper.append(master)
     workers = [_worker(tmp_path / f"worker{i}", port) for i in range(count)]
@@ -198,7 +192,7 @@ def test_a_worker_that_dies_ends_the_run_with_partial_results(
 def test_a_worker_that_never_connects_times_out_cleanly(
     tmp_path: Path, reaper: list[subprocess.Popen[str]]
 ) -> None:
-    port, stub_port = _free_port(), _free_port()
+    port, stub_port = free_port(), free_port()
     extra = ("--worker-connect-timeout", "4s", "--stub-port", str(stub_port))
     master = _master(tmp_path / "runs", port, 2, *extra)
     reaper.append(master)
@@ -219,7 +213,7 @@ def test_a_worker_that_never_connects_times_out_cleanly(
 def test_a_worker_whose_clock_is_off_is_refused(
     tmp_path: Path, reaper: list[subprocess.Popen[str]]
 ) -> None:
-    port = _free_port()
+    port = free_port()
     master = _master(tmp_path / "runs", port, 1)
     reaper.append(master)
     worker = _worker(tmp_path / "worker0", port, SIMSPACE_WORKER_CLOCK_SKEW_S="0.4")
@@ -233,7 +227,7 @@ def test_a_worker_whose_clock_is_off_is_refused(
 def test_a_worker_beyond_the_expected_ones_ends_the_run(
     tmp_path: Path, reaper: list[subprocess.Popen[str]]
 ) -> None:
-    port = _free_port()
+    port = free_port()
     master = _master(tmp_path / "runs", port, 1)
     reaper.append(master)
     first = _worker(tmp_path / "worker0", port)

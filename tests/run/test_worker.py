@@ -4,7 +4,6 @@ worker is still trying to reach a master."""
 from __future__ import annotations
 
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -13,19 +12,15 @@ from pathlib import Path
 import psutil
 import pytest
 
+from tests.target.origin import free_port
+
 pytestmark = [pytest.mark.e2e]
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
 def test_a_worker_stops_with_its_locust_child(sig: signal.Signals, tmp_path: Path) -> None:
     worker = subprocess.Popen(
-        [sys.executable, "-m", "simspace", "worker", "--master", f"127.0.0.1:{_free_port()}"],
+        [sys.executable, "-m", "simspace", "worker", "--master", f"127.0.0.1:{free_port()}"],
         cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     try:

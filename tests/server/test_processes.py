@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -22,6 +21,7 @@ import pytest
 from simspace.errors import UnsafeTargetError
 from simspace.scenario import load_scenario
 from simspace.server.runner import check_host
+from tests.target.origin import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 TRUMP = ROOT / "scenarios" / "trump_space.yaml"
@@ -29,13 +29,6 @@ _STARTUP_TIMEOUT_S = 60.0  # a safety net for a loaded CI machine, not a speed a
 _STOP_TIMEOUT_S = 30.0
 
 pytestmark = pytest.mark.e2e
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 def _request(url: str, method: str = "GET", headers: dict[str, str] | None = None) -> Any:
@@ -82,7 +75,7 @@ def _stop(process: subprocess.Popen[bytes]) -> tuple[str, str]:
 
 
 def test_serve_live_answers_the_join_api_and_stops_on_sigterm(spawn: Any) -> None:
-    port = _free_port()
+    port = free_port()
     url = f"http://127.0.0.1:{port}"
     process = spawn(["-m", "simspace", "serve", str(TRUMP), "--port", str(port), "--live"])
     _wait_healthy(process, url)

@@ -53,7 +53,8 @@ class LocustLoad:
             target,
             attacks or [],
             send_weights,
-        ).model_copy(update={"master": master})
+            master,
+        )
         config_path = ctx.rundir.path("load-config.json")
         write_json(config_path, config)
         run_time_s = int(ctx.plan.wall_duration_s + STARTUP_MARGIN_S + RUN_TIME_MARGIN_S)
