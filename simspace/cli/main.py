@@ -1,7 +1,8 @@
 """The command line: the only place that turns simspace errors into messages and exit codes.
 
-Exit codes: 0 passed; 1 a gate or expectation failed; 2 bad input or usage; 3 the run failed;
-130 interrupted by Ctrl-C (partial results kept).
+Exit codes: 0 passed; 1 a gate or expectation failed; 2 bad input or usage (a scenario, an option,
+a path that cannot be read or written, a port in use); 3 the run failed (a child died, a write
+failed midway); 130 interrupted by Ctrl-C (partial results kept). docs/running.md has the table.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from rich.markup import escape
 
 from simspace import __version__
 from simspace.cli import analysis
+from simspace.cli.authoring import init, locustfile
 from simspace.cli.compare import compare
 from simspace.cli.distributed import (
     master_settings,
@@ -35,14 +37,19 @@ from simspace.cli.options import (
     with_target_options,
 )
 from simspace.cli.running import console, err_console, execute, require, show_run
+from simspace.cli.streams import keep_running_without_reader
 from simspace.cli.sweep import sweep
+from simspace.cli.unfinished import refuse_unfinished
 from simspace.errors import (
     ExpectationFailed,
+    OutputPathError,
     RunError,
     RunInterrupted,
     ScenarioError,
     SimspaceError,
     UsageError,
+    os_error_text,
+    os_reason,
 )
 from simspace.judge.gates import Outcome, with_cli_gates
 from simspace.report.outputs import load_run, write_run_reports
@@ -85,7 +92,10 @@ def schema(output: str | None) -> None:
     """Print the JSON Schema of scenario files (for editors)."""
     text = schema_json()
     if output:
-        Path(output).write_text(text, encoding="utf-8")
+        try:
+            Path(output).write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise OutputPathError(output, f"cannot write: {os_reason(exc)}") from None
         err_console.print(f"wrote {escape(output)}", soft_wrap=True)
     else:
         sys.stdout.write(text)
@@ -204,10 +214,14 @@ def report(run_dirs: tuple[str, ...], gates: tuple[str, ...], expect: str | None
     """Rebuild a run's comparison, gates, report.html and junit.xml from its directory; with
     --gate/--expect, judge it again against those too. Exits 1 if a run misses its expectation."""
     failed: list[tuple[str, Outcome]] = []
-    for run_dir in run_dirs:
-        found = load_run(Path(run_dir))
-        scenario = with_cli_gates(found.scenario, gates, expectation(expect))
-        rejudged = dataclasses.replace(found, scenario=scenario)
+    for run_dir in run_dirs:  # a killed run's directory: what it left, then exit 3
+        refuse_unfinished(Path(run_dir), console)
+    found = [load_run(Path(run_dir)) for run_dir in run_dirs]  # all read before one is written
+    rejudged_runs = [
+        dataclasses.replace(run, scenario=with_cli_gates(run.scenario, gates, expectation(expect)))
+        for run in found
+    ]
+    for run_dir, rejudged in zip(run_dirs, rejudged_runs, strict=True):
         write_run_reports(rejudged)
         outcome = show_run(rejudged)[1]
         if not outcome.passed:
@@ -227,10 +241,13 @@ cli.add_command(analysis.export)
 cli.add_command(view)
 cli.add_command(sweep)
 cli.add_command(worker)
+cli.add_command(init)
+cli.add_command(locustfile)
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; errors become one red line each and an exit code, never a traceback."""
+    keep_running_without_reader()
     try:
         cli.main(args=argv, prog_name="simspace", standalone_mode=False)
     except (click.exceptions.Abort, KeyboardInterrupt):
@@ -256,9 +273,12 @@ def main(argv: list[str] | None = None) -> int:
     except RunError as exc:
         err_console.print(f"[red]run failed: {escape(str(exc))}[/red]", soft_wrap=True)
         return EXIT_RUN_FAILED
-    except SimspaceError as exc:
+    except SimspaceError as exc:  # usage, plan, unsafe target, PathError (a file), PortInUseError
         for line in str(exc).splitlines():
             err_console.print(f"[red]error: {escape(line)}[/red]", soft_wrap=True)
+        return EXIT_BAD_INPUT
+    except OSError as exc:  # one not wrapped where it happened: still a line, not a traceback
+        err_console.print(f"[red]error: {escape(os_error_text(exc))}[/red]", soft_wrap=True)
         return EXIT_BAD_INPUT
     return EXIT_OK
 

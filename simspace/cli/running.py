@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import asyncio
 
-from rich.console import Console
 from rich.markup import escape
 
-from simspace.errors import ExpectationFailed, RunInterrupted
+from simspace.errors import ExpectationFailed, RunError, RunInterrupted, os_error_text
 from simspace.judge.gates import Outcome
 from simspace.report.console import VerdictTable
 from simspace.report.gates_view import GateTable
@@ -18,16 +17,21 @@ from simspace.report.summary import ResultSummary
 from simspace.run.options import RunOptions
 from simspace.run.session import execute_run
 from simspace.scenario.loader import LoadedScenario
+from simspace.terminal import make_console
 
-console = Console(highlight=False)
-err_console = Console(stderr=True, highlight=False)
+console = make_console()
+err_console = make_console(stderr=True)
 
 
 def execute(loaded: LoadedScenario, options: RunOptions) -> tuple[RunReport, Outcome]:
-    """One run with its plan shown first and its outcome after; Ctrl-C keeps what it saw."""
-    outcome = asyncio.run(
-        execute_run(loaded, options, console, on_plan=lambda p: console.print(PlanView(p)))
-    )
+    """One run with its plan shown first and its outcome after; Ctrl-C keeps what it saw. A
+    write that fails once the run directory exists (no space left) fails the run (exit 3)."""
+    try:
+        outcome = asyncio.run(
+            execute_run(loaded, options, console, on_plan=lambda p: console.print(PlanView(p)))
+        )
+    except OSError as exc:
+        raise RunError(f"{os_error_text(exc)} (what was written so far is kept)") from None
     shown = show_run(load_run(outcome.directory))
     if outcome.result.status == "interrupted":
         raise RunInterrupted(str(outcome.directory))

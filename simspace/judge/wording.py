@@ -1,5 +1,6 @@
 """Verdicts in words: a fact as one plain line for logs and CI (`NOT REPRODUCED start_delay:
-observed 12m, reported 41m..42m (tolerance 5m)`), when it is about, and the fit score line."""
+observed 12m, reported 41m..42m (tolerance 5m)`), when it is about, and the fit score line (the
+fit as a percentage, `fit_text`, wherever it is printed)."""
 
 from __future__ import annotations
 
@@ -42,13 +43,33 @@ def reported_text(verdict: FactVerdict, calendar: EventCalendar | None = None) -
     return f"{text} ± {tolerance}" if tolerance else text
 
 
-def summary_line(comparison: Comparison) -> str:
-    """`fit 0.33: 3 of 9 scored facts reproduced, 1 not observable; 2 claims not scored; 1 fact
-    about another event (context)`."""
+NO_FACTS = "no reported facts to compare (the scenario has none)"
+
+
+def fit_text(fit_score: float) -> str:
+    """The fit score, the one way it is printed: `fit 55%`. Never `100%` short of a perfect
+    score, nor `0%` above nothing: a rounded figure must not claim more than the counts."""
+    percent = round(fit_score * 100)
+    if fit_score < 1.0:
+        percent = min(percent, 99)
+    if fit_score > 0.0:
+        percent = max(percent, 1)
+    return f"fit {percent}%"
+
+
+def has_facts(comparison: Comparison) -> bool:
+    """Whether the scenario reports any fact at all (scored, claim or context)."""
     c = comparison
-    if not c.scored and not c.claims and not c.context:
-        return "no reported facts to compare (the scenario has none)"
-    text = f"fit {c.fit_score:.2f}: {c.reproduced} of {c.scored} scored facts reproduced"
+    return bool(c.scored or c.claims or c.context)
+
+
+def facts_text(comparison: Comparison) -> str:
+    """`3 of 9 scored facts reproduced, 1 not observable; 2 claims not scored; 1 fact about
+    another event (context)`; `no scored facts; 2 claims not scored` without scored facts."""
+    c = comparison
+    text = (
+        f"{c.reproduced} of {c.scored} scored facts reproduced" if c.scored else "no scored facts"
+    )
     if c.not_observable:
         text += f", {c.not_observable} not observable"
     if c.claims:
@@ -56,6 +77,26 @@ def summary_line(comparison: Comparison) -> str:
     if c.context:
         text += f"; {c.context} fact{'s' if c.context != 1 else ''} about another event (context)"
     return text
+
+
+def headline(comparison: Comparison, gates: str | None = None) -> tuple[str, str]:
+    """What a run's verdicts lead with, as (lead, rest), `lead + rest` being the line: the fit,
+    then the facts (`fit 33%`, `: 3 of 9 scored facts reproduced...`); with no scored fact but
+    `gates` (`4 of 4 gates passed`), the gates first (`; no reported facts to compare`), so that a
+    gates-only run does not lead with a score of nothing; else no lead."""
+    c = comparison
+    if c.scored:
+        return fit_text(c.fit_score), f": {facts_text(c)}"
+    facts = facts_text(c) if has_facts(c) else NO_FACTS
+    if gates:
+        return gates, "; " + (facts if has_facts(c) else "no reported facts to compare")
+    return "", facts
+
+
+def summary_line(comparison: Comparison) -> str:
+    """`fit 33%: 3 of 9 scored facts reproduced, 1 not observable; 2 claims not scored`; without
+    a scored fact no fit at all (a score of nothing is not 0%)."""
+    return "".join(headline(comparison))
 
 
 def verdict_line(verdict: FactVerdict, calendar: EventCalendar | None = None) -> str:

@@ -16,7 +16,9 @@ from __future__ import annotations
 import bisect
 import itertools
 import os
+import signal
 import time
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -28,14 +30,29 @@ from simspace.clock import EventClock
 from simspace.load.actions import Call, Reply, Script, Wait, Watch
 from simspace.load.attacker import FloodShare, flood_shares
 from simspace.load.distributed import MasterHooks, MessageRecorder, WorkerHooks
+from simspace.load.exchange import Exchanged, exchange
+from simspace.load.fetching import (
+    ACCEPT_ENCODING,
+    Answer,
+    BoundedCall,
+    follow_redirects,
+    over_cap_message,
+)
 from simspace.load.population import listener_rng, stub_listener
 from simspace.load.recorder import JsonlRecorder
 from simspace.load.space_changes import SpaceChanges
 from simspace.load.target_listener import TargetListener
 from simspace.plan import request_timeout_wall_s
-from simspace.scenario.platform import Flood
+from simspace.scenario.platform import DEFAULT_MAX_PLAYLIST_BYTES, Flood
 from simspace.target import Target, url_allowed
 from simspace.wire.distributed import WorkerConfig
+from simspace.wire.lifeline import (
+    PARENT_WATCH_INTERVAL_S,
+    death_signal_hook,
+    die_with_parent,
+    expected_parent,
+    parent_alive,
+)
 from simspace.wire.load_config import CONFIG_ENV, WORKER_ENV, WORKER_SKEW_ENV, LoadConfig
 from simspace.wire.spaces_api import WEIGHT_HEADER, weight_header
 
@@ -45,6 +62,13 @@ _slots = itertools.count()
 _attack_slots = itertools.count()
 REMOTE_WORKER = os.environ.get(WORKER_ENV) == "1" and CONFIG_ENV not in os.environ
 """A worker started by `simspace worker`: its configuration comes from the master."""
+IMPORTED_BY = os.getpid()
+"""The Locust process that loaded this file: the parent of the workers it forks (--processes)."""
+_FORKED_HOOK = death_signal_hook() if expected_parent() is not None else None
+if _FORKED_HOOK is not None:  # a worker forked by --processes dies with this process at once
+    os.register_at_fork(after_in_child=_FORKED_HOOK)  # (its init comes after its master's hello)
+ORPHAN_EXIT_GRACE_S = 2.0
+"""An orphaned Locust process stops like on SIGTERM; if it has not after this long, it exits."""
 
 
 class _Setup:
@@ -78,8 +102,28 @@ def _attackers(config: LoadConfig) -> list[FloodShare]:
     return flood_shares(config.attacks, config.plan.population_scale, urls)
 
 
+def _parent_to_outlive() -> int | None:
+    """Whom this process must not outlive: the Locust process that forked it (a worker of
+    --processes), else the run or `simspace worker` that started it (None: started by hand)."""
+    return IMPORTED_BY if os.getpid() != IMPORTED_BY else expected_parent()
+
+
+def _watch_parent(parent_pid: int) -> None:
+    """Stop once the parent is gone (killed, it could not stop its children): as on SIGTERM,
+    observations flushed; exit anyway if that has not ended the process soon."""
+    if die_with_parent(parent_pid):  # a parent-death signal (SIGTERM) on Linux, and this watch
+        while parent_alive(parent_pid):
+            gevent.sleep(PARENT_WATCH_INTERVAL_S)
+    os.kill(os.getpid(), signal.SIGTERM)
+    gevent.sleep(ORPHAN_EXIT_GRACE_S)
+    os._exit(1)
+
+
 @events.init.add_listener
 def _on_init(environment: Any, **_: Any) -> None:
+    parent_pid = _parent_to_outlive()
+    if parent_pid is not None:
+        gevent.spawn(_watch_parent, parent_pid)
     gevent.spawn(_flush_loop)
     if REMOTE_WORKER:
         WORKER.environment = environment
@@ -144,34 +188,43 @@ def _drive(user: FastHttpUser, script: Script) -> None:
 
 
 def _request(user: FastHttpUser, call: Call) -> Reply:
+    """One call: against a real target, with the redirects it answers followed hop by hop, each
+    hop a request of its own, allowed by the same rule as the first URL, and recorded (a hop
+    followed as a success); the stub never redirects: its answers are taken as they come."""
+    target = RUN.config.target
+    hops: list[Exchanged] = []
+
+    def send(method: str, url: str) -> Answer:
+        hops.append(_exchange(user, call, method, url))
+        return hops[-1].answer
+
+    if target is None:
+        reply = send(call.method, call.path).reply()
+    else:
+        allowed = partial(url_allowed, target)
+        reply = follow_redirects(call.method, call.path, send, allowed)
+    for hop, done in enumerate(hops, 1):
+        ok = reply.ok if hop == len(hops) else True
+        # the stub held the answer for its modelled latency / speedup (a real target: speedup 1)
+        latency_s = done.waited_s * RUN.clock.speedup if done.has_latency else None
+        _recorder().request(RUN.clock.now(), call.tier, call.name, ok, call.weight, latency_s)
+    return reply
+
+
+def _exchange(user: FastHttpUser, call: Call, method: str, url: str) -> Exchanged:
+    """One HTTP request for `call`, its answer read up to the call's size cap."""
     weight = {WEIGHT_HEADER: weight_header(call.weight)} if RUN.config.send_weights else {}
-    headers = {**weight, **call.headers}
-    sent = time.perf_counter()
-    with user.client.request(
-        call.method, call.path, name=call.name, headers=headers, catch_response=True
-    ) as response:
-        waited_s = time.perf_counter() - sent
-        status = int(response.status_code or 0)
-        body = response.content or b""
-        if 200 <= status < 300:
-            response.success()
-        else:
-            reply = Reply(status, body, str(response.error or ""))
-            response.failure(f"{status} {reply.error_message()}")
-    ok = 200 <= status < 300
-    # the stub held the answer for its modelled latency / speedup (a real target: speedup 1)
-    latency_s = waited_s * RUN.clock.speedup if status or _timed_out(response) else None
-    _recorder().request(RUN.clock.now(), call.tier, call.name, ok, call.weight, latency_s)
-    return Reply(status, body, "" if ok else str(response.error or ""))
+    headers = {**weight, **call.headers, "Accept-Encoding": ACCEPT_ENCODING}
+    return exchange(user.client, method, url, name=call.name, headers=headers,
+                    max_body_bytes=_body_cap(call), over_cap=over_cap_message(call))  # fmt: skip
 
 
-def _timed_out(response: Any) -> bool:
-    """No answer because the client stopped waiting: its wait is the request's latency (a
-    connection error has none; docs/metrics.md). Only a failed response has an `error`;
-    geventhttpclient wraps a timeout in `RetriesExceeded(original=...)`."""
-    error = getattr(response, "error", None)
-    cause = getattr(error, "original", error)
-    return isinstance(cause, TimeoutError | gevent.Timeout)
+def _body_cap(call: Call) -> int:
+    """A segment's own cap, else the target's playlist cap (the stub's: the default one)."""
+    if isinstance(call, BoundedCall) and call.max_body_bytes is not None:
+        return call.max_body_bytes
+    target = RUN.config.target
+    return int(target.max_playlist_bytes if target is not None else DEFAULT_MAX_PLAYLIST_BYTES)
 
 
 def _idle() -> None:
@@ -205,6 +258,7 @@ def _listener_script(slot: int, target: Target | None) -> Script:
         playlist_url=target.playlist_url or target.origin + "/",
         join_api=target.join_api == "spaces",
         url_allowed=lambda url: url_allowed(target, url),
+        max_bitrate_bps=target.max_bitrate_bps,
         restreams=RUN.config.restreams,
     ).script()  # fmt: skip
 
@@ -228,6 +282,7 @@ class ListenerUser(FastHttpUser):
     network_timeout = 60.0  # set from the configuration by `_install`
     connection_timeout = network_timeout
     max_retries = 0
+    max_redirects = 0  # `_request` follows them, checking each hop
 
     @task
     def live(self) -> None:
@@ -263,6 +318,7 @@ if RUN.attackers or REMOTE_WORKER:
         network_timeout = ListenerUser.network_timeout
         connection_timeout = network_timeout
         max_retries = 0
+        max_redirects = 0
 
         @task
         def flood(self) -> None:
@@ -277,13 +333,18 @@ if RUN.attackers or REMOTE_WORKER:
 
 
 class ArrivalShape(LoadTestShape):
-    """Users follow the arrival schedule; departed listeners are never replaced."""
+    """Users follow the arrival schedule; departed listeners are never replaced.
 
-    use_common_options = True
+    The shape sets the user count (one per arrival so far) and the spawn rate: `-u/--users` and
+    `-r/--spawn-rate` do not apply. It stops at the plan's end, or after `-t/--run-time` if that
+    comes first: Locust leaves the run time to a shape (headless, its own timer starts only
+    once the shape has stopped; in the web UI it only records the value)."""
+
+    use_common_options = True  # it reads --run-time
 
     def tick(self) -> tuple[int, float] | None:
         now = RUN.clock.now()
-        if now >= RUN.config.plan.t_end:
+        if now >= RUN.config.plan.t_end or self._run_time_over():
             if RUN.master is not None:
                 RUN.master.finish()  # the workers' last observations, before the master quits
             return None
@@ -297,3 +358,11 @@ class ArrivalShape(LoadTestShape):
         spare = RUN.config.workers - 1
         attackers = len(RUN.attackers) + spare if RUN.attackers else 0
         return arrived + spare + attackers, 500.0
+
+    def _run_time_over(self) -> bool:
+        """`-t/--run-time` (or the web UI's run time) has passed since the shape started."""
+        environment = self.runner.environment if self.runner is not None else None
+        run_time_s = getattr(getattr(environment, "parsed_options", None), "run_time", None)
+        if not isinstance(run_time_s, int | float) or run_time_s <= 0:
+            return False
+        return time.perf_counter() - self.start_time >= run_time_s  # as get_run_time() counts

@@ -95,10 +95,14 @@ class PlatformModel:
         self._floods: dict[str, list[Flood]] = {name: [] for name in self.tiers}
         self._rules = [RuleWatch(rule) for rule in scenario.platform.failure_rules]
         self._next_tick = math.ceil(t)
-        self._main = self._create_space(t, scenario.host.id)
+        # Space 1 and its caps date from the window's start at the earliest: the stub's process
+        # starts a few wall seconds before the run's clock reaches the window (its startup
+        # margin), minutes of event time at speedup 48.
+        opened_t = max(t, scenario.window.start)
+        self._main = self._create_space(opened_t, scenario.host.id)
         for room, cap in self.caps.items():
             if cap is not None:
-                self.ledger.event(t, "listener_cap", room=room, listeners=cap)
+                self.ledger.event(opened_t, "listener_cap", room=room, listeners=cap)
 
     # --- lookups --------------------------------------------------------------------------
 

@@ -16,6 +16,7 @@ from simspace.judge.wording import (
     UNVERIFIED,
     VERDICT_LABEL,
     fact_where,
+    has_facts,
     reported_text,
     summary_line,
 )
@@ -65,15 +66,19 @@ def _rows(comparison: Comparison) -> list[_Row]:
 
 @dataclass(frozen=True)
 class VerdictTable:
-    """Each reported fact against the run: reported, observed, verdict; then the fit score."""
+    """Each reported fact against the run: reported, observed, verdict; then the fit score.
+    Nothing for a scenario without facts."""
 
     comparison: Comparison
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        if not has_facts(self.comparison):
+            # Nothing to show: the gates lead (`GateTable` says there were no facts), so that a
+            # gates-only CI run does not open on a fit score of nothing.
+            return
         rows = _rows(self.comparison)
-        if rows:  # a scenario without facts gets its one summary line, not an empty table
-            narrow = options.max_width < NARROW_WIDTH
-            yield _stacked(rows) if narrow else _wide(rows, console, options)
+        narrow = options.max_width < NARROW_WIDTH
+        yield _stacked(rows) if narrow else _wide(rows, console, options)
         yield Text(summary_line(self.comparison), style="bold")
         if self.comparison.robustness:
             yield Text(self.comparison.robustness, style="dim")

@@ -13,6 +13,9 @@ from rich.text import Text
 
 from simspace.judge.gates import GateVerdict, Outcome
 from simspace.judge.gates.evaluate import observed_text, threshold_text
+from simspace.judge.gates.outcome import gates_text
+from simspace.judge.verdicts import Comparison
+from simspace.judge.wording import headline
 from simspace.report.junit import JUnitCase
 
 GATE_STYLE = {"passed": "green", "failed": "red", "not_observable": "yellow"}
@@ -69,6 +72,15 @@ def gate_case(verdict: GateVerdict) -> JUnitCase:
                      text=text)  # fmt: skip
 
 
+def headline_html(comparison: Comparison, outcome: Outcome | None) -> str:
+    """The report header's verdict line, the lead in bold: `<b>fit 100%</b>: 9 of 9 scored facts
+    reproduced`, or for a run with gates and no scored fact `<b>4 of 4 gates passed</b>; no
+    reported facts to compare` (`simspace.judge.wording.headline`)."""
+    gates = gates_text(outcome.gates) if outcome is not None and outcome.gates else None
+    lead, rest = headline(comparison, gates)
+    return (f"<b>{escape(lead)}</b>" if lead else "") + escape(rest)
+
+
 def gates_section(outcome: Outcome | None) -> str:
     """The HTML report's "Gates" section (every value escaped)."""
     if outcome is None:
@@ -76,7 +88,7 @@ def gates_section(outcome: Outcome | None) -> str:
     badge = "ok" if outcome.passed else "bad"
     out = [
         '<section id="gates"><h2>Gates</h2>',
-        f'<p><span class="badge {badge}">{"held" if outcome.passed else "failed"}</span> '
+        f'<p><span class="badge {badge}">{"met" if outcome.passed else "not met"}</span> '
         f"{escape(outcome.summary)}</p>",
     ]
     if outcome.gates:

@@ -19,8 +19,9 @@ import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from simspace.judge.gates.outcome import gate_count_text
 from simspace.judge.verdicts import Comparison, FactVerdict, format_deviation
-from simspace.judge.wording import summary_line, verdict_line
+from simspace.judge.wording import headline, verdict_line
 
 
 @dataclass(frozen=True)
@@ -100,6 +101,17 @@ def _case_element(parent: ET.Element, case: JUnitCase) -> None:
         ET.SubElement(element, "system-out").text = case.system_out
 
 
+def _gates_text(cases: Sequence[JUnitCase]) -> str | None:
+    """`4 of 4 gates passed` from the gate cases, for a summary that leads with the gates when
+    there is no scored fact; None without gates."""
+    gates = [c for c in cases if c.classname == "gates"]
+    if not gates:
+        return None
+    passed = sum(c.failure is None and c.error is None for c in gates)
+    unobservable = sum(c.failure_type == "not_observable" for c in gates if c.failure)
+    return gate_count_text(passed, len(gates), unobservable)
+
+
 def junit_xml(
     comparison: Comparison,
     *,
@@ -119,7 +131,7 @@ def junit_xml(
         ("scenario", comparison.scenario),
         ("variant", comparison.variant),
         ("fit_score", f"{comparison.fit_score:.4f}"),
-        ("summary", summary_line(comparison)),
+        ("summary", "".join(headline(comparison, _gates_text(gates or [])))),
         ("robustness", comparison.robustness),
     ):
         if value is not None:

@@ -7,10 +7,8 @@ import shlex
 from dataclasses import dataclass
 from pathlib import Path
 
-from pydantic import ValidationError
-
 from simspace import units
-from simspace.errors import UsageError
+from simspace.errors import OutputPathError, os_reason
 from simspace.fileio import write_atomic, write_json
 from simspace.judge.facts.compare import compare
 from simspace.judge.gates import Outcome, judge_outcome
@@ -19,6 +17,7 @@ from simspace.report.gates_view import gate_case
 from simspace.report.html.page import render_report
 from simspace.report.junit import junit_xml
 from simspace.results.model import RunResult
+from simspace.results.run_files import read_run_file
 from simspace.scenario.model import Scenario
 
 REPORT_FILES = ("comparison.json", "gates.json", "report.html", "junit.xml")
@@ -63,17 +62,11 @@ def reproduce_command(result: RunResult, scenario_file: str | None = None) -> st
 
 
 def load_run(directory: Path) -> RunReport:
-    """Read a finished run directory and compare it afresh (raises UsageError if unusable)."""
-    try:
-        scenario = Scenario.model_validate_json((directory / "scenario.json").read_text("utf-8"))
-        result = RunResult.model_validate_json((directory / "result.json").read_text("utf-8"))
-    except OSError as exc:
-        raise UsageError(f"{directory}: not a complete run directory ({exc.strerror})") from None
-    except ValidationError as exc:
-        raise UsageError(
-            f"{directory}: unreadable run files ({exc.error_count()} problems; written by "
-            "another simspace version?)"
-        ) from None
+    """Read a finished run directory and compare it afresh; UnreadableFileError names the file
+    that is missing, not a small regular file, not UTF-8, not strict JSON or not a valid model.
+    Reads only: a caller that writes reports does so after every run it was given was read."""
+    scenario = read_run_file(directory / "scenario.json", Scenario)
+    result = read_run_file(directory / "result.json", RunResult)
     return RunReport(directory, scenario, result, compare(scenario, result))
 
 
@@ -83,13 +76,16 @@ def write_run_reports(report: RunReport, scenario_file: str | None = None) -> Ou
     directory = report.directory
     command = reproduce_command(report.result, scenario_file)
     outcome = report.outcome()
-    write_json(directory / "comparison.json", report.comparison)
-    write_json(directory / "gates.json", outcome)
     html = render_report(
         report.scenario, report.result, report.comparison, command=command, outcome=outcome
     )
-    write_atomic(directory / "report.html", html)
     cases = [gate_case(v) for v in outcome.gates]
     junit = junit_xml(report.comparison, gates=cases, time_s=report.result.wall_s)
-    write_atomic(directory / "junit.xml", junit)
+    try:  # everything is rendered before the first file is replaced
+        write_json(directory / "comparison.json", report.comparison)
+        write_json(directory / "gates.json", outcome)
+        write_atomic(directory / "report.html", html)
+        write_atomic(directory / "junit.xml", junit)
+    except OSError as exc:
+        raise OutputPathError(directory, f"cannot write the reports: {os_reason(exc)}") from None
     return outcome

@@ -1,8 +1,9 @@
 """A run's event-scale time series as one table on the result's grid (`listeners.t`): the columns
 `simspace export --format csv` writes and the charts the web viewer draws, defined once.
 
-Rates are per event second, raw per grid step (the HTML report smooths its own charts); a cell is
-empty (None) where a step has nothing to measure (a percentile with no sample in it)."""
+Rates are per event second, raw per grid step, with the busiest server bucket of each step beside
+the offered load (the HTML report gathers its own charts into display buckets); a cell is empty
+(None) where a step has nothing to measure (a percentile with no sample in it)."""
 
 from __future__ import annotations
 
@@ -118,12 +119,19 @@ def _tiers(result: RunResult, grid: Sequence[float]) -> Part:
             **{f"{key}.rejected_rps.{r}": v for r, v in sorted(tier.rejected_rps.items())},
             f"{key}.timed_out_rps": tier.timed_out_rps,
         }
+        peaks = _peak_column(tier, key)
+        tier_columns.update(peaks)
         columns.update({k: _on_grid(tier, v, grid) for k, v in tier_columns.items()})
-        drawn = [f"{key}.offered_rps", f"{key}.capacity_rps"]
+        drawn = [f"{key}.offered_rps", *peaks, f"{key}.capacity_rps"]
         drawn += [f"{key}.attack_rps"] if any(tier.attack_rps) else []
+        labels = {k: f"offered, busiest {tier.peak_bucket_s:g}s in each step" for k in peaks}
         load_charts.append(
             ChartSpec(
-                id=f"load.{name}", title=f"{name}: offered vs capacity", unit="rps", columns=drawn
+                id=f"load.{name}",
+                title=f"{name}: offered vs capacity",
+                unit="rps",
+                columns=drawn,
+                labels=labels,
             )
         )
         failing += [
@@ -137,6 +145,14 @@ def _tiers(result: RunResult, grid: Sequence[float]) -> Part:
         columns=failing,
     )
     return columns, [*load_charts, rejections]
+
+
+def _peak_column(tier: TierSeries, key: str) -> dict[str, list[float]]:
+    """`<key>.offered_peak_rps`, the busiest server bucket's rate in each step, where the result
+    recorded it (none in older results)."""
+    if tier.peak_bucket_s is None or len(tier.offered_peak_rps) != len(tier.t):
+        return {}
+    return {f"{key}.offered_peak_rps": tier.offered_peak_rps}
 
 
 def _on_grid(tier: TierSeries, values: list[float], grid: Sequence[float]) -> Column:

@@ -32,6 +32,7 @@ from simspace.units import (
     format_offset_s,
     offset_to_clock_time,
 )
+from simspace.wire.observations import ATTACK_TIER
 
 FINDINGS_PATH = "docs/findings.md"
 HORIZON_S = 15 * 60.0
@@ -192,8 +193,9 @@ def load_text(result: RunResult, found: list[Saturation], clock: _Clock) -> str:
 
 def saturation_text(s: Saturation, clock: _Clock) -> str:
     """`api overloaded from -1m2s (19:58:58) to +40m2s (20:40:02), 41m4s: load up to 22.6x
-    its capacity, backlog up to 1.2M requests; 338M rejected (overload 292M, ...), 25.6M timed
-    out`."""
+    its capacity, backlog up to 1.2M requests; in that spell it rejected 338M requests (overload
+    292M, ...) and 25.6M requests timed out`: the platform's count within the spell, not the
+    listeners' failures over the whole run (the clients line, the summary's error rows)."""
     until = (
         f"to {clock.when(s.end_s)}, {format_duration_s(round(s.duration_s))}"
         if s.ended
@@ -207,9 +209,10 @@ def saturation_text(s: Saturation, clock: _Clock) -> str:
     rejected = sum(weight for _, weight in s.rejected)
     if rejected:
         reasons = ", ".join(f"{r} {format_approx_count(w)}" for r, w in s.rejected)
-        text += f"; {format_approx_count(rejected)} requests rejected ({reasons})"
+        text += f"; in that spell it rejected {format_approx_count(rejected)} requests ({reasons})"
     if s.timed_out:
-        text += f", {format_approx_count(s.timed_out)} timed out"
+        joint = " and" if rejected else "; in that spell"
+        text += f"{joint} {format_approx_count(s.timed_out)} requests timed out"
     if s.spells > 1:
         others = s.spells - 1
         text += f" (and {others} shorter spell{'s' if others > 1 else ''} of overload)"
@@ -231,11 +234,11 @@ def clients_text(scenario: Scenario, result: RunResult, clock: _Clock) -> str:
             f"up to {format_approx_count(peak)} waited at once, at {clock.when(at)}, the app "
             f"polling every {format_duration_s(client.metadata_poll_interval)}"
         )
-    failed = sum(r.failed for r in result.requests)
+    failed = sum(r.failed for r in result.requests if r.tier != ATTACK_TIER)  # as error_ratio
     if failed > 0:
-        share = f" ({m.error_ratio:.1%} of all)" if m.error_ratio is not None else ""
+        share = f" ({m.error_ratio:.1%} of all they sent)" if m.error_ratio is not None else ""
         parts.append(
-            f"{format_approx_count(failed)} requests failed{share}, each tried up to "
+            f"{format_approx_count(failed)} of their requests failed{share}, each tried up to "
             f"{client.retries.attempts} times"
         )
     parts.append(_gave_up_text(result, client.patience))

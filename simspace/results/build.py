@@ -29,6 +29,7 @@ from simspace.results.model import (
 )
 from simspace.results.observations import Observations
 from simspace.results.stats import nearest_rank
+from simspace.results.ttfa import ttfa_series
 from simspace.scenario.model import Scenario
 from simspace.target import Target
 from simspace.wire.ground_truth import GroundTruth, LedgerDump, TierColumns, TimelineDump
@@ -101,6 +102,10 @@ class _Resampler:
             out[slot] += value
         return [v / self.step_s for v in out]
 
+    def peak_rate(self, column: list[float]) -> list[float]:
+        """Summed weights per bucket -> the highest bucket's event requests/s in each step."""
+        return [v / self.bucket_s for v in self.peak(column)]
+
     def peak(self, column: list[float]) -> list[float]:
         out = [0.0] * len(self.grid)
         for slot, value in zip(self.slots, column, strict=False):
@@ -127,6 +132,8 @@ def _tier_series(resample: _Resampler, raw: TierColumns) -> TierSeries:
         },
         timed_out_rps=resample.rate(raw.timeouts),
         attack_rps=resample.rate(raw.attack_offered),
+        offered_peak_rps=resample.peak_rate(raw.offered),
+        peak_bucket_s=resample.bucket_s,
     )
 
 
@@ -250,14 +257,29 @@ def _generator(cpu: list[float]) -> Generator:
     )
 
 
+def generator_warning(record: RunRecord, generator: Generator) -> str | None:
+    """The one wording of the load generator's CPU warning (the console, report.html and
+    result.json show it as written here), saying which results it puts in doubt."""
+    if not generator.overloaded:
+        return None
+    text = (
+        f"the load generator's CPU peaked at {generator.cpu_percent_max:.0f}% of a core "
+        f"(warning above {CPU_WARNING_PERCENT:.0f}%): at its busiest it may have sent requests "
+        "late, so the listeners' timings there (time to first audio, waits, request latency) "
+        "may include its own delay as well as the platform's"
+    )
+    if record.observer.engine == "stub" and record.status == "completed":
+        text += (
+            "; the counts and the Spaces' times are cross-checked against the virtual engine, "
+            "which warns on its own if they moved"
+        )
+    return text + "; for timings to rely on, rerun with a lower --budget-rps or more --workers"
+
+
 def _warnings(record: RunRecord, generator: Generator) -> list[str]:
     warnings = []
-    if generator.overloaded:
-        warnings.append(
-            f"load generator CPU peaked at {generator.cpu_percent_max:.0f}% "
-            f"(> {CPU_WARNING_PERCENT:.0f}%): its own latency may show in the results; "
-            "lower --budget-rps or add --workers"
-        )
+    if cpu := generator_warning(record, generator):
+        warnings.append(cpu)
     if record.observations.bad_lines:
         warnings.append(
             f"{record.observations.bad_lines} unreadable observation lines were skipped"
@@ -320,6 +342,7 @@ def build_result(record: RunRecord) -> RunResult:
         latency=observations.endpoints.latency_series(grid, step_s),
         metrics=_metrics(record, spaces, served),
         ttfa=_ttfa_samples(observations.ttfa_s),
+        ttfa_series=ttfa_series(observations.ttfa_s, grid, step_s),
         cohorts=[
             Cohort(t=t, arrived=row[0], heard=row[1], gave_up=row[2], stalls=row[3])
             for t, row in zip(grid, observations.cohorts(grid, step_s), strict=True)

@@ -86,6 +86,15 @@ class TierSeries(Frozen):
     rejected_rps: dict[str, list[float]] = Field(description="by reason")
     timed_out_rps: list[float]
     attack_rps: list[float]
+    offered_peak_rps: list[float] = Field(
+        default_factory=list,
+        description="the highest rate of one server bucket (`peak_bucket_s`) within each step, "
+        "beside the step's mean `offered_rps`: a spike shorter than a step; empty in older "
+        "results",
+    )
+    peak_bucket_s: float | None = Field(
+        None, description="event seconds of the server buckets `offered_peak_rps` reads"
+    )
 
 
 class ErrorCount(Frozen):
@@ -136,6 +145,17 @@ class TtfaSamples(Frozen):
     t: list[float] = Field(description="event time the first audio arrived")
     ttfa_s: list[float] = Field(description="time to first audio, event seconds")
     total: int = Field(description="samples before thinning (== len(t) when none was dropped)")
+
+
+class TtfaSeries(Frozen):
+    """Load side: time to first audio over event time, per bucket of `bucket_s`: percentiles of
+    the simulated listeners whose first audio came in it (all of them, never thinned)."""
+
+    t: list[float] = Field(description="event time each bucket starts")
+    bucket_s: float = Field(description="event seconds each bucket spans")
+    count: list[int] = Field(description="simulated listeners whose first audio came in it")
+    p50_s: list[float | None] = Field(description="event seconds; null: nobody in that bucket")
+    p95_s: list[float | None] = Field(description="event seconds; null: nobody in that bucket")
 
 
 class Cohort(Frozen):
@@ -265,6 +285,11 @@ class RunResult(Frozen):
     metrics: Metrics
     ttfa: TtfaSamples | None = Field(
         None, description="load side: time to first audio samples; null in older results"
+    )
+    ttfa_series: TtfaSeries | None = Field(
+        None,
+        description="load side: time to first audio percentiles over event time; null in older "
+        "results",
     )
     cohorts: list[Cohort] = Field(
         default_factory=list,

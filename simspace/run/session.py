@@ -1,6 +1,6 @@
 """Runs a scenario end to end on one backend: plan, run directory, event clock, live progress,
 early stop, and a complete run directory whatever happens (exit 3 with partial results when the
-run fails, 130 on Ctrl-C).
+run fails, 130 on Ctrl-C, SIGTERM or SIGHUP).
 
 Never imports locust or gevent: the Locust side runs in its own process (see run/backends).
 """
@@ -31,10 +31,11 @@ from simspace.results.build import RunRecord, build_result
 from simspace.results.model import RunResult, RunStatus
 from simspace.run.backends import Backend, RunContext, backend_for, plan_for
 from simspace.run.backends.base import STARTUP_MARGIN_S
+from simspace.run.backends.stub import StubBackend
 from simspace.run.early_stop import CHECK_EVERY_WALL_S, EarlyStop
 from simspace.run.live import LiveWriter
 from simspace.run.options import RunOptions
-from simspace.run.progress import ProgressView
+from simspace.run.progress import ProgressView, links_view
 from simspace.run.revision import git_revision
 from simspace.run.robustness import robustness_wanted, with_robustness
 from simspace.run.rundir import RunDirectory
@@ -43,6 +44,7 @@ from simspace.target import Target
 
 log = logging.getLogger(__name__)
 PLAIN_LINE_EVERY_WALL_S = 10.0
+_STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 
 
 @dataclass
@@ -101,14 +103,15 @@ async def execute_run(
 
 @contextlib.contextmanager
 def _signals_stop(session: RunSession) -> Iterator[None]:
-    """SIGINT and SIGTERM end the run cleanly (partial results kept) instead of killing it."""
+    """SIGINT, SIGTERM and SIGHUP (its terminal closed) end the run cleanly (partial results
+    kept) instead of killing it."""
     loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
+    for sig in _STOP_SIGNALS:
         loop.add_signal_handler(sig, session.interrupt)
     try:
         yield
     finally:
-        for sig in (signal.SIGINT, signal.SIGTERM):
+        for sig in _STOP_SIGNALS:
             loop.remove_signal_handler(sig)
 
 
@@ -197,13 +200,17 @@ class RunSession:
             return exc
 
     async def _watch(self) -> RunError | None:
-        ctx = self.context
+        ctx, backend = self.context, self.backend
+        if isinstance(backend, StubBackend):  # the one engine with an HTTP platform to read
+            self.console.print(links_view(backend.links()))
         view = ProgressView(
             ctx.loaded.scenario,
-            t=self.backend.event_time(),
+            t=backend.event_time(),
             t_end=ctx.plan.t_end,
             t_begin=ctx.plan.t_begin,
-            platform_note=self.backend.platform_note,
+            platform_note=backend.platform_note,
+            speedup=ctx.plan.speedup if backend.real_time else None,
+            real_requests=backend.real_time,  # only the virtual engine plays them in process
         )
         live = (
             Live(view, console=self.console, refresh_per_second=2, redirect_stderr=False)
@@ -233,7 +240,7 @@ class RunSession:
                 not self.console.is_terminal
                 and time.monotonic() - last_line >= PLAIN_LINE_EVERY_WALL_S
             ):
-                self.console.print(view.line(), soft_wrap=True)
+                self.console.print(view.line())  # wrapped between words at the width
                 last_line = time.monotonic()
         return None
 

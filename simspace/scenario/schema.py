@@ -1,25 +1,59 @@
-"""The scenario's JSON Schema (for editors and docs) and key look-ups used for "did you mean"."""
+"""The scenario's JSON Schema (for editors and docs) and key look-ups used for "did you mean".
+
+The schema ships in the package as `scenario.schema.json` beside this module (a test fails when
+it is stale), so a scenario's `# yaml-language-server: $schema=<path>` line can point at a file
+that exists. It has no `$id`: an editor finds it by that path, and a URL under a domain the
+project does not own would name a document anyone could publish.
+"""
 
 from __future__ import annotations
 
 import functools
 import json
+from pathlib import Path
 from typing import Any
 
 from simspace.scenario.model import Scenario
 
-SCHEMA_ID = "https://simspace.dev/schema/scenario-v1.json"
+SCHEMA_FILE = Path(__file__).with_name("scenario.schema.json")
+"""The shipped schema (package data)."""
+REGENERATE = "simspace schema -o simspace/scenario/scenario.schema.json"
+CLOCK_TIME_PATTERN = r"^\s*([01]?\d|2[0-3]):[0-5]\d(:[0-5]\d)?\s*$"
+"""What `units.parse_clock_time` reads (20:42, 8:05, 20:42:30). JSON Schema's `format: time`
+is RFC 3339's 20:42:00Z, which editors check and every scenario's start would fail."""
 
 
 @functools.cache
 def scenario_schema() -> dict[str, Any]:
-    """The JSON Schema (draft 2020-12) of a scenario file."""
+    """The JSON Schema (draft 2020-12) of a scenario file, as the model states it (the field
+    reference names its `format`s)."""
     schema = Scenario.model_json_schema(mode="validation")
-    return {"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": SCHEMA_ID, **schema}
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema", **schema}
+
+
+@functools.cache
+def editor_schema() -> dict[str, Any]:
+    """The schema shipped and printed for editors: `scenario_schema` with each clock time
+    (`format: time`) checked as the loader reads it."""
+    schema: dict[str, Any] = _clock_times(scenario_schema())
+    return schema
+
+
+def _clock_times(node: Any) -> Any:
+    """A copy of a schema node with each `format: time` replaced by `CLOCK_TIME_PATTERN`."""
+    if isinstance(node, list):
+        return [_clock_times(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    if node.get("format") == "time":
+        node = {key: value for key, value in node.items() if key != "format"}
+        node["pattern"] = CLOCK_TIME_PATTERN
+    return {key: _clock_times(value) for key, value in node.items()}
 
 
 def schema_json() -> str:
-    return json.dumps(scenario_schema(), indent=2, sort_keys=False) + "\n"
+    """The editors' schema, as `simspace schema` prints it and the package ships it."""
+    return json.dumps(editor_schema(), indent=2, sort_keys=False) + "\n"
 
 
 def _resolve(node: dict[str, Any], root: dict[str, Any]) -> dict[str, Any]:

@@ -31,7 +31,7 @@ EXPECTED_TABLE = """\
                                                   most 1.2M concurrent listeners
                                                   in this run: below the claimed
                                                   8M
-fit 0.55: 3 of 6 scored facts reproduced, 1 not observable; 1 claim not scored
+fit 55%: 3 of 6 scored facts reproduced, 1 not observable; 1 claim not scored
 """
 
 EXPECTED_LINES = [
@@ -46,7 +46,7 @@ EXPECTED_LINES = [
     "reported 2.5%",
     "CLAIM tested_8m_claim: reported 8M; the modelled platform served at most 1.2M concurrent "
     "listeners in this run: below the claimed 8M",
-    "fit 0.55: 3 of 6 scored facts reproduced, 1 not observable; 1 claim not scored",
+    "fit 55%: 3 of 6 scored facts reproduced, 1 not observable; 1 claim not scored",
 ]
 
 
@@ -86,7 +86,7 @@ EXPECTED_AT_80 = """\
                   reported 8M · observed 1.2M
                   the modelled platform served at most 1.2M concurrent
                   listeners in this run: below the claimed 8M
-fit 0.55: 3 of 6 scored facts reproduced, 1 not observable; 1 claim not scored
+fit 55%: 3 of 6 scored facts reproduced, 1 not observable; 1 claim not scored
 """
 
 
@@ -113,13 +113,25 @@ def test_verdict_table_at_120_columns_is_one_row_per_fact() -> None:
 
 
 @pytest.mark.parametrize("width", [80, 120])
-def test_no_facts_no_empty_table(width: int) -> None:
+def test_no_facts_no_table_and_no_fit(width: int) -> None:
+    """Without facts the verdicts print nothing: the gates lead (their line says there were no
+    facts), never a `fit 0%` of nothing ahead of passed gates."""
     empty = b.sample_comparison().model_copy(
-        update={"verdicts": [], "scored": 0, "reproduced": 0, "fit_score": 0.0}
-    )
-    lines = render(VerdictTable(empty), width).splitlines()
-    assert len(lines) == 1  # the summary only: no header, no rule
-    assert lines[0].startswith("fit 0.00: 0 of 0 scored facts")
+        update={"verdicts": [], "scored": 0, "reproduced": 0, "fit_score": 0.0, "claims": 0,
+                "not_observable": 0, "robustness": "robustness: nothing marked fitted"}
+    )  # fmt: skip
+    assert render(VerdictTable(empty), width).strip() == ""
+
+
+def test_claims_alone_print_no_fit() -> None:
+    comparison = b.sample_comparison()
+    claim = [v for v in comparison.verdicts if v.verdict == "claim"]
+    claims_only = comparison.model_copy(
+        update={"verdicts": claim, "scored": 0, "reproduced": 0, "fit_score": 0.0,
+                "not_observable": 0}
+    )  # fmt: skip
+    lines = render(VerdictTable(claims_only), 80).splitlines()
+    assert lines[-1] == "no scored facts; 1 claim not scored"
 
 
 def test_verdict_table_keeps_natural_widths_on_a_wide_console() -> None:

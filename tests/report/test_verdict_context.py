@@ -94,7 +94,7 @@ def test_the_verdict_table_shows_context_and_unverified_sources() -> None:
     assert "every source unverified" in rumour_row
     assert words.count("every source unverified") == 1
     assert text.splitlines()[-1] == (
-        "fit 0.67: 2 of 3 scored facts reproduced; 2 facts about another event (context)"
+        "fit 67%: 2 of 3 scored facts reproduced; 2 facts about another event (context)"
     )
 
 
@@ -135,7 +135,7 @@ def test_the_html_report_keeps_context_apart_and_shows_source_confidence() -> No
     assert "<b>every source unverified</b>" in scored
     assert scored.count("every source unverified") == 1
     assert "[cnn] (second-hand)</small>" in rest  # the list of sources
-    assert "2 facts about another event, as context" in html
+    assert "2 facts about another event (context)" in html
 
 
 def test_a_timing_about_another_event_is_not_drawn_on_this_events_clock() -> None:

@@ -53,6 +53,26 @@ def test_the_overload_is_dated_and_sized() -> None:
     )
 
 
+def test_the_rejections_are_the_platforms_count_within_the_spell() -> None:
+    """Only the spell's rejections and timeouts, and said so: the platform's count, not the
+    listeners' failures over the whole run (which the clients bullet and the summary give)."""
+
+    def spell(t: float) -> bool:
+        return 12 * MINUTE <= t < 41 * MINUTE
+
+    api = b.tier(
+        1e4,
+        lambda t: 3.1e4 if spell(t) else 5e3,
+        rejected={"overload": lambda t: 1e3, "rate_limited": lambda t: 500.0 if spell(t) else 0},
+        timed_out=lambda t: 100.0 if spell(t) else 0.0,
+    )
+    load = texts(make_scenario(), overloaded_run(tiers={"api": api}))["load"]
+    assert load.endswith(
+        "; in that spell it rejected 2.61M requests (overload 1.74M, rate_limited 870k) and "
+        "174k requests timed out"
+    )
+
+
 def test_a_run_without_overload_says_how_close_each_tier_came() -> None:
     calm = b.result().model_copy(update={"tiers": {"api": b.tier(1e4, lambda _t: 4.5e3)}})
     assert (
@@ -155,7 +175,8 @@ def test_what_the_clients_did() -> None:
     ]
     run = overloaded_run(
         listeners=b.result(waiting=waiting).listeners,
-        requests=b.requests("api", (0.0, 9e6, 1e6)),
+        # an attack's failures are not the listeners': left out, as from the error ratio
+        requests=b.requests("api", (0.0, 9e6, 1e6)) + b.requests("attack", (0.0, 0.0, 5e6)),
         cohorts=cohorts,
         metrics=b.metrics(
             arrived=1e6,
@@ -168,9 +189,9 @@ def test_what_the_clients_did() -> None:
     )
     assert texts(make_scenario(), run)["clients"] == (
         "1M listeners arrived; up to 900k waited at once, at +40m (20:40), the app polling every "
-        "10s; 1M requests failed (10.0% of all), each tried up to 3 times; 100k gave up after "
-        "30m (10.0%), 100k of them among the 600k who arrived before a Space was live; 900k "
-        "heard audio (90.0%)"
+        "10s; 1M of their requests failed (10.0% of all they sent), each tried up to 3 times; "
+        "100k gave up after 30m (10.0%), 100k of them among the 600k who arrived before a Space "
+        "was live; 900k heard audio (90.0%)"
     )
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from simspace.results.build import RunRecord, build_result
@@ -12,6 +14,7 @@ from simspace.wire.ground_truth import (
     LedgerDump,
     SpaceColumns,
     SpaceSnapshot,
+    TierColumns,
     TimelineDump,
 )
 from simspace.wire.observations import RequestLine, StateLine, encode_line, segment_bin
@@ -141,3 +144,21 @@ def test_the_start_time_labels_and_revision_are_carried_into_the_result() -> Non
     assert RunResult.model_validate_json(result.model_dump_json()) == result
     unlabelled = build_result(_record(_truth()))
     assert (unlabelled.started_at, unlabelled.labels, unlabelled.revision) == (None, {}, None)
+
+
+def test_each_step_keeps_its_busiest_server_bucket_beside_its_mean() -> None:
+    # A 100 min window: 10 s grid steps over the server's 1 s buckets.
+    offered = [100.0] * 30
+    offered[14] = 1000.0  # one busy second in the second step
+    timeline = TimelineDump(
+        bucket_s=1.0,
+        t=[float(i) for i in range(30)],
+        tiers={"api": TierColumns(offered=offered, capacity=[500.0] * 30)},
+    )
+    truth = GroundTruth(timeline=timeline, ledger=LedgerDump())
+    record = dataclasses.replace(_record(truth), plan=b.plan(0.0, 6000.0))
+    api = build_result(record).tiers["api"]
+    assert api.t[:4] == [0.0, 10.0, 20.0, 30.0]
+    assert api.offered_rps[:4] == [100.0, 190.0, 100.0, 0.0]
+    assert api.offered_peak_rps[:4] == [100.0, 1000.0, 100.0, 0.0]
+    assert api.peak_bucket_s == 1.0

@@ -19,7 +19,7 @@ def test_passing_gates_exit_0_and_every_gate_is_reported(tmp_path: Path) -> None
     gates = ["--gate", "start_delay >= 3m", "--gate", "join_success_ratio > 0% after -5m"]
     run = simspace(["run", *ARGS, *gates], tmp_path)
     assert run.returncode == 0, run.stderr
-    assert "expectation survive held: 2 of 2 gates passed" in run.stdout
+    assert "expectation met: the run survives (2 of 2 gates passed)" in run.stdout
     [run_dir] = run.run_dirs()
     outcome = json.loads((run_dir / "gates.json").read_text())
     assert outcome["passed"] is True
@@ -35,7 +35,7 @@ def test_passing_gates_exit_0_and_every_gate_is_reported(tmp_path: Path) -> None
     rejudged = simspace(["report", str(run_dir), "--gate", "ttfa_p95 <= 1ms"], tmp_path)
     assert rejudged.returncode == 1, rejudged.stderr
     assert "FAILED ttfa_p95: observed" in rejudged.stderr
-    assert "expectation survive failed: 2 of 3 gates passed" in rejudged.stderr
+    assert "expectation not met: the run must survive (2 of 3 gates passed)" in rejudged.stderr
     again = simspace(["report", str(run_dir)], tmp_path)
     assert again.returncode == 0, again.stderr
     reproduce = simspace(["report", str(run_dir), "--expect", "reproduce"], tmp_path)

@@ -43,7 +43,7 @@ def test_a_virtual_run_is_the_same_twice(tmp_path: Path) -> None:
     for name in ("report.html", "junit.xml", "comparison.json", "plan.json", "scenario.json"):
         assert (a / name).exists(), name
     assert not (a / "locust.log").exists()  # no process was started
-    assert "fit 1.00" in first.stdout
+    assert "fit 100%" in first.stdout
 
 
 def test_the_virtual_engine_does_not_load_a_real_target(tmp_path: Path) -> None:

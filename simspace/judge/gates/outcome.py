@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from simspace.judge.gates.evaluate import GateVerdict, evaluate_gates
 from simspace.judge.verdicts import Comparison
-from simspace.judge.wording import verdict_line
+from simspace.judge.wording import has_facts, verdict_line
 from simspace.results.model import RunResult
 from simspace.scenario.facts import EventWindow, Gates
 
@@ -26,7 +26,7 @@ class Outcome(BaseModel):
 
     expect: Expectation
     passed: bool
-    summary: str = Field(description="`expectation survive held: 3 of 3 gates passed`")
+    summary: str = Field(description="`expectation met: the run survives (3 of 3 gates passed)`")
     failures: list[str] = Field(description="one line per failed gate or unreproduced fact")
     gates: list[GateVerdict]
 
@@ -45,36 +45,52 @@ def judge_outcome(
     return outcome_of(expect or gates.expect, verdicts, comparison)
 
 
+EXPECTATION_TEXT: dict[Expectation, tuple[str, str]] = {
+    "survive": ("the run survives", "the run must survive"),
+    "reproduce": ("the run reproduces the incident", "the run must reproduce the incident"),
+}
+"""What each expectation asks, met and not met, in the words the summary uses."""
+
+
 def outcome_of(
     expect: Expectation, verdicts: Sequence[GateVerdict], comparison: Comparison
 ) -> Outcome:
     """The expectation judged from gate verdicts and the comparison with the reported facts."""
     failed_gates = [v for v in verdicts if v.verdict != "passed"]
     failures = [v.line for v in failed_gates]
-    parts = [_gate_summary(verdicts)]
+    parts = [gates_text(verdicts)]
     if expect == "reproduce":
         missed = [v for v in comparison.verdicts if v.scored and v.verdict != "reproduced"]
         failures = [verdict_line(v, comparison.calendar) for v in missed] + failures
         parts.insert(0, f"{comparison.reproduced} of {comparison.scored} scored facts reproduced")
+    elif not has_facts(comparison):
+        parts.append("no reported facts to compare")
     passed = not failures
-    held = "held" if passed else "failed"
+    met, not_met = EXPECTATION_TEXT[expect]
+    summary = f"expectation met: {met}" if passed else f"expectation not met: {not_met}"
     return Outcome(
         expect=expect,
         passed=passed,
-        summary=f"expectation {expect} {held}: {', '.join(parts)}",
+        summary=f"{summary} ({'; '.join(parts)})",
         failures=failures,
         gates=list(verdicts),
     )
 
 
-def _gate_summary(verdicts: Sequence[GateVerdict]) -> str:
-    if not verdicts:
-        return "no gates"
+def gates_text(verdicts: Sequence[GateVerdict]) -> str:
+    """`3 of 4 gates passed, 1 not observable counted as failed`, or `no gates set`."""
     passed = sum(v.verdict == "passed" for v in verdicts)
-    text = f"{passed} of {len(verdicts)} gate{'s' if len(verdicts) != 1 else ''} passed"
     unobservable = sum(v.verdict == "not_observable" for v in verdicts)
+    return gate_count_text(passed, len(verdicts), unobservable)
+
+
+def gate_count_text(passed: int, total: int, unobservable: int = 0) -> str:
+    """`gates_text` from the counts alone (JUnit has the cases, not the verdicts)."""
+    if not total:
+        return "no gates set"
+    text = f"{passed} of {total} gate{'s' if total != 1 else ''} passed"
     if unobservable:
-        text += f" ({unobservable} not observable, counted as failed)"
+        text += f", {unobservable} not observable counted as failed"
     return text
 
 
@@ -97,5 +113,5 @@ def judge_runs(outcomes: Sequence[tuple[str, Outcome]]) -> tuple[bool, str, list
         if not reproduced:
             lines += [f"{name}: {line}" for name, o in reproduce for line in o.failures]
     passed = not failed_survive and (not reproduce or bool(reproduced))
-    summary = f"expectations {'held' if passed else 'failed'}: " + "; ".join(parts or ["no runs"])
+    summary = f"expectations {'met' if passed else 'not met'}: " + "; ".join(parts or ["no runs"])
     return passed, summary, lines

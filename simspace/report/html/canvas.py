@@ -61,6 +61,20 @@ def nice_ticks(top: float, count: int = 4) -> list[float]:
     return [i * step for i in range(n + 1)]
 
 
+DURATION_STEPS_S = (15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200)
+
+
+def duration_ticks(top: float, count: int = 4) -> list[float]:
+    """Like `nice_ticks`, but above a minute in steps a clock reads: 15 s, 30 s, whole minutes,
+    5, 10, 15, 30 minutes, hours (`0, 2m, 4m, 6m`, not `0, 1m40s, 3m20s`)."""
+    if top <= 60:
+        return nice_ticks(top, count)
+    step = next((s for s in DURATION_STEPS_S if s * count >= top), None)
+    if step is None:
+        return [3600 * v for v in nice_ticks(top / 3600, count)]
+    return [i * float(step) for i in range(int(-(-top // step)) + 1)]
+
+
 class Frame:
     """Maps event time and value to SVG coordinates inside the plot area."""
 

@@ -33,13 +33,30 @@ from simspace.units import format_approx_count
 
 @dataclass(frozen=True)
 class Line:
-    """One series: values at event times."""
+    """One series: values at event times; None: no value there, a gap in the line (a value
+    alone between gaps is a dot)."""
 
     name: str
     t: Sequence[float]
-    y: Sequence[float]
+    y: Sequence[float | None]
     colour: str
     dashed: bool = False
+
+    def top(self) -> float:
+        return max((v for v in self.y if v is not None), default=0.0)
+
+
+@dataclass(frozen=True)
+class Area:
+    """A shaded spread between two series at the same event times (a mean and the busiest
+    rate around it)."""
+
+    name: str
+    t: Sequence[float]
+    low: Sequence[float]
+    high: Sequence[float]
+    colour: str
+    opacity: float = 0.3
 
 
 @dataclass(frozen=True)
@@ -90,16 +107,38 @@ class StripRow:
     """the observation is a lower bound (it had not happened yet when the run ended)"""
 
 
-def _series(frame: Frame, line: Line) -> str:
-    points = [
-        (frame.x(t), frame.y(v)) for t, v in zip(line.t, line.y, strict=True) if frame.inside(t)
-    ]
-    peak = max(line.y, default=0.0)
+def _series(frame: Frame, line: Line, y_format: Callable[[float], str]) -> str:
+    runs: list[list[tuple[float, float]]] = [[]]
+    for t, v in zip(line.t, line.y, strict=True):
+        if v is None:
+            runs.append([])
+        elif frame.inside(t):
+            runs[-1].append((frame.x(t), frame.y(v)))
     dash = ' stroke-dasharray="6 4"' if line.dashed else ""
+    attrs = f'stroke="{line.colour}" stroke-width="2"{dash}'
+    body = "".join(
+        polyline(points, attrs)
+        if len(points) > 1
+        else f'<circle cx="{num(points[0][0])}" cy="{num(points[0][1])}" r="2.5"/>'
+        for points in runs
+        if points
+    )
     return (
-        f"<g><title>{escape(line.name)}: peak {format_approx_count(peak)}</title>"
-        + polyline(points, f'stroke="{line.colour}" stroke-width="2"{dash}')
-        + "</g>"
+        f'<g fill="{line.colour}"><title>{escape(line.name)}: peak {y_format(line.top())}</title>'
+        f"{body}</g>"
+    )
+
+
+def _area(frame: Frame, area: Area) -> str:
+    inside = [i for i, t in enumerate(area.t) if frame.inside(t)]
+    if not inside:
+        return ""
+    upper = [(frame.x(area.t[i]), frame.y(area.high[i])) for i in inside]
+    lower = [(frame.x(area.t[i]), frame.y(area.low[i])) for i in reversed(inside)]
+    coords = " ".join(f"{num(x)},{num(y)}" for x, y in upper + lower)
+    return (
+        f'<polygon points="{coords}" fill="{area.colour}" fill-opacity="{area.opacity}">'
+        f"<title>{escape(area.name)}</title></polygon>"
     )
 
 
@@ -184,29 +223,33 @@ def time_chart(
     label: str,
     *,
     lines: Sequence[Line] = (),
+    areas: Sequence[Area] = (),
     steps: Sequence[StepLine] = (),
     stack: Stack | None = None,
     marks: Sequence[ChartMark] = (),
     bands: Sequence[Band] = (),
     ranges: Sequence[RangeBar] = (),
     y_format: Callable[[float], str] = format_approx_count,
+    y_ticks: Callable[[float], list[float]] = nice_ticks,
     height: float = 260.0,
 ) -> str:
-    """A chart on the event clock: lines, step lines and/or stacked bars, with marks, bands and
-    ranges."""
-    top = max((max(line.y, default=0.0) for line in lines), default=0.0)
+    """A chart on the event clock: shaded areas, lines, step lines and/or stacked bars, with
+    marks, bands and ranges; `y_ticks` gives round values from 0 up to at least the top."""
+    top = max((line.top() for line in lines), default=0.0)
+    top = max([top, *(v for area in areas for v in area.high)])
     top = max([top, *(v for step in steps for _, v in step.steps if v is not None)])
     if stack is not None:
         sums = [sum(vals) for vals in zip(*(v for _, _, v in stack.layers), strict=True)]
         top = max(top, max(sums, default=0.0))
     for bar in ranges:
         top = max(top, *(v for v in (bar.wide_low, bar.wide_high, bar.observed) if v is not None))
-    ticks = nice_ticks(top)
+    ticks = y_ticks(top)
     frame = Frame(axis, ticks[-1], height)
     body = draw_bands(frame, bands) + y_axis(frame, ticks, y_format) + x_axis(frame)
     if stack is not None:
         body += _stack(frame, stack)
-    body += [_series(frame, line) for line in lines]
+    body += [_area(frame, area) for area in areas]
+    body += [_series(frame, line, y_format) for line in lines]
     body += [_steps(frame, step) for step in steps]
     body += _range_bars(frame, ranges) + draw_marks(frame, marks)
     return svg_element(height, label, body)

@@ -31,14 +31,14 @@ from simspace.report.html.charts import (
     Stack,
     StepLine,
     StripRow,
-    percentile_chart,
     strip_chart,
     time_chart,
 )
+from simspace.report.html.figure import figure, legend, line_items
 from simspace.report.html.overlays import Band
 from simspace.report.html.story import Story, duration_text, number
 from simspace.report.rooms import cap_label, cap_steps, capped_rooms, has_rooms, space_label
-from simspace.results.model import ErrorCount, Percentiles
+from simspace.results.model import ErrorCount
 from simspace.units import format_approx_count, format_count
 
 VERDICT_COLOUR = {
@@ -52,28 +52,6 @@ LAYER_COLOURS = (VERMILION, ORANGE, PINK, SKY, "#8c6d1f", "#6e7781")
 CAP_COLOURS = (DARK, PURPLE, "#8c6d1f", GREY)
 SPACE_COLOURS = (BLUE, GREEN, ORANGE, SKY, PINK, VERMILION)
 MAX_ERROR_LAYERS = 5
-SMOOTHING_POINTS = 60
-"""Rates are averaged over 1/60 of the window: 20 s of a 20 min window, 3.5 min of 3.5 h."""
-
-
-def _legend(items: list[tuple[str, str, str]]) -> str:
-    """(name, colour, style) with style line, dash or box."""
-    lis = "".join(
-        f'<li><i class="{style}" style="border-color:{colour};background:'
-        f'{colour if style == "box" else "transparent"}"></i>{escape(name)}</li>'
-        for name, colour, style in items
-    )
-    return f'<ul class="legend">{lis}</ul>'
-
-
-def _line_items(lines: Sequence[Line]) -> list[tuple[str, str, str]]:
-    """Legend items of a chart's lines, drawn as they are (dashed or not)."""
-    return [(line.name, line.colour, "dash" if line.dashed else "line") for line in lines]
-
-
-def _figure(caption: str, svg: str, legend: str = "", note: str = "") -> str:
-    note_html = f'<p class="mute">{escape(note)}</p>' if note else ""
-    return f"<figure><figcaption>{escape(caption)}</figcaption>{svg}{legend}{note_html}</figure>"
 
 
 class Figures:
@@ -108,14 +86,14 @@ class Figures:
         if not rows:
             return ""
         svg = strip_chart(self.axis, "reported times against observed times", rows, self.marks)
-        legend = _legend(
+        key = legend(
             [
                 ("reported range", GREY, "box"),
                 ("with tolerance", "#c4cad0", "box"),
                 ("observed (colour = verdict)", DARK_GREEN, "box"),
             ]
         )
-        return _figure("Reported times against observed", svg, legend)
+        return figure("Reported times against observed", svg, key)
 
     def _strip_label(self, v: FactVerdict) -> str:
         # The band shows the reported range and the facts table spells it out: keep it short.
@@ -198,8 +176,8 @@ class Figures:
         svg = time_chart(
             self.axis, "listeners per Space", lines=lines, steps=caps, marks=self.marks
         )
-        items = _line_items(lines) + [(c.name, c.colour, "dash") for c in caps]
-        return _figure("Listeners per Space (server)", svg, _legend(items))
+        items = line_items(lines) + [(c.name, c.colour, "dash") for c in caps]
+        return figure("Listeners per Space (server)", svg, legend(items))
 
     def _states_figure(self) -> str:
         s = self.result.listeners
@@ -218,12 +196,12 @@ class Figures:
             ranges=ranges,
             steps=caps,
         )
-        items = _line_items(lines) + [(c.name, c.colour, "dash") for c in caps]
+        items = line_items(lines) + [(c.name, c.colour, "dash") for c in caps]
         if ranges:
             items.append(("reported count (bar), observed (dot, colour = verdict)", DARK, "line"))
         if self._start_bands():
             items.append(("reported start", GREY, "box"))
-        return _figure("Listeners by state (event scale)", svg, _legend(items))
+        return figure("Listeners by state (event scale)", svg, legend(items))
 
     def _lost_figure(self) -> str:
         s = self.result.listeners
@@ -244,50 +222,11 @@ class Figures:
             f"{format_approx_count(m.gave_up)} gave up, {format_approx_count(m.booted)} booted; "
             f"stalls per listener who heard audio: {stall}"
         )
-        return _figure(
+        return figure(
             "Gave up and booted (cumulative)",
             lost,
-            _legend([("gave up", VERMILION, "line"), ("booted", PINK, "dash")]),
+            legend([("gave up", VERMILION, "line"), ("booted", PINK, "dash")]),
             note,
-        )
-
-    # -- load --------------------------------------------------------------------------------
-
-    def load_section(self) -> str:
-        figures = []
-        window_s = (self.axis.end - self.axis.start) / SMOOTHING_POINTS
-        for name, tier in self.result.tiers.items():
-
-            def rate(values: list[float], t: list[float] = tier.t) -> list[float]:
-                return smooth(t, values, window_s)
-
-            lines = [
-                Line("offered", tier.t, rate(tier.offered_rps), BLUE),
-                Line("capacity", tier.t, tier.capacity_rps, DARK, dashed=True),
-            ]
-            for i, (reason, values) in enumerate(sorted(tier.rejected_rps.items())):
-                if any(values):
-                    colour = LAYER_COLOURS[i % len(LAYER_COLOURS)]
-                    lines.append(Line(f"rejected: {reason}", tier.t, rate(values), colour))
-            if any(tier.timed_out_rps):
-                lines.append(Line("timed out", tier.t, rate(tier.timed_out_rps), RED, dashed=True))
-            if any(tier.attack_rps):
-                lines.append(Line("attack", tier.t, rate(tier.attack_rps), PURPLE))
-            svg = time_chart(
-                self.axis, f"{name} load", lines=lines, marks=self.marks, bands=self.bands
-            )
-            items = _line_items(lines)
-            note = (
-                f"peak utilisation {max(tier.utilisation, default=0.0) * 100:.0f}%, "
-                f"peak backlog {format_approx_count(max(tier.backlog, default=0.0))} requests; "
-                f"rates averaged over {duration_text(window_s)}"
-            )
-            caption = f"{name}: offered load vs capacity (event requests/s)"
-            figures.append(_figure(caption, svg, _legend(items), note))
-        return (
-            '<section id="load"><h2>Load against capacity</h2><div class="grid">'
-            + "".join(figures)
-            + "</div></section>"
         )
 
     # -- errors ------------------------------------------------------------------------------
@@ -309,7 +248,7 @@ class Figures:
         svg = time_chart(
             self.axis, "error messages over time", stack=stack, marks=self.marks, bands=self.bands
         )
-        legend = _legend([(f"“{msg}”", colour, "box") for msg, colour, _ in stack.layers])
+        key = legend([(f"“{msg}”", colour, "box") for msg, colour, _ in stack.layers])
         rows = "".join(
             f"<tr><td>{escape(msg)}</td><td>{escape(format_approx_count(n))}</td></tr>"
             for msg, n in sorted(m.errors_seen.items(), key=lambda kv: -kv[1])
@@ -322,24 +261,7 @@ class Figures:
         caption = f"Error messages seen by listeners (failed requests per {per})"
         return (
             f'<section id="errors"><h2>Errors</h2>{summary}<div class="grid">'
-            f"{_figure(caption, svg, legend)}<div>{table}</div></div></section>"
-        )
-
-    # -- time to first audio -----------------------------------------------------------------
-
-    def ttfa_section(self) -> str:
-        m = self.result.metrics
-
-        def chart(label: str, p: Percentiles) -> str:
-            rows = [("p50", p.p50), ("p95", p.p95), ("p99", p.p99), ("max", p.max)]
-            svg = percentile_chart(label, rows, duration_text)
-            return _figure(f"{label} (n = {p.count} simulated listeners)", svg)
-
-        return (
-            '<section id="ttfa"><h2>Time to first audio</h2><div class="grid">'
-            + chart("Join to first audio", m.ttfa_s)
-            + chart("Arrival to first audio (waiting included)", m.wait_s)
-            + "</div></section>"
+            f"{figure(caption, svg, key)}<div>{table}</div></div></section>"
         )
 
 
@@ -368,21 +290,6 @@ def error_stack(errors: Sequence[ErrorCount]) -> Stack:
             if any(values)
         ],
     )
-
-
-def smooth(t: Sequence[float], values: Sequence[float], window_s: float) -> list[float]:
-    """Centred moving average over `window_s` of event time: a rate sampled every bucket is
-    noisy at a small population scale (each request stands for thousands)."""
-    step = (t[-1] - t[0]) / (len(t) - 1) if len(t) > 1 else window_s
-    half = int(window_s / step / 2) if step > 0 else 0
-    if half < 1:
-        return list(values)
-    prefix = [0.0, *itertools.accumulate(values)]
-    out = []
-    for i in range(len(values)):
-        lo, hi = max(0, i - half), min(len(values), i + half + 1)
-        out.append((prefix[hi] - prefix[lo]) / (hi - lo))
-    return out
 
 
 def _range(

@@ -21,11 +21,15 @@ from simspace.judge.verdicts import (
     format_tolerance,
 )
 from simspace.judge.wording import UNVERIFIED, VERDICT_LABEL
-from simspace.report.gates_view import gates_section
+from simspace.report.gates_view import gates_section, headline_html
 from simspace.report.html.canvas import offset_label
+from simspace.report.html.endpoints import endpoints_section
+from simspace.report.html.figure import table as _table
 from simspace.report.html.figures import Figures
+from simspace.report.html.load_figures import load_section
 from simspace.report.html.shell import page
 from simspace.report.html.story import Story, duration_text
+from simspace.report.html.ttfa_figures import ttfa_section
 from simspace.report.summary import run_identity
 from simspace.report.target_view import target_section
 from simspace.report.why import why_lines
@@ -72,7 +76,7 @@ def render_report(
     figures = Figures(story)
     title = f"{scenario.event.title} — simspace report"
     body = [
-        _header(scenario, result, comparison),
+        _header(scenario, result, comparison, outcome),
         why_section(why_lines(scenario, result)),
         _nav(),
         _facts(story),
@@ -80,9 +84,10 @@ def render_report(
         target_section(result),
         _timeline(story, figures),
         figures.listeners_section(),
-        figures.load_section(),
+        load_section(figures),
         figures.errors_section(),
-        figures.ttfa_section(),
+        endpoints_section(result),
+        ttfa_section(figures),
         _spaces(story),
         _ledger(story),
         _plan(result),
@@ -92,16 +97,6 @@ def render_report(
         "self-contained report: no network access needed</footer>",
     ]
     return page(title, "".join(body), CSS)
-
-
-def _table(head: Iterable[str], rows: Iterable[Iterable[str]], cls: str = "") -> str:
-    """A table that scrolls sideways on narrow screens; cells are already-escaped HTML."""
-    th = "".join(f"<th>{h}</th>" for h in head)
-    trs = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in rows)
-    return (
-        f'<div class="scroll"><table class="{cls}"><thead><tr>{th}</tr></thead>'
-        f"<tbody>{trs}</tbody></table></div>"
-    )
 
 
 def _cards(items: Iterable[tuple[str, str]]) -> str:
@@ -119,7 +114,9 @@ def _pct(value: float | None) -> str:
     return "n/a" if value is None else f"{value * 100:.1f}%"
 
 
-def _header(scenario: Scenario, result: RunResult, comparison: Comparison) -> str:
+def _header(
+    scenario: Scenario, result: RunResult, comparison: Comparison, outcome: Outcome | None
+) -> str:
     event = scenario.event
     variant = result.variant or "none (the base scenario)"
     description = ""
@@ -129,15 +126,7 @@ def _header(scenario: Scenario, result: RunResult, comparison: Comparison) -> st
     status = f'<span class="badge {badge}">{escape(result.status)}</span>'
     if result.failure:
         status += f" {escape(result.failure)}"
-    claims = sum(1 for v in comparison.verdicts if v.verdict == "claim")
-    context = sum(1 for v in comparison.verdicts if v.verdict == "context")
-    fit = (
-        f"<b>fit {comparison.fit_score * 100:.0f}%</b>: {comparison.reproduced} of "
-        f"{comparison.scored} scored facts reproduced, {comparison.not_observable} not "
-        f"observable; {claims} claim{'s' if claims != 1 else ''} shown, not scored"
-    )
-    if context:
-        fit += f"; {context} fact{'s' if context != 1 else ''} about another event, as context"
+    fit = headline_html(comparison, outcome)  # the fit, or the gates first without facts
     cards = _header_cards(result)
     summary = f"<p>{escape(event.summary)}</p>" if event.summary else ""
     identity = f'<p class="mute">{escape(text)}</p>' if (text := run_identity(result)) else ""
@@ -188,6 +177,7 @@ def _nav() -> str:
         ("listeners", "Listeners"),
         ("load", "Load"),
         ("errors", "Errors"),
+        ("requests", "Requests"),
         ("ttfa", "Time to first audio"),
         ("spaces", "Spaces"),
         ("plan", "Plan"),
@@ -372,13 +362,10 @@ def _reproduce(command: str) -> str:
 
 
 def _warnings(result: RunResult) -> str:
+    """The run's warnings as result.json words them (the CPU warning among them), and how it
+    ended when it did not complete."""
     warnings = list(result.warnings)
     g = result.generator
-    if g.overloaded:
-        warnings.append(
-            f"the load generator was busy (CPU max {g.cpu_percent_max:.0f}%): "
-            "the load side may have been the limit"
-        )
     if result.status != "completed":
         warnings.append(
             f"the run {result.status}" + (f": {result.failure}" if result.failure else "")
@@ -386,6 +373,6 @@ def _warnings(result: RunResult) -> str:
     items = "".join(f"<li>{escape(w)}</li>" for w in warnings) or "<li>none</li>"
     return (
         f'<section id="warnings"><h2>Warnings</h2><ul>{items}</ul>'
-        f'<p class="mute">load generator CPU: mean {g.cpu_percent_mean:.0f}%, '
+        f'<p class="mute">load generator CPU, percent of a core: mean {g.cpu_percent_mean:.0f}%, '
         f"max {g.cpu_percent_max:.0f}%</p></section>"
     )

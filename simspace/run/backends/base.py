@@ -57,7 +57,8 @@ class Backend(Protocol):
         ...
 
     def failure(self) -> RunError | None:
-        """Why the run cannot go on (a child died), checked once a second."""
+        """Why the run cannot go on (a child died; a load process could not write its
+        observations: `wire/load_failure.py`), checked once a second."""
         ...
 
     async def live_state(self) -> PlatformState | None: ...

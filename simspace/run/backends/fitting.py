@@ -11,6 +11,7 @@ from collections.abc import Callable
 from simspace.engine.calibrate import SUSTAINED_WINDOW_S, predict_load
 from simspace.plan import Plan
 from simspace.scenario.model import Scenario
+from simspace.units import format_approx_count
 
 FIT_MARGIN = 0.95
 """Aim this far under the budget: a rescaled plan's load is not exactly proportional."""
@@ -31,10 +32,11 @@ def fit_to_generator(scenario: Scenario, plan: Plan, remake: Callable[[float], P
 
 
 def _explained(plan: Plan, tried: Plan, rate_rps: float) -> Plan:
+    sent, budget = format_approx_count(rate_rps), format_approx_count(plan.budget_rps)
     reason = (
         f"population scale 1/{1 / plan.population_scale:.4g}: played in virtual time, the plan "
-        f"at 1/{1 / tried.population_scale:.4g} sends {rate_rps:,.0f} req/s over its busiest "
+        f"at 1/{1 / tried.population_scale:.4g} sends ~{sent} req/s over its busiest "
         f"{SUSTAINED_WINDOW_S} wall seconds (overload, retries and join storms on top of the "
-        f"expected audience), over the {plan.budget_rps:g} req/s budget"
+        f"expected audience), over the {budget} req/s budget"
     )
     return plan.with_scale_reason(reason)

@@ -7,8 +7,8 @@ from __future__ import annotations
 import signal
 from contextlib import AsyncExitStack
 
-from simspace.errors import RunError
-from simspace.fileio import write_json
+from simspace.errors import RunError, UnreadableFileError
+from simspace.fileio import read_model, write_json
 from simspace.load import LOCUSTFILE
 from simspace.results.observations import ObservationReader, Observations
 from simspace.run.backends.base import STARTUP_MARGIN_S, RunContext
@@ -18,9 +18,13 @@ from simspace.scenario.platform import Flood
 from simspace.target import Target
 from simspace.wire.distributed import FAILURE_FILE, DistributedFailure
 from simspace.wire.load_config import CONFIG_ENV, LoadConfig
+from simspace.wire.load_failure import EXIT_WRITE_FAILED, MAX_FAILURE_BYTES, LoadFailure
+from simspace.wire.load_failure import FAILURE_GLOB as LOAD_FAILURE_GLOB
 
 RUN_TIME_MARGIN_S = 60
 """Locust's own --run-time exceeds the plan by this much: the session stops it first."""
+LOG_FILTER = LOCUSTFILE.with_name("locust_logging.py")
+"""A second locustfile that keeps Locust's repeated spawn-rate warning out of locust.log."""
 
 
 class LocustLoad:
@@ -60,8 +64,9 @@ class LocustLoad:
         run_time_s = int(ctx.plan.wall_duration_s + STARTUP_MARGIN_S + RUN_TIME_MARGIN_S)
         if master:
             run_time_s += int(master.connect_timeout_s)
-        args = ["-m", "locust", "-f", str(LOCUSTFILE), "--headless", "--host", url]
-        args += ["--csv", str(ctx.rundir.path("locust")), "--loglevel", "WARNING"]
+        args = ["-m", "locust", "-f", f"{LOCUSTFILE},{LOG_FILTER}", "--headless", "--host", url]
+        # --only-summary: no stats table every 2 s in locust.log (the CSV files keep them)
+        args += ["--csv", str(ctx.rundir.path("locust")), "--loglevel", "WARNING", "--only-summary"]
         args += ["--run-time", f"{run_time_s}s", "--stop-timeout", "1"]
         if master:
             args += ["--master", "--master-bind-host", master.bind_host]
@@ -80,12 +85,24 @@ class LocustLoad:
         )
 
     def failure(self) -> RunError | None:
-        distributed = self._distributed_failure()
-        if distributed is not None:
-            return distributed
+        reported = self._load_failure() or self._distributed_failure()
+        if reported is not None:
+            return reported
         child = self._child
         if child is not None and not child.alive:
-            return RunError(f"{child.name} exited with code {child.process.returncode}")
+            code = child.process.returncode
+            why = " (it could not write its observations)" if code == EXIT_WRITE_FAILED else ""
+            return RunError(f"{child.name} exited with code {code}{why}")
+        return None
+
+    def _load_failure(self) -> RunError | None:
+        """What a load process wrote when it could no longer record (no space left)."""
+        for path in sorted(self.reader.directory.glob(LOAD_FAILURE_GLOB)):
+            try:
+                failure = read_model(path, LoadFailure, MAX_FAILURE_BYTES)
+            except UnreadableFileError as exc:
+                return RunError(f"a load process stopped recording ({exc})")
+            return RunError(f"load process {failure.pid}: {failure.message}")
         return None
 
     def _distributed_failure(self) -> RunError | None:

@@ -23,6 +23,7 @@ from simspace.run.backends.virtual import virtual_reference
 from simspace.run.processes import Child, child_process, wait_for_ready_file
 from simspace.run.speakers import run_speakers
 from simspace.server.runner import is_loopback
+from simspace.server.weights import plan_max_weight
 from simspace.wire.ground_truth import (
     LEDGER_FILE,
     TIMELINE_FILE,
@@ -37,12 +38,17 @@ SERVER_READY_TIMEOUT_S = 30.0
 LIVE_TIMEOUT_S = 2.0
 FINAL_TIMEOUT_S = 30.0
 _Model = TypeVar("_Model", bound=BaseModel)
+LINKS = (
+    ("Prometheus metrics", "/_sim/metrics"),  # docs/platform-api.md
+    ("live Space", "/api/spaces/live"),
+)
+"""Paths on the stub worth reading during a run, printed with its URL when it starts."""
 
 
 class StubBackend:
     """The stub platform and Locust against it."""
 
-    platform_note = "?"
+    platform_note = "starting"
     real_time = True
 
     def __init__(self, context: RunContext) -> None:
@@ -73,6 +79,7 @@ class StubBackend:
             seed=ctx.plan.seed,
             session_timeout_s=ctx.plan.session_timeout_s,
             utilisation_window_s=ctx.plan.utilisation_window_s,
+            max_weight=plan_max_weight(ctx.plan),
         )
 
     async def start(self, stack: AsyncExitStack) -> None:
@@ -102,6 +109,12 @@ class StubBackend:
                 timeout_s,
             )
         )
+
+    def links(self) -> list[tuple[str, str]]:
+        """What can be read from the stub while it runs (what, URL); none before it listens."""
+        if not self.url:
+            return []
+        return [("stub platform", self.url), *((what, self.url + path) for what, path in LINKS)]
 
     def event_time(self) -> float:
         return self.context.clock.now()

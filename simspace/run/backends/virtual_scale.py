@@ -12,7 +12,7 @@ from collections.abc import Callable
 from simspace.engine.calibrate import predict_load
 from simspace.plan import Plan
 from simspace.scenario.model import Scenario
-from simspace.units import format_duration_s
+from simspace.units import format_approx_count, format_duration_s
 
 COST_PER_REQUEST_S = 40e-6
 """Wall seconds per request on one core of the development machine (37-46 us measured,
@@ -44,9 +44,10 @@ def budgeted_plan(
     plan = remake(scale)
     bound = "memory" if by_memory < by_time else "its time budget"
     bounded = floor < scale < 1.0
+    expected, probed = format_approx_count(per_scale * scale), format_approx_count(requests)
     reason = (
-        f"population scale 1/{1 / scale:.4g}: virtual time, ~{per_scale * scale:,.0f} requests "
-        f"expected (a probe at 1/{1 / probe_plan.population_scale:.4g} made {requests:,}) "
+        f"population scale 1/{1 / scale:.4g}: virtual time, ~{expected} requests expected (a "
+        f"probe at 1/{1 / probe_plan.population_scale:.4g} made ~{probed}) "
         f"for a {format_duration_s(round(budget_s))} budget at ~{COST_PER_REQUEST_S * 1e6:.0f} "
         f"us per request" + (f", limited by {bound}" if bounded else "")
     )

@@ -48,7 +48,7 @@ def outcome(
 def test_survive_with_no_gates_holds() -> None:
     o = outcome("survive", [], ON_TIME)
     assert (o.passed, o.failures) == (True, [])
-    assert o.summary == "expectation survive held: no gates"
+    assert o.summary == "expectation met: the run survives (no gates set)"
 
 
 def test_survive_fails_with_the_failing_lines_only() -> None:
@@ -60,7 +60,8 @@ def test_survive_fails_with_the_failing_lines_only() -> None:
         "NOT OBSERVABLE stall_ratio: no listener heard audio; threshold <= 1%",
     ]
     assert o.summary == (
-        "expectation survive failed: 1 of 3 gates passed (2 not observable, counted as failed)"
+        "expectation not met: the run must survive (1 of 3 gates passed, 2 not observable "
+        "counted as failed)"
     )
 
 
@@ -74,7 +75,8 @@ def test_reproduce_needs_every_scored_fact_and_every_gate() -> None:
     assert not missed.passed
     assert missed.failures == ["NOT REPRODUCED delay: observed 0s, reported >= 3m"]
     assert missed.summary == (
-        "expectation reproduce failed: 0 of 1 scored facts reproduced, 1 of 1 gate passed"
+        "expectation not met: the run must reproduce the incident (0 of 1 scored facts "
+        "reproduced; 1 of 1 gate passed)"
     )
     gate_failed = outcome("reproduce", ["ttfa_p95 <= 5s"])
     assert gate_failed.failures == ["FAILED ttfa_p95: observed 7.2s, threshold <= 5s"]
@@ -89,12 +91,12 @@ def test_several_runs_survive_all_or_reproduce_one() -> None:
     good, bad = outcome("survive", []), outcome("survive", ["ttfa_p95 <= 5s"])
     assert judge_runs([("a", good), ("b", good)])[0]
     passed, summary, lines = judge_runs([("a", good), ("b", bad)])
-    assert (passed, summary) == (False, "expectations failed: 1 of 2 runs survived")
+    assert (passed, summary) == (False, "expectations not met: 1 of 2 runs survived")
     assert lines == ["b: FAILED ttfa_p95: observed 7.2s, threshold <= 5s"]
     hit, miss = outcome("reproduce", []), outcome("reproduce", [], ON_TIME)
     assert judge_runs([("organic", hit), ("ddos", miss)])[:2] == (
         True,
-        "expectations held: 1 of 2 runs reproduced the incident (organic)",
+        "expectations met: 1 of 2 runs reproduced the incident (organic)",
     )
     passed, _, lines = judge_runs([("ddos", miss)])
     assert not passed
@@ -110,7 +112,7 @@ def test_the_console_table_shows_every_gate_and_the_expectation() -> None:
     assert "not observable" in text
     assert "<= 5s" in text
     assert "passed" in text
-    assert "expectation survive failed" in text
+    assert "expectation not met: the run must survive" in text
 
 
 def test_each_gate_is_a_junit_case() -> None:
@@ -173,4 +175,7 @@ def test_facts_about_another_event_never_fail_reproduce() -> None:
     gates = Gates.model_validate({"expect": "reproduce", "checks": []})
     o = judge_outcome(gates, LATE, compare(scenario, LATE), scenario.window)
     assert (o.passed, o.failures) == (True, [])
-    assert o.summary == "expectation reproduce held: 1 of 1 scored facts reproduced, no gates"
+    assert o.summary == (
+        "expectation met: the run reproduces the incident (1 of 1 scored facts reproduced; "
+        "no gates set)"
+    )
