@@ -30,7 +30,7 @@ from simspace.scenario import load_scenario
 path, scale = sys.argv[1], (None if sys.argv[2] == "plan" else float(sys.argv[2]))
 loaded = load_scenario(path)
 plan = make_plan(loaded.scenario, loaded.variant, population_scale=scale,
-                 max_listeners=VIRTUAL_MAX_SIMULATED_LISTENERS)
+                 max_listeners=VIRTUAL_MAX_SIMULATED_LISTENERS, engine="virtual")
 started = time.perf_counter()
 driver = VirtualDriver(loaded.scenario, plan)
 driver.play_to_end()

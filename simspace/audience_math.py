@@ -57,6 +57,21 @@ def survival(dist: ListeningTime, x_s: float) -> float:
     return 0.5 * math.erfc(z / math.sqrt(2))
 
 
+FINE_STEP_S = 30.0
+"""A grid step at which one survival value per cell is exact enough; a coarser cell (a window
+of weeks) averages survival over sub-cells of this width, so listening times shorter than the
+cell still count."""
+
+
+def cell_survival(dist: ListeningTime, centre_s: float, step_s: float) -> float:
+    """Share still listening, averaged over ages within `step_s / 2` of `centre_s` (ages below
+    0 count as listening): `survival(centre_s)` on a fine grid."""
+    samples = max(1, math.ceil(step_s / FINE_STEP_S - 1e-9))
+    width_s = step_s / samples
+    ages = (centre_s - step_s / 2 + (i + 0.5) * width_s for i in range(samples))
+    return sum(survival(dist, age) for age in ages) / samples
+
+
 def sample_listening_s(dist: ListeningTime, rng: random.Random) -> float:
     if isinstance(dist, FixedTime):
         return dist.value
@@ -140,7 +155,7 @@ def expected_present(
     grid = [t_begin + i * step_s for i in range(int((t_end - t_begin) / step_s) + 1)]
     increments = [arrivals.at(b) - arrivals.at(a) for a, b in itertools.pairwise(grid)]
     # arrivals of cell j, at its middle, are k - j - 0.5 steps before grid[k]
-    staying = [survival(listening, (lag + 0.5) * step_s) for lag in range(len(grid))]
+    staying = [cell_survival(listening, (lag + 0.5) * step_s, step_s) for lag in range(len(grid))]
     return [
         (t, sum(inc * staying[k - j - 1] for j, inc in enumerate(increments[:k])))
         for k, t in enumerate(grid)
@@ -318,8 +333,8 @@ def served_audience(
     serving = _Serving(
         rules,
         rooms,
-        at_middle=[1.0] + [survival(listening, j * step_s) for j in range(1, n + 1)],
-        at_end=[survival(listening, (j + 0.5) * step_s) for j in range(n + 1)],
+        at_middle=[cell_survival(listening, j * step_s, step_s) for j in range(n + 1)],
+        at_end=[cell_survival(listening, (j + 0.5) * step_s, step_s) for j in range(n + 1)],
         step_s=step_s,
     )
     points = [ServedPoint(grid[0], {room.id: 0.0 for room in rooms}, 0.0, 0.0)]

@@ -11,6 +11,13 @@ from pydantic import BaseModel, ConfigDict, Field
 from simspace.audience_math import CumulativeArrivals, ServedPoint, arrival_times
 from simspace.errors import PlanError
 from simspace.expected_audience import ExpectedAudience, expected_audience
+from simspace.plan_limits import (
+    check_arrivals,
+    check_speedup,
+    check_wall_duration,
+    check_weights,
+    estimate_step_s,
+)
 from simspace.scenario.audience import ClientPolicy
 from simspace.scenario.model import Scenario
 from simspace.units import format_approx_count, format_duration_s, format_offset_s
@@ -135,14 +142,17 @@ def make_plan(
     real_time: bool = False,
     start_at: float | None = None,
     max_listeners: int = MAX_SIMULATED_LISTENERS,
+    engine: Literal["locust", "virtual"] = "locust",
 ) -> Plan:
     """Choose scale and speedup (unless given), weights and the arrival schedule.
 
     `real_time` (a real target): speedup 1 and the real cadence (no coalescing, so every
     request weighs 1/scale); the run covers `duration_s` (default: the scenario's max_wall) of
     the window from `start_at` (default: the window's start), starting with no one present.
-    `max_listeners`: the most simulated listeners the engine can play.
-    Raises `PlanError` when the settings cannot make a plan."""
+    `max_listeners`: the most simulated listeners the engine can play; `engine`: which one
+    plays the plan (the Locust engine sends weighted requests over HTTP to the stub, which
+    bounds their weight, and needs a few seconds to start).
+    Raises `PlanError` when the settings cannot make a plan that can work (`plan_limits`)."""
     sim = scenario.simulation
     reasons: list[str] = []
     if real_time:
@@ -151,6 +161,10 @@ def make_plan(
         raise PlanError("a start time applies only to a real-time run against a real target")
     else:
         timing = _compressed_time(scenario, speedup, duration_s, reasons)
+    wall_s = (timing.t_end - timing.t_begin) / timing.speedup
+    if engine == "locust":  # the virtual engine's clock is its own, not the stub's
+        check_speedup(timing.speedup, scenario.window.end - scenario.window.start)
+    check_wall_duration(wall_s, timing.speedup, timing.floor_s if engine == "locust" else 0.0)
     budget = budget_rps or sim.budget_rps or DEFAULT_BUDGET_RPS
     curve = CumulativeArrivals(scenario.audience.arrivals, scenario.audience.listening_time)
     audience = expected_audience(
@@ -179,6 +193,9 @@ def make_plan(
     metadata = _cadence(
         client.metadata_poll_interval, timing.speedup, population_scale, timing.floor_s
     )
+    weights = {"metadata poll": metadata.weight, "playlist reload": playlist.weight}
+    weights |= {"ping": ping.weight, "join": 1.0 / population_scale}
+    check_weights(weights, stub=engine == "locust" and not real_time)
     return Plan(
         scenario=scenario.event.name,
         variant=variant,
@@ -239,7 +256,7 @@ def _real_time(
         f"{format_offset_s(t_end)} at the clients' own cadence"
     )
     # Real time covers minutes, not hours: estimate the audience on a finer grid.
-    step_s = min(30.0, max(1.0, (t_end - t_begin) / 30))
+    step_s = estimate_step_s(t_end - t_begin, finest_s=min(30.0, max(1.0, (t_end - t_begin) / 30)))
     return _Timing(t_begin, t_end, 1.0, floor_s=0.0, ping_floor_s=0.0, estimate_step_s=step_s)
 
 
@@ -270,7 +287,7 @@ def _compressed_time(
         speedup,
         floor_s=MIN_WALL_INTERVAL_S,
         ping_floor_s=PING_MIN_WALL_INTERVAL_S,
-        estimate_step_s=30.0,
+        estimate_step_s=estimate_step_s(t_end - t_begin),
     )
 
 
@@ -306,12 +323,13 @@ def _fitting_scale(
     busiest = audience.busiest(rates.of)
     scale = min(1.0, budget_rps / max(rates.of(busiest), rates.playing_rps))
     served = f"~{format_approx_count(audience.peak.served)} expected served at the peak"
+    budget = format_approx_count(budget_rps)
     polling = busiest.waiting + busiest.refused
     if polling > 0:
         who = "waiting for the Space" if busiest.waiting else "refused by a full room"
         rate_rps = rates.waiting_rps if busiest.waiting else rates.refused_rps
         reason = (
-            f"population scale 1/{1 / scale:.4g}: {budget_rps:g} req/s budget at the busiest "
+            f"population scale 1/{1 / scale:.4g}: {budget} req/s budget at the busiest "
             f"moment expected, {format_offset_s(busiest.t)}: ~"
             f"{format_approx_count(busiest.served)} listening (~{rates.playing_rps:.2f} req/s "
             f"per simulated listener) and ~{format_approx_count(polling)} {who}, polling "
@@ -319,7 +337,7 @@ def _fitting_scale(
         )
     else:
         reason = (
-            f"population scale 1/{1 / scale:.4g}: {served}, {budget_rps:g} req/s budget at "
+            f"population scale 1/{1 / scale:.4g}: {served}, {budget} req/s budget at "
             f"~{rates.playing_rps:.2f} req/s per simulated listener"
         )
     reasons.append(reason)
@@ -336,8 +354,9 @@ def _within_listeners(
     fitted = (max_listeners - 1) / arriving
     budget_reason = reasons[-1].removeprefix("population scale ")
     reasons[-1] = (
-        f"population scale 1/{1 / fitted:.4g}: at most {max_listeners:,} simulated arrivals "
-        f"for ~{format_approx_count(arriving)} arriving (the budget alone: {budget_reason})"
+        f"population scale 1/{1 / fitted:.4g}: at most {format_approx_count(max_listeners)} "
+        f"simulated arrivals for ~{format_approx_count(arriving)} arriving (the budget alone: "
+        f"{budget_reason})"
     )
     return fitted
 
@@ -352,6 +371,8 @@ def _arrivals(
 ) -> list[float]:
     """The simulated listeners' arrival times; a plan with too many of them is refused."""
     poisson = scenario.audience.arrivals.jitter == "poisson"
+    expected = (curve.at(timing.t_end) - curve.at(timing.t_begin)) * population_scale
+    check_arrivals(expected, max_listeners, population_scale)
     times = arrival_times(
         curve, population_scale, timing.t_begin, timing.t_end, seed, poisson=poisson
     )

@@ -6,7 +6,8 @@ whose host resolves to any address that is not loopback needs `--allow-remote`; 
 attacks against such a target needs `--allow-attack` as well. The check runs before anything
 starts, so a refused target never sees a packet. Playlists can point elsewhere (a CDN host): a
 listener follows a URL only on the target's own origin, on a loopback address, or anywhere with
-`--allow-remote`.
+`--allow-remote`; the same rule applies to every hop of a redirect (docs/targets.md). What it
+reads is bounded too: a segment by `max_bitrate_bps`, anything else by `max_playlist_bytes`.
 """
 
 from __future__ import annotations
@@ -20,7 +21,11 @@ from urllib.parse import SplitResult, urljoin, urlsplit
 from pydantic import BaseModel, ConfigDict, Field
 
 from simspace.errors import UnsafeTargetError, UsageError
-from simspace.scenario.platform import TargetShape
+from simspace.scenario.platform import (
+    DEFAULT_MAX_BITRATE_BPS,
+    DEFAULT_MAX_PLAYLIST_BYTES,
+    TargetShape,
+)
 
 Resolver = Callable[[str], Sequence[str]]
 """host -> its IP addresses (as text); raises OSError when it cannot be resolved."""
@@ -42,6 +47,12 @@ class Target(BaseModel):
     allow_remote: bool = Field(description="--allow-remote was given")
     allow_attack: bool = Field(description="--allow-attack was given")
     attacks: bool = Field(description="attack traffic was sent (the scenario has attacks)")
+    max_bitrate_bps: float = Field(
+        DEFAULT_MAX_BITRATE_BPS, description="a segment's size cap per second of it (x2)"
+    )
+    max_playlist_bytes: float = Field(
+        DEFAULT_MAX_PLAYLIST_BYTES, description="the size cap of a playlist or an API answer"
+    )
 
 
 def system_resolver(host: str) -> list[str]:
@@ -114,6 +125,8 @@ def resolve_target(
         allow_remote=allow_remote,
         allow_attack=allow_attack,
         attacks=has_attacks,
+        max_bitrate_bps=shape.max_bitrate_bps,
+        max_playlist_bytes=shape.max_playlist_bytes,
     )
 
 
@@ -127,6 +140,15 @@ def url_allowed(target: Target, url: str) -> bool:
     if origin == target.origin or target.allow_remote:
         return True
     return parts.hostname == "localhost" or _is_loopback(parts.hostname)
+
+
+def refusal_message(url: str) -> str:
+    """What a listener records for a URL `url_allowed` refused (it was never requested)."""
+    try:
+        host = urlsplit(url).hostname or url
+    except ValueError:
+        host = url
+    return f"refused: {host} is outside the allowed target (see --allow-remote)"
 
 
 def _origin(parts: SplitResult) -> str | None:

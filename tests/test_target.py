@@ -9,7 +9,7 @@ import pytest
 
 from simspace.errors import UnsafeTargetError, UsageError
 from simspace.scenario.platform import TargetShape
-from simspace.target import Target, resolve_target, url_allowed
+from simspace.target import Target, refusal_message, resolve_target, url_allowed
 
 HOSTS = {
     "localhost": ["127.0.0.1", "::1"],
@@ -129,3 +129,26 @@ def test_listeners_follow_only_allowed_urls() -> None:
     remote = resolve("https://media.example.net/live.m3u8", remote=True)
     assert url_allowed(remote, "https://media.example.net/seg.ts")
     assert url_allowed(remote, "https://cdn.example.net/seg.ts")
+
+
+def test_a_number_that_only_the_system_resolver_reads_as_loopback_is_refused() -> None:
+    """`2130706434` is 127.0.0.2 to getaddrinfo, but the rule reads no DNS: it is refused."""
+    local = resolve("http://127.0.0.1:8080/live/master.m3u8")
+    assert url_allowed(local, "http://127.0.0.2:8080/seg.ts")
+    assert not url_allowed(local, "http://2130706434:8080/seg.ts")
+    assert refusal_message("http://2130706434:8080/seg.ts") == (
+        "refused: 2130706434 is outside the allowed target (see --allow-remote)"
+    )
+
+
+def test_the_body_caps_come_from_the_scenario_s_target_shape() -> None:
+    default = resolve("http://127.0.0.1:8080/live.m3u8")
+    assert (default.max_bitrate_bps, default.max_playlist_bytes) == (2_000_000, 1_048_576)
+    shape = TargetShape.model_validate({"max_bitrate_bps": "500k", "max_playlist_bytes": "64k"})
+    tight = resolve("http://127.0.0.1:8080/live.m3u8", shape)
+    assert (tight.max_bitrate_bps, tight.max_playlist_bytes) == (500_000, 64_000)
+    with pytest.raises(ValueError, match="max_bitrate_bps"):
+        TargetShape.model_validate({"max_bitrate_bps": 0})
+    # a result.json written before the caps existed still loads
+    older = default.model_dump(exclude={"max_bitrate_bps", "max_playlist_bytes"})
+    assert Target.model_validate(older) == default

@@ -7,7 +7,6 @@ import sys
 from pathlib import Path
 
 import click
-from rich.console import Console
 from rich.markup import escape
 
 from simspace import units
@@ -19,9 +18,10 @@ from simspace.report.diff_view import DiffTable, regression_line, summary_line
 from simspace.report.outputs import load_run
 from simspace.report.series import event_series, to_csv
 from simspace.results.model import RunResult
+from simspace.terminal import make_console
 
-console = Console(highlight=False)
-err_console = Console(stderr=True, highlight=False)
+console = make_console()
+err_console = make_console(stderr=True)
 
 _RUN_DIR = click.Path(file_okay=False, exists=True)
 

@@ -19,10 +19,10 @@ from simspace.cli.options import (
     with_run_options,
 )
 from simspace.cli.running import console, execute
-from simspace.errors import ExpectationFailed, UsageError
+from simspace.errors import ExpectationFailed, OutputPathError, UsageError, os_reason
 from simspace.fileio import write_atomic, write_json
 from simspace.judge.gates import judge_runs, with_cli_gates
-from simspace.judge.ranking import rank, run_ids
+from simspace.judge.ranking import Ranking, rank, run_ids
 from simspace.report.outputs import RunReport, load_run
 from simspace.report.ranking import RankingTable, ranking_html
 from simspace.run.rundir import utc_stamp
@@ -90,9 +90,7 @@ def compare(
     evidence = weigh_hypotheses(scenario, variants_run, seed, evidence_points, console)
     ranking = rank(reports, evidence)
     out_dir = Path(output) / base.scenario.event.name / f"compare-{utc_stamp()}"
-    out_dir.mkdir(parents=True, exist_ok=True)
-    write_json(out_dir / "ranking.json", ranking)
-    write_atomic(out_dir / "ranking.html", ranking_html(ranking, out_dir))
+    _write_ranking(out_dir, ranking)
     console.rule("ranking")
     console.print(RankingTable(ranking))
     console.print(f"ranking: {escape(str(out_dir / 'ranking.html'))}", soft_wrap=True)
@@ -105,7 +103,9 @@ def compare(
 
 
 def _reused_runs(from_dirs: tuple[str, ...], event: str, scenario_file: str) -> list[RunReport]:
-    """The `--from` runs, all of the scenario being compared (exit 2 before anything runs)."""
+    """The `--from` runs, all of the scenario being compared: same event name and, but for the
+    gates (`--gate` may add some), the same resolved scenario as the file with the run's
+    variant (exit 2 before anything runs)."""
     found = [load_run(Path(d)) for d in from_dirs]
     for directory, report in zip(from_dirs, found, strict=True):
         if report.result.scenario != event:
@@ -113,7 +113,36 @@ def _reused_runs(from_dirs: tuple[str, ...], event: str, scenario_file: str) -> 
                 f"--from {directory}: a run of scenario {report.result.scenario!r}, not "
                 f"{event!r} ({scenario_file}); compare ranks runs of one scenario"
             )
+        if differs := _differences(report, scenario_file):
+            raise UsageError(
+                f"--from {directory}: a run of another scenario named {event!r} than "
+                f"{scenario_file} ({differs}); compare ranks runs of one scenario"
+            )
     return found
+
+
+def _differences(report: RunReport, scenario_file: str) -> str | None:
+    """How the run's scenario differs from the file's with the run's variant; None if not."""
+    variant = report.result.variant
+    base = load_scenario(scenario_file).scenario
+    if variant is not None and variant not in base.variants:
+        return f"its variant {variant!r} is not in the file"
+    expected = base if variant is None else load_scenario(scenario_file, variant).scenario
+    ran = report.scenario.model_dump(mode="json", exclude={"gates"})
+    wanted = expected.model_dump(mode="json", exclude={"gates"})
+    parts = [key for key in wanted.keys() | ran.keys() if ran.get(key) != wanted.get(key)]
+    return f"its {', '.join(sorted(parts))} differ" if parts else None
+
+
+def _write_ranking(out_dir: Path, ranking: Ranking) -> None:
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        write_json(out_dir / "ranking.json", ranking)
+        write_atomic(out_dir / "ranking.html", ranking_html(ranking, out_dir))
+    except OSError as exc:
+        raise OutputPathError(
+            exc.filename or out_dir, f"cannot write the ranking: {os_reason(exc)}"
+        ) from None
 
 
 def _run_names(reports: list[RunReport]) -> list[str]:

@@ -10,7 +10,6 @@ import os
 from pathlib import Path
 
 import click
-from rich.console import Console
 from rich.markup import escape
 from rich.progress import (
     BarColumn,
@@ -45,8 +44,9 @@ from simspace.run.rundir import utc_stamp
 from simspace.run.session import execute_run
 from simspace.scenario.loader import LoadedScenario, format_loc
 from simspace.scenario.parameters import ParameterError, with_values
+from simspace.terminal import make_console
 
-console = Console(highlight=False)
+console = make_console()
 
 MAX_LOCUST_POINTS = 12
 """Each Locust point is a whole run on the wall clock: a handful, not a grid."""

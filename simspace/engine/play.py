@@ -51,6 +51,7 @@ def pooled_over_seeds(
             population_scale=base.population_scale * scale_factor,
             speedup=base.speedup * speedup_factor,
             max_listeners=VIRTUAL_MAX_SIMULATED_LISTENERS,
+            engine="virtual",
         )
         result = virtual_result(loaded.scenario, loaded.variant, plan)
         runs.append((result, compare(loaded.scenario, result)))

@@ -78,6 +78,7 @@ def evaluate_point(evaluation: Evaluation, point: Point) -> PointOutcome:
             population_scale=evaluation.population_scale,
             seed=evaluation.seed,
             max_listeners=VIRTUAL_MAX_SIMULATED_LISTENERS,
+            engine="virtual",
         )
     except (ParameterError, SimspaceError) as exc:
         return PointOutcome(variant=point.variant, settings=settings, fit_score=None,

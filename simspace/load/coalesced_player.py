@@ -8,6 +8,7 @@ from collections.abc import Generator
 from dataclasses import dataclass
 
 from simspace.load.actions import Action, Call, Reply, Watch
+from simspace.load.fetching import DEFAULT_MAX_BITRATE_BPS, BoundedCall, segment_cap_bytes
 from simspace.load.listening import Listening, PlayEnd, Stream, Watching, stood_for
 
 HOLDBACK_SEGMENTS = 3
@@ -123,9 +124,12 @@ def _fetch_newest(
     fresh = 1 if playback.last_seq < 0 else seq - playback.last_seq
     base = location.rsplit("/", 1)[0]
     weight = listener.plan.listener_weight * fresh
-    got = yield from listener.call(
-        Call("GET", f"{base}/{chunk}", "cdn", "cdn: chunk", weight), retry=False
+    # the stub is ours: a cap on what a chunk may weigh is only a safety net
+    cap_bytes = segment_cap_bytes(listener.plan.segment_duration_s, DEFAULT_MAX_BITRATE_BPS)
+    chunk_call = BoundedCall(
+        "GET", f"{base}/{chunk}", "cdn", "cdn: chunk", weight, max_body_bytes=cap_bytes
     )
+    got = yield from listener.call(chunk_call, retry=False)
     if not got.ok:
         return False
     playback.last_seq = seq

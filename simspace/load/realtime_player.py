@@ -2,7 +2,8 @@
 
 It starts three segments from the live edge, downloads segments in order, reloads the playlist
 every target duration (half of it when nothing changed), skips what left the sliding window, and
-counts stalls from a playback buffer that drains in real time.
+counts stalls from a playback buffer that drains in real time. A playlist reached through
+redirects is reloaded at its own URL, and its segments are resolved against where it came from.
 """
 
 from __future__ import annotations
@@ -13,6 +14,12 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from simspace.load.actions import Action, Call, Reply, Wait
+from simspace.load.fetching import (
+    DEFAULT_MAX_BITRATE_BPS,
+    BoundedCall,
+    answered_url,
+    segment_cap_bytes,
+)
 from simspace.load.hls_playlist import (
     MasterPlaylist,
     MediaPlaylist,
@@ -78,13 +85,15 @@ class _Live:
     url: str
     playlist: MediaPlaylist
     loaded_at: float
+    base_url: str  # where it came from, after redirects: its segments' URIs are relative to it
 
 
 @dataclass
 class _RealTimePlayback:
     """Where one real-time playback is (event times; infinity: never)."""
 
-    url: str  # of the media playlist: reloads and segment URIs are relative to it
+    url: str  # of the media playlist, reloaded there
+    base_url: str  # where its latest load came from (after redirects): segment URIs resolve here
     playlist: MediaPlaylist  # the latest load
     next_seq: int | None  # the next segment to fetch (None: the window was empty)
     reload_at: float
@@ -101,10 +110,12 @@ class _RealTimePlayback:
 @dataclass
 class RealTimePlayer:
     """Plays a live HLS stream as a real player does; no URL for which `url_allowed` is False is
-    retried (the listener's route refuses it anyway)."""
+    retried (the listener's route refuses it anyway). A segment is read up to the size
+    `max_bitrate_bps` gives its duration (`fetching.segment_cap_bytes`)."""
 
     segments: SegmentRecorder
     url_allowed: Callable[[str], bool]
+    max_bitrate_bps: float = DEFAULT_MAX_BITRATE_BPS
 
     def play(self, listener: Listening, stream: Stream) -> Generator[Action, Reply | None, PlayEnd]:
         """Download, reload, ping and play until leaving, booted, gone or out of patience."""
@@ -117,6 +128,7 @@ class RealTimePlayer:
         ping_t = listener.clock.now() + client.ping_interval if stream.watching else math.inf
         playback = _RealTimePlayback(
             url=live.url,
+            base_url=live.base_url,
             playlist=live.playlist,
             next_seq=_live_start(live.playlist),
             reload_at=live.loaded_at + max(live.playlist.target_duration_s, MIN_RELOAD_S),
@@ -143,9 +155,9 @@ class RealTimePlayer:
             if playlist is None:
                 return "stream_failed"
             if isinstance(playlist, MediaPlaylist):
-                return _Live(url, playlist, loaded_at)
+                return _Live(url, playlist, loaded_at, answered_url(reply, url))
             try:
-                url = resolve(url, playlist.variants[0].uri)
+                url = resolve(answered_url(reply, url), playlist.variants[0].uri)
             except PlaylistError as error:
                 _bad_playlist(listener, str(error))
                 return "stream_failed"
@@ -180,7 +192,7 @@ class RealTimePlayer:
         """Download the next segment into the buffer: first audio, or the end of a stall."""
         playback.next_seq = segment.sequence + 1
         try:
-            url = resolve(playback.url, segment.uri)
+            url = resolve(playback.base_url, segment.uri)
         except PlaylistError as error:
             _bad_playlist(listener, str(error))
             return
@@ -202,7 +214,9 @@ class RealTimePlayer:
     ) -> Generator[Action, Reply | None, bool]:
         """One segment, with the retry policy; every attempt's time goes to the recorder."""
         policy = listener.client.retries
-        call = _get(listener, url, "cdn: segment")
+        cap_bytes = segment_cap_bytes(duration_s, self.max_bitrate_bps)
+        weight = listener.plan.listener_weight
+        call = BoundedCall("GET", url, "cdn", "cdn: segment", weight, max_body_bytes=cap_bytes)
         for attempt in range(1, policy.attempts + 1):
             started = listener.clock.now()
             reply = yield from listener.call(call, retry=False)
@@ -244,6 +258,7 @@ def _reload(listener: Listening, playback: _RealTimePlayback, now: float) -> Ste
     if fresh is not None:
         playback.next_seq = _follow(listener, fresh, playback.next_seq)
         playback.playlist = fresh
+        playback.base_url = answered_url(reply, playback.url)
     wait_s = playback.playlist.target_duration_s * (1.0 if added else 0.5)
     playback.reload_at = now + max(wait_s, MIN_RELOAD_S)
     return None

@@ -4,12 +4,20 @@ segment downloads aggregated per event-time bucket (bounded, never one line per 
 
 from __future__ import annotations
 
+import contextlib
+import functools
+import logging
 import math
 import os
+import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
+from simspace.errors import os_reason
+from simspace.fileio import write_json
+from simspace.wire.load_failure import EXIT_WRITE_FAILED, LoadFailure, load_failure_file
 from simspace.wire.observations import (
     FailureLine,
     ObservationLine,
@@ -21,6 +29,33 @@ from simspace.wire.observations import (
     observation_file,
     segment_bin,
 )
+
+log = logging.getLogger(__name__)
+
+
+MAX_ERROR_KEY_CHARS = 200
+_URL = re.compile(r"""\b([a-zA-Z][a-zA-Z0-9+.-]*://[^/\s'"]+)(/[^\s'"]*)""")
+_URI = re.compile(r"""\b(URI|URL) '[^']*'""")
+_LINE = re.compile(r"\bline [0-9]+:")
+_TRAILING = ".,:;)]"
+
+
+def _url_origin(match: re.Match[str]) -> str:
+    """`scheme://host[:port]/<path>` for a URL with a path (punctuation after it kept)."""
+    path = match.group(2)
+    kept = path.rstrip(_TRAILING)
+    return match.group(1) + ("/<path>" if kept not in ("", "/") else kept) + path[len(kept) :]
+
+
+@functools.lru_cache(maxsize=4096)
+def error_key(message: str) -> str:
+    """An error message as errors are counted (`errors_seen`): what varies from request to
+    request is replaced by a placeholder (a URL's path, a playlist's URI and line number), so
+    that one kind of error is one entry, not one per segment; at most 200 characters. Texts
+    the platform sends are left as they are: facts name them."""
+    key = _URL.sub(_url_origin, message)
+    key = _LINE.sub("line <n>:", _URI.sub(r"\1 <uri>", key))
+    return key[:MAX_ERROR_KEY_CHARS]
 
 
 @dataclass(slots=True)
@@ -92,7 +127,7 @@ class BucketRecorder:
         self._emit(line.model_copy(update={"t": round(line.t, 3)}))
 
     def failure(self, t: float, tier: RequestTier, message: str, weight: float) -> None:
-        entry = self._failures.setdefault((self._bucket(t), tier, message[:200]), [0.0, 0.0])
+        entry = self._failures.setdefault((self._bucket(t), tier, error_key(message)), [0.0, 0.0])
         entry[0] += 1
         entry[1] += weight
 
@@ -155,25 +190,66 @@ class BucketRecorder:
 class JsonlRecorder(BucketRecorder):
     """Appends observations to `observations-<pid>.jsonl` in a directory; call `flush` about
     once a second. Locust's `--processes` forks after the locustfile is imported, so the file is
-    opened lazily by whichever process writes: one file per process, never shared."""
+    opened lazily by whichever process writes: one file per process, never shared.
 
-    def __init__(self, directory: Path, bucket_s: float) -> None:
+    A write that fails (no space left) is never dropped silently: the recorder stops writing,
+    leaves `load-failure-<pid>.json` for the run's backend, which fails the run, and, if even
+    that cannot be written, ends its process (`exit_process(EXIT_WRITE_FAILED)`)."""
+
+    def __init__(
+        self,
+        directory: Path,
+        bucket_s: float,
+        exit_process: Callable[[int], object] = os._exit,
+    ) -> None:
         super().__init__(bucket_s)
         self._directory = directory
         self._pid = -1
         self._file: IO[str] | None = None
+        self._exit_process = exit_process
+        self.broken: str | None = None
+        """Why this process stopped recording, once a write failed."""
 
-    def _out(self) -> IO[str]:
+    def _out(self) -> IO[str] | None:
         if self._file is None or self._pid != os.getpid():
+            if self._pid != os.getpid():
+                # a fork's copy belongs to the parent, and so does its failure
+                self._failures, self._requests, self._segments = {}, {}, {}
+                self.broken = None
             self._pid = os.getpid()
-            # a fork's copy belongs to the parent
-            self._failures, self._requests, self._segments = {}, {}, {}
-            path = observation_file(self._directory, self._pid)
-            self._file = path.open("a", encoding="utf-8", buffering=1)
-        return self._file
+            if self.broken is not None:
+                return None
+            try:
+                self._file = self._path().open("a", encoding="utf-8", buffering=1)
+            except OSError as exc:
+                self._stop(exc)
+        return None if self.broken is not None else self._file
+
+    def _path(self) -> Path:
+        return observation_file(self._directory, self._pid)
 
     def _emit(self, line: ObservationLine) -> None:
-        self._out().write(encode_line(line))
+        out = self._out()
+        if out is None:
+            return
+        try:
+            out.write(encode_line(line))
+        except OSError as exc:
+            self._stop(exc)
+
+    def _stop(self, exc: OSError) -> None:
+        """Stop recording and say why where the backend looks."""
+        self.broken = f"{self._path()}: {os_reason(exc)}"
+        log.error("observations can no longer be written: %s", self.broken)
+        with contextlib.suppress(OSError):
+            if self._file is not None:
+                self._file.close()  # what it still buffers fails again: already reported
+        self._file = None
+        failure = LoadFailure(pid=self._pid, message=f"cannot write observations: {self.broken}")
+        try:
+            write_json(load_failure_file(self._directory, self._pid), failure)
+        except OSError:
+            self._exit_process(EXIT_WRITE_FAILED)
 
     def failure(self, t: float, tier: RequestTier, message: str, weight: float) -> None:
         self._out()
@@ -196,11 +272,20 @@ class JsonlRecorder(BucketRecorder):
         super().segment(t, download_s, duration_s, ok)
 
     def flush(self) -> None:
-        out = self._out()
         super().flush()
-        out.flush()
+        out = self._out()
+        if out is not None:
+            try:
+                out.flush()
+            except OSError as exc:
+                self._stop(exc)
 
     def close(self) -> None:
         self.flush()
-        self._out().close()
+        out = self._out()
+        if out is not None:
+            try:
+                out.close()
+            except OSError as exc:
+                self._stop(exc)
         self._file = None

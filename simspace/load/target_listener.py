@@ -12,16 +12,17 @@ import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Protocol
-from urllib.parse import urlsplit
 
 from simspace.clock import Clock
 from simspace.load.actions import Call, Script
+from simspace.load.fetching import DEFAULT_MAX_BITRATE_BPS
 from simspace.load.hls_playlist import PlaylistError, resolve
 from simspace.load.listener import Listener, Recorder
 from simspace.load.listening import Refusal
 from simspace.load.realtime_player import RealTimePlayer, SegmentRecorder
 from simspace.plan import Plan
 from simspace.scenario.audience import ClientPolicy, Restream
+from simspace.target import refusal_message
 
 __all__ = ["TargetListener", "TargetRecorder", "TargetRoute"]
 
@@ -46,9 +47,7 @@ class TargetRoute:
         except PlaylistError as error:
             return Refusal(call.tier, call.weight, str(error))
         if not self.url_allowed(url):
-            host = urlsplit(url).hostname or url
-            message = f"refused: {host} is outside the allowed target (see --allow-remote)"
-            return Refusal(call.tier, call.weight, message)
+            return Refusal(call.tier, call.weight, refusal_message(url))
         return replace(call, path=url)
 
     def locate(self, location: str) -> str | Refusal:
@@ -64,7 +63,8 @@ class TargetListener:
 
     `playlist_url` is the live playlist (master or media); with `join_api` the playlist comes
     from the Spaces API and `playlist_url` is only the base the API paths resolve against (e.g.
-    the target's root). No URL for which `url_allowed` is False is ever requested.
+    the target's root). No URL for which `url_allowed` is False is ever requested. A segment is
+    read up to the size `max_bitrate_bps` gives its duration (`fetching.segment_cap_bytes`).
     """
 
     ident: int
@@ -79,6 +79,7 @@ class TargetListener:
     join_api: bool
     url_allowed: Callable[[str], bool]
     restreams: Sequence[Restream] = ()
+    max_bitrate_bps: float = DEFAULT_MAX_BITRATE_BPS
 
     def listener(self) -> Listener:
         """The listener's life, with the real-time player and the target's route."""
@@ -91,7 +92,7 @@ class TargetListener:
             self.clock,
             self.recorder,
             self.rng,
-            player=RealTimePlayer(self.recorder, self.url_allowed),
+            player=RealTimePlayer(self.recorder, self.url_allowed, self.max_bitrate_bps),
             route=TargetRoute(self.playlist_url, self.url_allowed, self.plan.listener_weight),
             direct_playlist=None if self.join_api else self.playlist_url,
             restreams=self.restreams,

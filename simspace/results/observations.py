@@ -188,6 +188,8 @@ class ObservationReader:
 
     def poll(self) -> Observations:
         for path in sorted(self.directory.glob(FILE_GLOB)):
+            if path.is_symlink() or not path.is_file():
+                continue  # load processes write regular files; a pipe or a device never ends
             offset = self._offsets.get(path, 0)
             with path.open("rb") as handle:
                 handle.seek(offset)

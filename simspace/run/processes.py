@@ -1,5 +1,6 @@
 """Child processes of a run (the stub server, Locust): started in their own process group so a
-terminal Ctrl-C reaches only the run, which then stops them in order; never orphaned."""
+terminal Ctrl-C reaches only the run, which then stops them in order; never orphaned: each is
+told the run's pid (`simspace.wire.lifeline`) and stops by itself if the run is killed."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from pathlib import Path
 from typing import IO
 
 from simspace.errors import RunError
+from simspace.wire.lifeline import death_signal_hook, parent_env
 from simspace.wire.server_args import ReadyFile
 
 log = logging.getLogger(__name__)
@@ -73,8 +75,11 @@ async def start_child(
         stdin=asyncio.subprocess.DEVNULL,
         stdout=log_file,
         stderr=asyncio.subprocess.STDOUT,
-        env={**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})},
+        env={**os.environ, "PYTHONUNBUFFERED": "1", **parent_env(), **(env or {})},
         start_new_session=True,
+        # SIGTERM to the child when this process dies: forked from the event loop's thread,
+        # the main one, whose exit is the process's (the signal follows the forking thread).
+        preexec_fn=death_signal_hook(),
     )
     return Child(name, process, log_file, stop_signal)
 

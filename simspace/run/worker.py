@@ -18,6 +18,7 @@ from simspace.errors import UnsafeTargetError, UsageError
 from simspace.load import LOCUSTFILE
 from simspace.run.processes import signal_group
 from simspace.server.runner import is_loopback
+from simspace.wire.lifeline import death_signal_hook, parent_env
 from simspace.wire.load_config import CONFIG_ENV, WORKER_ENV
 
 DEFAULT_MASTER_PORT = 5557
@@ -56,21 +57,29 @@ def check_master_host(host: str, *, allow_remote: bool) -> None:
 
 
 def run_worker(host: str, port: int) -> int:
-    """Run the Locust worker until it ends; returns its exit code. SIGTERM or Ctrl-C stop it
-    (SIGTERM to its group, SIGKILL after `STOP_GRACE_S`); the signal handler only signals, so it
-    never waits inside a wait."""
+    """Run the Locust worker until it ends; returns its exit code. SIGTERM, SIGHUP (its terminal
+    closed) or Ctrl-C stop it (SIGTERM to its group, SIGKILL after `STOP_GRACE_S`); the signal
+    handler only signals, so it never waits inside a wait. Killed outright, this process
+    leaves no Locust behind: the locustfile watches its parent (`simspace.wire.lifeline`)."""
     env = {k: v for k, v in os.environ.items() if k != CONFIG_ENV}
-    env.update({WORKER_ENV: "1", "PYTHONUNBUFFERED": "1"})
+    env.update({WORKER_ENV: "1", "PYTHONUNBUFFERED": "1", **parent_env()})
     args = [sys.executable, "-m", "locust", "-f", str(LOCUSTFILE), "--worker"]
     args += ["--master-host", host, "--master-port", str(port), "--loglevel", "WARNING"]
-    child = subprocess.Popen(args, env=env, stdin=subprocess.DEVNULL, start_new_session=True)
+    child = subprocess.Popen(
+        args,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        start_new_session=True,
+        # only a prctl call, resolved beforehand: no lock another thread could hold
+        preexec_fn=death_signal_hook(),  # noqa: PLW1509
+    )
     asked_at: list[float] = []
 
     def on_sigterm(*_: object) -> None:
         asked_at.append(time.monotonic())
         signal_group(child.pid, signal.SIGTERM)
 
-    previous = signal.signal(signal.SIGTERM, on_sigterm)
+    previous = {sig: signal.signal(sig, on_sigterm) for sig in (signal.SIGTERM, signal.SIGHUP)}
     try:
         return _wait(child, asked_at)
     except KeyboardInterrupt:
@@ -79,7 +88,8 @@ def run_worker(host: str, port: int) -> int:
         _wait(child, asked_at)
         return 130
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
         signal_group(child.pid, signal.SIGKILL)
 
 

@@ -243,6 +243,12 @@ class Platform(Strict):
     )
 
 
+DEFAULT_MAX_BITRATE_BPS = 2_000_000.0
+"""Generous for live audio (64-320 kb/s) and modest video alike."""
+DEFAULT_MAX_PLAYLIST_BYTES = 1_048_576.0
+"""1 MiB: a live playlist's sliding window is a few kB."""
+
+
 class TargetShape(Strict):
     """What a real service under `simspace run --target URL` looks like; unused against the stub."""
 
@@ -257,4 +263,20 @@ class TargetShape(Strict):
         pattern=r"^/[^\s]*$",
         description="path of the live playlist (master or media) on the target, used when the "
         "--target URL names no playlist of its own (join_api none)",
+    )
+    max_bitrate_bps: Count = Field(
+        DEFAULT_MAX_BITRATE_BPS,
+        ge=8_000,
+        le=1e9,
+        description="the highest bitrate a segment may have: a segment is read up to twice "
+        "this times its duration (at least 64 KiB, durations counted up to 60 s); a larger one "
+        "is a failed download (`segment over size cap`) and its connection is dropped",
+    )
+    max_playlist_bytes: Count = Field(
+        DEFAULT_MAX_PLAYLIST_BYTES,
+        ge=1_024,
+        le=1e9,
+        description="the largest playlist (or other answer but a segment, e.g. the join API's) "
+        "a listener reads; a larger one is a failed request (`playlist over size cap`) and its "
+        "connection is dropped",
     )

@@ -13,10 +13,19 @@ from simspace.clock import Clock
 from simspace.platform import PlatformApi, PlatformModel
 from simspace.scenario.model import Scenario
 from simspace.server import handlers_api, handlers_control, handlers_hls
-from simspace.server.keys import API_KEY, CLOCK_KEY, ERRORS_KEY, MODEL_KEY
+from simspace.server.keys import API_KEY, CLOCK_KEY, ERRORS_KEY, MAX_WEIGHT_KEY, MODEL_KEY
 from simspace.server.responses import ErrorBodies, bad_request
+from simspace.server.weights import MAX_WEIGHT
 
-__all__ = ["API_KEY", "CLOCK_KEY", "ERRORS_KEY", "MODEL_KEY", "TICK_INTERVAL_S", "create_app"]
+__all__ = [
+    "API_KEY",
+    "CLOCK_KEY",
+    "ERRORS_KEY",
+    "MAX_WEIGHT_KEY",
+    "MODEL_KEY",
+    "TICK_INTERVAL_S",
+    "create_app",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -66,12 +75,14 @@ def create_app(
     live: bool = False,
     session_timeout_s: float | None = None,
     utilisation_window_s: float | None = None,
+    max_weight: float = MAX_WEIGHT,
 ) -> web.Application:
     """The stub platform for one scenario on one event clock.
 
     `live` starts the first Space at once with a full playlist window (no host client needed);
     `session_timeout_s` lengthens the listeners' ping expiry and `utilisation_window_s` the
-    tiers' utilisation window for compressed runs (see the plan).
+    tiers' utilisation window for compressed runs (see the plan); `max_weight` is the heaviest
+    request weight taken (heavier: 400), the most its run's plan can send.
     """
     model = PlatformModel(
         scenario,
@@ -89,6 +100,7 @@ def create_app(
     app[API_KEY] = api
     app[CLOCK_KEY] = clock
     app[ERRORS_KEY] = ErrorBodies(api)
+    app[MAX_WEIGHT_KEY] = max_weight
     app.cleanup_ctx.append(_ticker)
 
     h = handlers_api
@@ -100,7 +112,7 @@ def create_app(
     _route(app, "/api/spaces/{space_id}/watching/stop", {"POST": h.stop_watching})
     _route(app, "/api/spaces/{space_id}/publish", {"POST": h.publish})
     _route(app, "/api/spaces/{space_id}/end", {"POST": h.end})
-    hls_handler = handlers_hls.HlsHandler(api, clock, app[ERRORS_KEY])
+    hls_handler = handlers_hls.HlsHandler(api, clock, app[ERRORS_KEY], max_weight)
     _route(app, "/hls/{media_key}/{name}", {"GET": hls_handler.handle})
     c = handlers_control
     _route(app, "/_sim/health", {"GET": c.health})

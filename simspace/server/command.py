@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 
 import click
-from rich.console import Console
 
 from simspace import units
 from simspace.clock import EventClock, speedup_problem
@@ -16,10 +15,11 @@ from simspace.scenario.model import Scenario
 from simspace.server.app import create_app
 from simspace.server.keys import MODEL_KEY
 from simspace.server.runner import run_server
+from simspace.terminal import make_console
 
 __all__ = ["parse_start_at", "serve"]
 
-console = Console(highlight=False)
+console = make_console()
 
 
 def parse_start_at(value: str, scenario: Scenario) -> float:

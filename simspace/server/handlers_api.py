@@ -48,9 +48,9 @@ def _handler(call: ApiCall, *, forbidden: bool = False) -> Handler:
     """Every API handler: read the weight (400 if bad), call the model, wait, answer."""
 
     async def handle(request: web.Request) -> web.Response:
-        weight = request_weight(request)
+        weight = request_weight(request, request.app[keys.MAX_WEIGHT_KEY])
         if weight is None:
-            return bad_weight()
+            return bad_weight(request.app[keys.MAX_WEIGHT_KEY])
         reply = call(request.app[keys.API_KEY], request, weight, request_speaker(request))
         if isinstance(reply, web.Response):
             return reply
@@ -88,9 +88,10 @@ stream_status = _handler(lambda api, r, w, s: api.stream_status(r.match_info["me
 def _start_watching(
     api: PlatformApi, request: web.Request, weight: float, speaker: str | None
 ) -> ApiAnswer | web.Response:
-    listeners = request_weight(request, LISTENERS_HEADER)
+    max_weight = request.app[keys.MAX_WEIGHT_KEY]
+    listeners = request_weight(request, max_weight, LISTENERS_HEADER)
     if listeners is None:
-        return bad_weight(LISTENERS_HEADER)
+        return bad_weight(max_weight, LISTENERS_HEADER)
     given = LISTENERS_HEADER in request.headers
     return api.start_watching(_space(request), weight, speaker, listeners if given else None)
 

@@ -24,15 +24,18 @@ CHUNK_CONTENT_TYPE = "audio/aac"
 class HlsHandler:
     """`/hls/{media_key}/dynamic_playlist.m3u8` and `/hls/{media_key}/chunk_<ns>_<seq>_a.aac`."""
 
-    def __init__(self, api: PlatformApi, clock: Clock, errors: ErrorBodies) -> None:
+    def __init__(
+        self, api: PlatformApi, clock: Clock, errors: ErrorBodies, max_weight: float
+    ) -> None:
         self._api = api
         self._clock = clock
         self._errors = errors
+        self._max_weight = max_weight
 
     async def handle(self, request: web.Request) -> web.Response:
-        weight = request_weight(request)
+        weight = request_weight(request, self._max_weight)
         if weight is None:
-            return bad_weight()
+            return bad_weight(self._max_weight)
         match = request.match_info
         name = match["name"]
         if name == PLAYLIST_NAME:

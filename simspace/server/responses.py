@@ -4,17 +4,16 @@ from __future__ import annotations
 
 import asyncio
 import json
-import math
 from typing import Any
 
 from aiohttp import web
 
 from simspace.platform import ApiAnswer, PlatformApi
 from simspace.platform.router import STATUS, error_body
+from simspace.server.weights import MIN_WEIGHT, parse_weight
 from simspace.wire.spaces_api import SPEAKER_HEADER, WEIGHT_HEADER
 
 __all__ = [
-    "MAX_WEIGHT",
     "MIN_SLEEP_S",
     "SPEAKER_HEADER",
     "STATUS",
@@ -28,7 +27,6 @@ __all__ = [
     "wait_latency",
 ]
 
-MAX_WEIGHT = 1e7
 # Modelled waits shorter than this in wall time are not slept: loopback HTTP adds as much anyway,
 # and a timer per request would cost the stub more than the wait is worth.
 MIN_SLEEP_S = 0.001
@@ -49,23 +47,19 @@ def bad_request(message: str, status: int = 400) -> web.Response:
     return error_response(error_body(message, "bad_request"), "bad_request", status)
 
 
-def request_weight(request: web.Request, header: str = WEIGHT_HEADER) -> float | None:
-    """X-Sim-Weight (or another such header) as a float in (0, 1e7]; 1 when absent; None
-    when malformed."""
+def request_weight(
+    request: web.Request, max_weight: float, header: str = WEIGHT_HEADER
+) -> float | None:
+    """X-Sim-Weight (or another such header) as `weights.parse_weight` reads it, up to `max_weight`;
+    1 when absent; None when malformed or out of range."""
     raw = request.headers.get(header)
     if raw is None:
         return 1.0
-    if len(raw) > _MAX_HEADER_CHARS:
-        return None
-    try:
-        weight = float(raw)
-    except ValueError:
-        return None
-    return weight if math.isfinite(weight) and 0.0 < weight <= MAX_WEIGHT else None
+    return parse_weight(raw, max_weight)
 
 
-def bad_weight(header: str = WEIGHT_HEADER) -> web.Response:
-    return bad_request(f"{header} must be a number in (0, {MAX_WEIGHT:.0e}]")
+def bad_weight(max_weight: float, header: str = WEIGHT_HEADER) -> web.Response:
+    return bad_request(f"{header} must be a decimal number in [{MIN_WEIGHT:g}, {max_weight:g}]")
 
 
 def request_speaker(request: web.Request) -> str | None:

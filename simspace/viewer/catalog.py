@@ -17,11 +17,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
-from simspace.errors import UsageError
+from simspace.errors import UnreadableFileError
 from simspace.judge.ranking import stamp_time
 from simspace.report.outputs import RunReport, load_run
+from simspace.results.run_files import read_run_file
 from simspace.wire.live import LIVE_FILE, LiveStatus
 
 PARTIAL = re.compile(r"^\.(?P<name>.+)\.partial$")
@@ -128,8 +129,8 @@ def read_live(directory: Path) -> LiveStatus | None:
     if not _plain_file(path):
         return None
     try:
-        return LiveStatus.model_validate_json(path.read_bytes())
-    except (OSError, ValidationError, ValueError):
+        return read_run_file(path, LiveStatus)
+    except UnreadableFileError:  # not a live file a run wrote: no live view
         return None
 
 
@@ -249,6 +250,6 @@ class Catalog:
             return _unreadable(location, "scenario.json is a symbolic link"), None
         try:
             report = load_run(directory)
-        except UsageError as exc:
-            return _unreadable(location, str(exc).split(": ", 1)[-1]), None
+        except UnreadableFileError as exc:  # shown on the index, the viewer goes on
+            return _unreadable(location, f"{Path(exc.path).name}: {exc.reason}"), None
         return _run_entry(location, report), report

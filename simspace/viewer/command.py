@@ -7,15 +7,15 @@ import asyncio
 from pathlib import Path
 
 import click
-from rich.console import Console
 from rich.markup import escape
 
 from simspace.errors import UsageError
 from simspace.server.runner import is_loopback, run_server
+from simspace.terminal import make_console
 from simspace.viewer.app import create_viewer_app
 from simspace.viewer.catalog import Catalog
 
-console = Console(highlight=False)
+console = make_console()
 
 
 @click.command()

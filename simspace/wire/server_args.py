@@ -41,6 +41,9 @@ class ServerArgs(BaseModel):
     utilisation_window_s: float | None = Field(
         None, description="event s over which a tier's utilisation is measured (default 5)"
     )
+    max_weight: float | None = Field(
+        None, gt=0, description="heaviest X-Sim-Weight taken (the run's plan); default 1e7"
+    )
     allow_remote: bool = Field(False, description="allow a non-loopback host")
     log_level: str = Field("INFO", description="logging level")
 

@@ -85,6 +85,36 @@ def test_a_run_of_another_scenario_is_refused_before_anything_runs(
     assert not out.exists()  # nothing run, no ranking written
 
 
+def test_a_run_of_another_scenario_of_the_same_name_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """tests/data/capped_room.yaml and scenarios/examples/capped_room.yaml are both
+    `capped_room`: the event name alone cannot tell their runs apart."""
+    test_room = Path(__file__).parents[1] / "data" / "capped_room.yaml"
+    example_room = Path(__file__).parents[2] / "scenarios" / "examples" / "capped_room.yaml"
+    scenario = load_scenario(str(test_room)).scenario
+    theirs = write_run(tmp_path / "runs", "20261130T080000Z-base", scenario,
+                       b.result(scenario_name="capped_room"))  # fmt: skip
+    out = tmp_path / "out"
+    args = ["compare", str(example_room), "--from", str(theirs), "--output", str(out)]
+    assert main(args) == 2
+    err = " ".join(capsys.readouterr().err.split())
+    assert f"--from {theirs}: a run of another scenario named 'capped_room' than " in err
+    assert "its audience, event, " in err
+    assert not out.exists()
+
+
+def test_a_run_of_a_variant_the_file_does_not_have_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    run = small_run(tmp_path / "runs", "20261130T074332Z-gone", 600.0, variant="gone")
+    out = tmp_path / "out"
+    assert main(["compare", str(SMALL), "--from", str(run), "--output", str(out)]) == 2
+    err = " ".join(capsys.readouterr().err.split())
+    assert "(its variant 'gone' is not in the file)" in err
+    assert not out.exists()
+
+
 def test_a_bad_label_stops_compare_before_anything_runs(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

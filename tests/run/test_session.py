@@ -100,7 +100,7 @@ async def test_a_backend_failure_ends_the_run_with_partial_results(tmp_path: Pat
         made.append(InProcessBackend(context, fail=True))
         return made[-1]
 
-    options = RunOptions(output_root=tmp_path, duration_s=1.0)
+    options = RunOptions(output_root=tmp_path, duration_s=2.0)
     console = Console(file=io.StringIO(), width=100)
     with pytest.raises(RunError, match="fell over") as raised:
         await execute_run(load_scenario(str(SMALL)), options, console, make_backend=make)
@@ -124,7 +124,7 @@ async def test_a_run_on_an_in_process_backend_completes(tmp_path: Path) -> None:
         made.append(InProcessBackend(context))
         return made[-1]
 
-    options = RunOptions(output_root=tmp_path, duration_s=1.0)
+    options = RunOptions(output_root=tmp_path, duration_s=2.0)
     console = Console(file=io.StringIO(), width=100)
     outcome = await execute_run(load_scenario(str(SMALL)), options, console, make_backend=make)
     assert made[0].stopped
@@ -143,7 +143,7 @@ async def test_the_result_records_start_time_labels_and_revision(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr("simspace.run.session.git_revision", lambda: "3f2a9c1-dirty")
-    options = RunOptions(output_root=tmp_path, duration_s=1.0, labels={"build": "candidate"})
+    options = RunOptions(output_root=tmp_path, duration_s=2.0, labels={"build": "candidate"})
     console = Console(file=io.StringIO(), width=100)
     before = datetime.now(UTC).replace(microsecond=0)
     with pytest.raises(RunError):  # the quickest way through a whole session

@@ -62,6 +62,7 @@ def plan_for(loaded: LoadedScenario, options: RunOptions) -> Plan:
             real_time=options.target is not None,
             start_at=options.start_at,
             max_listeners=VIRTUAL_MAX_SIMULATED_LISTENERS if virtual else MAX_SIMULATED_LISTENERS,
+            engine="virtual" if virtual else "locust",
         )
 
     plan = remake(options.population_scale)
@@ -95,7 +96,8 @@ def exploration_plan(loaded: LoadedScenario, budget_s: float, seed: int | None =
 
     def remake(population_scale: float | None) -> Plan:
         return make_plan(loaded.scenario, loaded.variant, population_scale=population_scale,
-                         seed=seed, max_listeners=VIRTUAL_MAX_SIMULATED_LISTENERS)  # fmt: skip
+                         seed=seed, max_listeners=VIRTUAL_MAX_SIMULATED_LISTENERS,
+                         engine="virtual")  # fmt: skip
 
     rate_plan = remake(None)
     coarsest = rate_plan.population_scale * EXPLORATION_COARSEST
