@@ -36,10 +36,22 @@ def fact_where(verdict: FactVerdict, calendar: EventCalendar | None = None) -> s
     return f"at {format_when(verdict.at, calendar)}" if at_metric and verdict.at is not None else ""
 
 
+_COUNT_NOUNS = {"refusals": "refusals"}
+"""What a count fact counts, when not listeners (every other count fact counts listeners)."""
+
+
+def count_noun(verdict: FactVerdict) -> str:
+    """` listeners` after a count fact's value (its unit), else nothing."""
+    if verdict.unit != "count":
+        return ""
+    return " " + _COUNT_NOUNS.get(verdict.metric, "listeners")
+
+
 def reported_text(verdict: FactVerdict, calendar: EventCalendar | None = None) -> str:
-    """The reported value with its tolerance: `41m..42m ± 5m`, `>= 878k ± 15%`."""
+    """The reported value, its unit and its tolerance: `41m..42m ± 5m`,
+    `>= 878k listeners ± 15%`."""
     tolerance = format_tolerance(verdict)
-    text = format_reported(verdict, calendar)
+    text = format_reported(verdict, calendar) + count_noun(verdict)
     return f"{text} ± {tolerance}" if tolerance else text
 
 
@@ -110,7 +122,7 @@ def _line(verdict: FactVerdict, calendar: EventCalendar | None) -> str:
     v = verdict
     label = VERDICT_LABEL[v.verdict].upper()
     tolerance = format_tolerance(v)
-    reported = f"reported {format_reported(v, calendar)}" + (
+    reported = f"reported {format_reported(v, calendar)}{count_noun(v)}" + (
         f" (tolerance {tolerance})" if tolerance else ""
     )
     if v.verdict == "context":
@@ -119,6 +131,7 @@ def _line(verdict: FactVerdict, calendar: EventCalendar | None) -> str:
         return f"{label} {v.fact_id}: {reported}; {v.reason}"
     where = fact_where(v, calendar)
     observed = f"observed {format_observed(v, calendar if v.unit == 'event_time' else None)}"
+    observed += count_noun(v) if v.observed is not None else ""
     observed += f" {where}" if where else ""
     if v.verdict == "not_observable":
         seen = f"observed {format_observed(v)}; " if v.observed is not None else ""

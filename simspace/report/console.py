@@ -15,6 +15,7 @@ from simspace.judge.verdicts import Comparison, Verdict, format_observed
 from simspace.judge.wording import (
     UNVERIFIED,
     VERDICT_LABEL,
+    count_noun,
     fact_where,
     has_facts,
     reported_text,
@@ -52,7 +53,8 @@ def _rows(comparison: Comparison) -> list[_Row]:
             fact.append(f"\n{where}", style="dim")
         if v.sources_unverified:
             fact.append(f"\n{UNVERIFIED}", style="yellow")
-        observed = Text(format_observed(v, calendar if v.unit == "event_time" else None))
+        observed_value = format_observed(v, calendar if v.unit == "event_time" else None)
+        observed = Text(observed_value + (count_noun(v) if v.observed is not None else ""))
         if v.reason:
             observed.append(f"\n{v.reason}", style="dim")
         if v.marginal:

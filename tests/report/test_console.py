@@ -16,9 +16,10 @@ EXPECTED_TABLE = """\
  fact                     reported                observed                           verdict
 ────────────────────────────────────────────────────────────────────────────────────────────────────
  start_delay              41m..42m ± 5m           12m                                not reproduced
- waiting_878k             >= 878k ± 15%           900k                               reproduced
- at +40m (20:40)
- peak                     1M..1.3M ± 10%          1.2M                               reproduced
+ waiting_878k             >= 878k listeners ±     900k listeners                     reproduced
+ at +40m (20:40)          15%
+ peak                     1M..1.3M listeners ±    1.2M listeners                     reproduced
+                          10%
  first_space_ended        +20m..+21m              >= +3h (23:00)                     not reproduced
                           (20:20..20:21) ± 3m     Space 1 was still live when the
                                                   run stopped at +3h
@@ -26,7 +27,7 @@ EXPECTED_TABLE = """\
  api_errors               2.5%                    n/a                                not observable
  in +2h..+2h30m                                   no requests were sent on the api
                                                   tier in +2h..+2h30m
- tested_8m_claim          8M                      1.2M                               claim
+ tested_8m_claim          8M listeners            1.2M listeners                     claim
                                                   the modelled platform served at
                                                   most 1.2M concurrent listeners
                                                   in this run: below the claimed
@@ -36,16 +37,17 @@ fit 55%: 3 of 6 scored facts reproduced, 1 not observable; 1 claim not scored
 
 EXPECTED_LINES = [
     "NOT REPRODUCED start_delay: observed 12m, reported 41m..42m (tolerance 5m)",
-    "REPRODUCED waiting_878k: observed 900k at +40m (20:40), reported >= 878k (tolerance 15%)",
-    "REPRODUCED peak: observed 1.2M, reported 1M..1.3M (tolerance 10%)",
+    "REPRODUCED waiting_878k: observed 900k listeners at +40m (20:40), reported >= 878k "
+    "listeners (tolerance 15%)",
+    "REPRODUCED peak: observed 1.2M listeners, reported 1M..1.3M listeners (tolerance 10%)",
     "NOT REPRODUCED first_space_ended: observed >= +3h (23:00) (Space 1 was still live when the "
     "run stopped at +3h), reported +20m..+21m (20:20..20:21) (tolerance 3m)",
     "REPRODUCED no_fetch_error: listeners never saw 'Could not fetch <Space> & co', "
     "reported never seen",
     "NOT OBSERVABLE api_errors: no requests were sent on the api tier in +2h..+2h30m; "
     "reported 2.5%",
-    "CLAIM tested_8m_claim: reported 8M; the modelled platform served at most 1.2M concurrent "
-    "listeners in this run: below the claimed 8M",
+    "CLAIM tested_8m_claim: reported 8M listeners; the modelled platform served at most 1.2M "
+    "concurrent listeners in this run: below the claimed 8M",
     "fit 55%: 3 of 6 scored facts reproduced, 1 not observable; 1 claim not scored",
 ]
 
@@ -69,9 +71,9 @@ EXPECTED_AT_80 = """\
                   reported 41m..42m ± 5m · observed 12m
  reproduced       waiting_878k
                   at +40m (20:40)
-                  reported >= 878k ± 15% · observed 900k
+                  reported >= 878k listeners ± 15% · observed 900k listeners
  reproduced       peak
-                  reported 1M..1.3M ± 10% · observed 1.2M
+                  reported 1M..1.3M listeners ± 10% · observed 1.2M listeners
  not reproduced   first_space_ended
                   reported +20m..+21m (20:20..20:21) ± 3m · observed >= +3h
                   (23:00)
@@ -83,7 +85,7 @@ EXPECTED_AT_80 = """\
                   reported 2.5% · observed n/a
                   no requests were sent on the api tier in +2h..+2h30m
  claim            tested_8m_claim
-                  reported 8M · observed 1.2M
+                  reported 8M listeners · observed 1.2M listeners
                   the modelled platform served at most 1.2M concurrent
                   listeners in this run: below the claimed 8M
 fit 55%: 3 of 6 scored facts reproduced, 1 not observable; 1 claim not scored

@@ -86,8 +86,8 @@ def test_skipped_cases_carry_the_reason_and_the_claims_view() -> None:
     assert claim is not None
     assert "no requests were sent on the api tier" in (unobservable.get("message") or "")
     assert claim.get("message") == (
-        "CLAIM tested_8m_claim: reported 8M; the modelled platform served at most 1.2M "
-        "concurrent listeners in this run: below the claimed 8M"
+        "CLAIM tested_8m_claim: reported 8M listeners; the modelled platform served at most "
+        "1.2M concurrent listeners in this run: below the claimed 8M"
     )
 
 
