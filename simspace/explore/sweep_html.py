@@ -24,6 +24,7 @@ from simspace.explore.sweep_svg import (
     tick_lines,
     verdict_strips,
 )
+from simspace.judge.wording import fit_percent
 from simspace.report.html.shell import page
 
 CSS = """
@@ -130,7 +131,7 @@ def _points_table(sweep: VariantSweep) -> str:
     rows = "".join(
         f"<tr><td>{n}</td>"
         + "".join(f"<td>{_setting(a, o)}</td>" for a in sweep.axes)
-        + f'<td class="num">{"—" if o.fit_score is None else f"{o.fit_score:.2f}"}</td>'
+        + f'<td class="num">{"—" if o.fit_score is None else fit_percent(o.fit_score)}</td>'
         f'<td class="num">{o.reproduced}/{o.scored}</td>'
         f"<td>{'yes' if reproduces_all(o) else ''}</td><td>{_missed(o)}</td></tr>"
         for n, o in enumerate(ordered[:MAX_TABLE_ROWS], start=1)

@@ -16,6 +16,7 @@ from simspace.explore.points import PointOutcome
 from simspace.explore.sweep import Axis, format_axis_value
 from simspace.explore.sweep_result import reproduces_all
 from simspace.judge.verdicts import EventCalendar
+from simspace.judge.wording import fit_percent
 from simspace.report.html.canvas import BLUE, DARK, DARK_GREEN, GREY, HALO, PURPLE, RED, num
 
 FONT = 'font-family="system-ui,sans-serif"'
@@ -178,7 +179,7 @@ def fit_heatmap(cells: Cells, calendar: EventCalendar) -> str:
         body.append(f'<rect x="{num(x)}" y="{num(y)}" width="{num(cell_w)}" '
                     f'height="{num(cell_h)}" fill="{fill}" stroke="#fff"/>')  # fmt: skip
         fit = outcome.fit_score
-        shown = "×" if fit is None else f"{fit:.2f}"
+        shown = "×" if fit is None else fit_percent(fit)
         ink = "#fff" if fit is not None and fit < 0.6 else DARK
         if cell_w >= 34:
             body.append(_text(x + cell_w / 2, y + cell_h / 2 + 4, shown,

@@ -58,15 +58,20 @@ def reported_text(verdict: FactVerdict, calendar: EventCalendar | None = None) -
 NO_FACTS = "no reported facts to compare (the scenario has none)"
 
 
-def fit_text(fit_score: float) -> str:
-    """The fit score, the one way it is printed: `fit 55%`. Never `100%` short of a perfect
-    score, nor `0%` above nothing: a rounded figure must not claim more than the counts."""
+def fit_percent(fit_score: float) -> str:
+    """The fit score as a percentage, `55%`: never `100%` short of a perfect score, nor `0%`
+    above nothing (a rounded figure must not claim more than the counts)."""
     percent = round(fit_score * 100)
     if fit_score < 1.0:
         percent = min(percent, 99)
     if fit_score > 0.0:
         percent = max(percent, 1)
-    return f"fit {percent}%"
+    return f"{percent}%"
+
+
+def fit_text(fit_score: float) -> str:
+    """The fit score, the one way it is printed: `fit 55%`."""
+    return f"fit {fit_percent(fit_score)}"
 
 
 def has_facts(comparison: Comparison) -> bool:

@@ -14,7 +14,7 @@ from rich.table import Table
 from rich.text import Text
 
 from simspace.judge.ranking import FactRow, RankedRun, Ranking
-from simspace.judge.wording import VERDICT_LABEL
+from simspace.judge.wording import VERDICT_LABEL, fit_percent
 from simspace.report.console import VERDICT_STYLE
 from simspace.report.html.shell import page
 from simspace.report.summary import labels_text, utc_text
@@ -75,7 +75,7 @@ class RankingTable:
             if run.labels:
                 where += f" [{labels_text(run.labels)}]"
             runs.add_row(str(run.rank), Text(run.variant), started_text(run), Text(run.engine),
-                         f"{run.fit_score:.2f}", f"{run.reproduced}/{run.scored}",
+                         fit_percent(run.fit_score), f"{run.reproduced}/{run.scored}",
                          str(run.not_observable), *_strength_cells(run),
                          Text(where))  # fmt: skip
         yield runs
@@ -98,7 +98,7 @@ def _run_row(run: RankedRun, output_dir: Path) -> str:
     return (
         f'<tr><td>{run.rank}</td><td><a href="{escape(link)}">{escape(run.variant)}</a></td>'
         f"<td>{escape(started_text(run))}</td><td>{escape(run.engine)}</td>"
-        f"<td>{escape(labels_text(run.labels))}</td><td>{run.fit_score:.2f}</td>"
+        f"<td>{escape(labels_text(run.labels))}</td><td>{fit_percent(run.fit_score)}</td>"
         f"<td>{run.reproduced}/{run.scored}</td><td>{run.not_observable}</td>"
         + "".join(f"<td>{cell}</td>" for cell in _strength_cells(run))
         + f"<td>{escape(run.status)}</td></tr>"

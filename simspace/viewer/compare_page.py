@@ -11,7 +11,7 @@ from html import escape
 
 from simspace.judge.diff import MetricDelta, diff_runs
 from simspace.judge.ranking import rank, run_ids
-from simspace.judge.wording import VERDICT_LABEL
+from simspace.judge.wording import VERDICT_LABEL, fit_percent
 from simspace.report.diff_view import format_delta, format_value
 from simspace.report.outputs import RunReport
 from simspace.viewer.catalog import RunEntry
@@ -53,7 +53,7 @@ def verdict_matrix(runs: Chosen, base_id: str) -> str:
             f"<tr><td><b>{escape(fact.fact_id)}</b>{claim}<br><small>{escape(fact.statement)}"
             f"</small></td>{''.join(cells)}</tr>"
         )
-    fits = "".join(f"<td>{report.comparison.fit_score:.2f}</td>" for _, report in runs)
+    fits = "".join(f"<td>{fit_percent(report.comparison.fit_score)}</td>" for _, report in runs)
     return (
         f'<div class="scroll"><table class="facts"><thead><tr><th>fact</th>{_head(runs, base_id)}'
         f"</tr></thead><tbody><tr><td><b>fit</b></td>{fits}</tr>{''.join(rows)}</tbody>"

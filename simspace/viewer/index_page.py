@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from html import escape
 
+from simspace.judge.wording import fit_percent
 from simspace.units import format_duration_s
 from simspace.viewer.catalog import RunEntry
 from simspace.viewer.html import badge, labels_html, nav, viewer_page
@@ -27,7 +28,7 @@ COLUMNS = (
 def _fit(entry: RunEntry) -> str:
     if entry.fit_score is None:
         return ""
-    return f"{entry.fit_score:.2f} <small>({entry.reproduced}/{entry.scored})</small>"
+    return f"{fit_percent(entry.fit_score)} <small>({entry.reproduced}/{entry.scored})</small>"
 
 
 def _gates(entry: RunEntry) -> str:

@@ -7,7 +7,7 @@ from html import escape
 from typing import Any
 
 from simspace.judge.verdicts import format_observed
-from simspace.judge.wording import VERDICT_LABEL, reported_text
+from simspace.judge.wording import VERDICT_LABEL, fit_percent, reported_text
 from simspace.report.html.story import Story
 from simspace.report.outputs import RunReport
 from simspace.report.series import event_series
@@ -56,7 +56,7 @@ def _meta(entry: RunEntry, report: RunReport) -> str:
         ("status", badge(result.status) + (f" {escape(result.failure)}" if result.failure else "")),
         ("plan", f"scale 1/{1 / plan.population_scale:.4g}, speedup x{plan.speedup:g}, "
                  f"seed {plan.seed}"),
-        ("fit", f"{report.comparison.fit_score:.2f} ({report.comparison.reproduced} of "
+        ("fit", f"{fit_percent(report.comparison.fit_score)} ({report.comparison.reproduced} of "
                 f"{report.comparison.scored} scored facts reproduced)"),
         ("labels", labels_html(entry.labels)
          + (f' <span class="pill">rev {escape(entry.revision)}</span>' if entry.revision else "")),

@@ -123,11 +123,11 @@ def test_ranking_table_on_the_console() -> None:
     text = render(RankingTable(nobody), 200)
     assert "hypotheses for small, best first" in text
     assert re.search(
-        r"1\s+slow_host\s+2026-11-30 01:43:32 UTC\s+stub\s+1\.00\s+2/2\s+0\s+-\s+-\s+"
+        r"1\s+slow_host\s+2026-11-30 01:43:32 UTC\s+stub\s+100%\s+2/2\s+0\s+-\s+-\s+"
         r"completed: runs/small/slow_host",
         text,
     )
-    assert re.search(r"2\s+base\s+2026-11-30 02:43:32 UTC\s+virtual\s+0\.50", text)
+    assert re.search(r"2\s+base\s+2026-11-30 02:43:32 UTC\s+virtual\s+50%", text)
     assert f"runs/small/new [build=new {HOSTILE}]" in text  # plain text, not markup
     header = re.search(r"\n\s+slow_host\s+base\s+base\n\s+(.+)\n\s*fact\s+(.+)\n", text)
     assert header is not None, text
