@@ -13,7 +13,8 @@ from pydantic import TypeAdapter, ValidationError
 from pydantic_core import ErrorDetails
 
 from simspace import units
-from simspace.errors import Problem, ScenarioError
+from simspace.errors import Problem, ScenarioError, UnreadableFileError
+from simspace.fileio import read_small_file
 from simspace.scenario.base import Loc, ScenarioCheckError
 from simspace.scenario.model import Scenario, check_sections, valid_sections
 from simspace.scenario.types import CLOCK_NEEDS_EVENT, EventContext
@@ -85,12 +86,14 @@ def _read(name: str) -> tuple[dict[str, Any], Positions, list[Problem]]:
         mark = mark or Mark(1, 1)
         return ScenarioError([Problem(name, mark.line, mark.column, path, _one_line(message))])
 
-    try:
-        raw = Path(name).read_bytes()[: MAX_FILE_BYTES + 1]
-    except OSError as exc:
-        raise fail(f"cannot read: {exc.strerror or exc}") from None
-    if len(raw) > MAX_FILE_BYTES:
-        raise fail(f"file larger than {MAX_FILE_BYTES // 1024} KiB; a scenario is a small text")
+    try:  # a FIFO or a link to /dev/zero is refused before a byte is read
+        raw = read_small_file(Path(name), MAX_FILE_BYTES)
+    except UnreadableFileError as exc:
+        if Path(name).is_file() and Path(name).stat().st_size > MAX_FILE_BYTES:
+            raise fail(
+                f"file larger than {MAX_FILE_BYTES // 1024} KiB; a scenario is a small text"
+            ) from None
+        raise fail(exc.reason) from None
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
