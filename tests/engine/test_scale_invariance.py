@@ -9,6 +9,7 @@ not one draw of it (docs/performance.md has the single-run table)."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -24,7 +25,9 @@ SEEDS = (1, 2, 3, 4)
 
 
 def _pooled(path: Path, scale_factor: float, speedup_factor: float) -> Pooled:
-    return pooled_over_seeds(load_scenario(path), scale_factor, speedup_factor, SEEDS)
+    return pooled_over_seeds(
+        load_scenario(path), scale_factor, speedup_factor, SEEDS, workers=os.cpu_count() or 1
+    )
 
 
 KNOWN_BENDS = {
