@@ -155,10 +155,10 @@ async def run_server(
             watch.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await watch
-        for sig in handled:
-            loop.remove_signal_handler(sig)
-        try:
-            if dump_dir is not None:
+        try:  # a second SIGTERM/SIGINT (a parent's death signal after a stop) must not cut
+            if dump_dir is not None:  # the dump short: the handlers stay until it is written
                 _dump(app, dump_dir)
         finally:
             await runner.cleanup()
+            for sig in handled:
+                loop.remove_signal_handler(sig)
