@@ -25,12 +25,11 @@ DEFAULT_SCENARIO = HERE.parent / "scenarios" / "trump_space.yaml"
 ONE_RUN = """
 import json, resource, sys, time
 from simspace.engine.driver import VirtualDriver
-from simspace.plan import VIRTUAL_MAX_SIMULATED_LISTENERS, make_plan
+from simspace.plan import make_plan
 from simspace.scenario import load_scenario
 path, scale = sys.argv[1], (None if sys.argv[2] == "plan" else float(sys.argv[2]))
 loaded = load_scenario(path)
-plan = make_plan(loaded.scenario, loaded.variant, population_scale=scale,
-                 max_listeners=VIRTUAL_MAX_SIMULATED_LISTENERS, engine="virtual")
+plan = make_plan(loaded.scenario, loaded.variant, population_scale=scale, engine="virtual")
 started = time.perf_counter()
 driver = VirtualDriver(loaded.scenario, plan)
 driver.play_to_end()

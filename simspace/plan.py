@@ -141,7 +141,7 @@ def make_plan(
     seed: int | None = None,
     real_time: bool = False,
     start_at: float | None = None,
-    max_listeners: int = MAX_SIMULATED_LISTENERS,
+    max_listeners: int | None = None,
     engine: Literal["locust", "virtual"] = "locust",
 ) -> Plan:
     """Choose scale and speedup (unless given), weights and the arrival schedule.
@@ -149,9 +149,9 @@ def make_plan(
     `real_time` (a real target): speedup 1 and the real cadence (no coalescing, so every
     request weighs 1/scale); the run covers `duration_s` (default: the scenario's max_wall) of
     the window from `start_at` (default: the window's start), starting with no one present.
-    `max_listeners`: the most simulated listeners the engine can play; `engine`: which one
-    plays the plan (the Locust engine sends weighted requests over HTTP to the stub, which
-    bounds their weight, and needs a few seconds to start).
+    `engine`: which one plays the plan (the Locust engine sends weighted requests over HTTP to
+    the stub, which bounds their weight, on the stub's event clock); `max_listeners`: the most
+    simulated listeners it can play (default: the engine's).
     Raises `PlanError` when the settings cannot make a plan that can work (`plan_limits`)."""
     sim = scenario.simulation
     reasons: list[str] = []
@@ -161,10 +161,13 @@ def make_plan(
         raise PlanError("a start time applies only to a real-time run against a real target")
     else:
         timing = _compressed_time(scenario, speedup, duration_s, reasons)
-    wall_s = (timing.t_end - timing.t_begin) / timing.speedup
-    if engine == "locust":  # the virtual engine's clock is its own, not the stub's
+    locust = engine == "locust"  # the virtual engine's clock is its own and it sends no header
+    if max_listeners is None:
+        max_listeners = MAX_SIMULATED_LISTENERS if locust else VIRTUAL_MAX_SIMULATED_LISTENERS
+    if locust:
         check_speedup(timing.speedup, scenario.window.end - scenario.window.start)
-    check_wall_duration(wall_s, timing.speedup, timing.floor_s if engine == "locust" else 0.0)
+        wall_s = (timing.t_end - timing.t_begin) / timing.speedup
+        check_wall_duration(wall_s, timing.speedup, timing.floor_s)
     budget = budget_rps or sim.budget_rps or DEFAULT_BUDGET_RPS
     curve = CumulativeArrivals(scenario.audience.arrivals, scenario.audience.listening_time)
     audience = expected_audience(
@@ -193,9 +196,9 @@ def make_plan(
     metadata = _cadence(
         client.metadata_poll_interval, timing.speedup, population_scale, timing.floor_s
     )
-    weights = {"metadata poll": metadata.weight, "playlist reload": playlist.weight}
-    weights |= {"ping": ping.weight, "join": 1.0 / population_scale}
-    check_weights(weights, stub=engine == "locust" and not real_time)
+    if locust and not real_time:
+        weights = {"metadata poll": metadata.weight, "playlist reload": playlist.weight}
+        check_weights(weights | {"ping": ping.weight, "join": 1.0 / population_scale})
     return Plan(
         scenario=scenario.event.name,
         variant=variant,

@@ -65,10 +65,8 @@ def check_arrivals(expected: float, max_listeners: int, scale: float) -> None:
     )
 
 
-def check_weights(weights: dict[str, float], *, stub: bool) -> None:
+def check_weights(weights: dict[str, float]) -> None:
     """Every simulated request's weight within what the stub accepts (`MAX_REQUEST_WEIGHT`)."""
-    if not stub:
-        return
     heavy = {what: w for what, w in weights.items() if w > MAX_REQUEST_WEIGHT}
     if not heavy:
         return

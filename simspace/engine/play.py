@@ -12,7 +12,7 @@ from simspace.engine.driver import VirtualDriver
 from simspace.judge.facts.compare import compare
 from simspace.judge.invariance import Pooled, pool
 from simspace.judge.verdicts import Comparison
-from simspace.plan import VIRTUAL_MAX_SIMULATED_LISTENERS, Plan, make_plan
+from simspace.plan import Plan, make_plan
 from simspace.results.build import RunRecord, build_result
 from simspace.results.model import VIRTUAL_OBSERVER, RunResult
 from simspace.scenario.loader import LoadedScenario, load_scenario
@@ -89,7 +89,6 @@ class _SeedPlay:
             seed=self.seed,
             population_scale=self.population_scale,
             speedup=self.speedup,
-            max_listeners=VIRTUAL_MAX_SIMULATED_LISTENERS,
             engine="virtual",
         )
         result = virtual_result(scenario, variant, plan)

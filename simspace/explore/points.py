@@ -21,7 +21,7 @@ from simspace.engine.play import virtual_result
 from simspace.errors import SimspaceError
 from simspace.judge.facts.compare import compare
 from simspace.judge.verdicts import Comparison, Verdict
-from simspace.plan import VIRTUAL_MAX_SIMULATED_LISTENERS, make_plan
+from simspace.plan import make_plan
 from simspace.scenario.base import Loc
 from simspace.scenario.loader import LoadedScenario, format_loc, load_scenario
 from simspace.scenario.parameters import ParameterError, with_values
@@ -77,7 +77,6 @@ def evaluate_point(evaluation: Evaluation, point: Point) -> PointOutcome:
             point.variant,
             population_scale=evaluation.population_scale,
             seed=evaluation.seed,
-            max_listeners=VIRTUAL_MAX_SIMULATED_LISTENERS,
             engine="virtual",
         )
     except (ParameterError, SimspaceError) as exc:

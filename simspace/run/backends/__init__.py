@@ -5,12 +5,7 @@ between their plans: a real target runs in real time)."""
 from __future__ import annotations
 
 from simspace.engine.calibrate import PredictedLoad, predict_load
-from simspace.plan import (
-    MAX_SIMULATED_LISTENERS,
-    VIRTUAL_MAX_SIMULATED_LISTENERS,
-    Plan,
-    make_plan,
-)
+from simspace.plan import Plan, make_plan
 from simspace.run.backends.base import Backend, RunContext
 from simspace.run.backends.fitting import fit_to_generator
 from simspace.run.backends.stub import StubBackend
@@ -61,7 +56,6 @@ def plan_for(loaded: LoadedScenario, options: RunOptions) -> Plan:
             seed=options.seed,
             real_time=options.target is not None,
             start_at=options.start_at,
-            max_listeners=VIRTUAL_MAX_SIMULATED_LISTENERS if virtual else MAX_SIMULATED_LISTENERS,
             engine="virtual" if virtual else "locust",
         )
 
@@ -96,8 +90,7 @@ def exploration_plan(loaded: LoadedScenario, budget_s: float, seed: int | None =
 
     def remake(population_scale: float | None) -> Plan:
         return make_plan(loaded.scenario, loaded.variant, population_scale=population_scale,
-                         seed=seed, max_listeners=VIRTUAL_MAX_SIMULATED_LISTENERS,
-                         engine="virtual")  # fmt: skip
+                         seed=seed, engine="virtual")  # fmt: skip
 
     rate_plan = remake(None)
     coarsest = rate_plan.population_scale * EXPLORATION_COARSEST
