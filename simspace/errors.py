@@ -77,6 +77,10 @@ class UnreadableFileError(PathError):
     missing, not a regular file, larger than its cap, not UTF-8, not strict JSON."""
 
 
+class FileTooLargeError(UnreadableFileError):
+    """A file over the size cap of what it must be."""
+
+
 class OutputPathError(PathError):
     """Nothing can be written where output was asked for: a read-only directory, a file where a
     directory is wanted, every run directory name taken, no space left."""

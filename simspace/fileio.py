@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from simspace.errors import UnreadableFileError, os_reason
+from simspace.errors import FileTooLargeError, UnreadableFileError, os_reason
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -82,12 +82,12 @@ def read_small_file(path: Path, max_bytes: int) -> bytes:
             if not stat.S_ISREG(info.st_mode):
                 raise UnreadableFileError(path, _not_regular(info.st_mode))
             if info.st_size > max_bytes:
-                raise UnreadableFileError(path, _too_large(info.st_size, max_bytes))
+                raise FileTooLargeError(path, _too_large(info.st_size, max_bytes))
             data = handle.read(max_bytes + 1)
         except OSError as exc:
             raise UnreadableFileError(path, f"cannot read: {os_reason(exc)}") from None
     if len(data) > max_bytes:  # it grew after the check
-        raise UnreadableFileError(path, _too_large(len(data), max_bytes))
+        raise FileTooLargeError(path, _too_large(len(data), max_bytes))
     return data
 
 

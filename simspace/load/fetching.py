@@ -88,25 +88,24 @@ def follow_redirects(
     url: str,
     send: Send,
     allowed: Callable[[str], bool],
-    max_redirects: int = MAX_REDIRECTS,
 ) -> Fetched:
-    """Send `method url`, following up to `max_redirects` redirects; a hop `allowed` refuses
+    """Send `method url`, following up to `MAX_REDIRECTS` redirects; a hop `allowed` refuses
     is never sent (the reply keeps the redirect's status, with the refusal as its error), and
     one more redirect than allowed ends in a failed reply as well."""
-    for redirects in range(max_redirects + 1):
+    for redirects in range(MAX_REDIRECTS + 1):
         answer = send(method, url)
         hop = _next_hop(url, answer)
         if hop is None:
             return answer.reply(url)
         if isinstance(hop, Fetched):
             return hop
-        if redirects == max_redirects:
+        if redirects == MAX_REDIRECTS:
             break
         if not allowed(hop):
             return Fetched(answer.status, error=refusal_message(hop), url=url)
         method = _redirected_method(method, answer.status)
         url = hop
-    return Fetched(answer.status, error=f"too many redirects (over {max_redirects})", url=url)
+    return Fetched(answer.status, error=f"too many redirects (over {MAX_REDIRECTS})", url=url)
 
 
 def _next_hop(url: str, answer: Answer) -> str | Fetched | None:

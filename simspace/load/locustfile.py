@@ -18,6 +18,7 @@ import itertools
 import os
 import signal
 import time
+from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -79,6 +80,10 @@ class _Setup:
     recorder: JsonlRecorder | MessageRecorder | None = None
     attackers: tuple[FloodShare, ...] = ()
     master: MasterHooks | None = None
+    allowed: Callable[[str], bool] | None = None
+    """A real target's URL rule, which every redirect hop must pass (None: the stub)."""
+    answer_cap_bytes: int = int(DEFAULT_MAX_PLAYLIST_BYTES)
+    """The size cap of an answer with no cap of its own (playlists, the API)."""
 
 
 RUN = _Setup()
@@ -90,6 +95,10 @@ def _install(
     """Set the module's configuration (at import, or when a remote worker gets it)."""
     RUN.config, RUN.clock, RUN.recorder = config, clock, recorder
     RUN.attackers = tuple(_attackers(config))
+    target = config.target
+    RUN.allowed = None if target is None else partial(url_allowed, target)
+    cap_bytes = DEFAULT_MAX_PLAYLIST_BYTES if target is None else target.max_playlist_bytes
+    RUN.answer_cap_bytes = int(cap_bytes)
     timeout_s = request_timeout_wall_s(config.client, config.plan.speedup)
     for user_class in USER_CLASSES:  # those defined so far; a later one copies ListenerUser's
         user_class.network_timeout = user_class.connection_timeout = timeout_s
@@ -191,18 +200,16 @@ def _request(user: FastHttpUser, call: Call) -> Reply:
     """One call: against a real target, with the redirects it answers followed hop by hop, each
     hop a request of its own, allowed by the same rule as the first URL, and recorded (a hop
     followed as a success); the stub never redirects: its answers are taken as they come."""
-    target = RUN.config.target
     hops: list[Exchanged] = []
 
     def send(method: str, url: str) -> Answer:
         hops.append(_exchange(user, call, method, url))
         return hops[-1].answer
 
-    if target is None:
+    if RUN.allowed is None:
         reply = send(call.method, call.path).reply()
     else:
-        allowed = partial(url_allowed, target)
-        reply = follow_redirects(call.method, call.path, send, allowed)
+        reply = follow_redirects(call.method, call.path, send, RUN.allowed)
     for hop, done in enumerate(hops, 1):
         ok = reply.ok if hop == len(hops) else True
         # the stub held the answer for its modelled latency / speedup (a real target: speedup 1)
@@ -223,8 +230,7 @@ def _body_cap(call: Call) -> int:
     """A segment's own cap, else the target's playlist cap (the stub's: the default one)."""
     if isinstance(call, BoundedCall) and call.max_body_bytes is not None:
         return call.max_body_bytes
-    target = RUN.config.target
-    return int(target.max_playlist_bytes if target is not None else DEFAULT_MAX_PLAYLIST_BYTES)
+    return RUN.answer_cap_bytes
 
 
 def _idle() -> None:
@@ -257,7 +263,7 @@ def _listener_script(slot: int, target: Target | None) -> Script:
         slot, arrival_t, RUN.config.plan, client, listening_s, RUN.clock, _recorder(), rng,
         playlist_url=target.playlist_url or target.origin + "/",
         join_api=target.join_api == "spaces",
-        url_allowed=lambda url: url_allowed(target, url),
+        url_allowed=partial(url_allowed, target),
         max_bitrate_bps=target.max_bitrate_bps,
         restreams=RUN.config.restreams,
     ).script()  # fmt: skip

@@ -173,7 +173,7 @@ def _hold(t: Sequence[float], values: Sequence[float | None], grid: Sequence[flo
 
 def _errors(result: RunResult, grid: Sequence[float]) -> Part:
     """Failed requests per event second by message (all tiers), summed into grid steps."""
-    step_s = _step_s(grid)
+    step_s = grid_step_s(grid)
     by_message: dict[str, list[float]] = defaultdict(lambda: [0.0] * len(grid))
     for e in result.errors:
         slot = _slot(grid, e.t)
@@ -278,13 +278,14 @@ def _with_caps(chart: ChartSpec, caps: dict[str, Column]) -> ChartSpec:
     )
 
 
-def _step_s(grid: Sequence[float]) -> float:
+def grid_step_s(grid: Sequence[float]) -> float:
+    """Event seconds between two grid times (1 for a grid of one)."""
     return grid[1] - grid[0] if len(grid) > 1 and grid[1] > grid[0] else 1.0
 
 
 def _slot(grid: Sequence[float], t: float) -> int | None:
     """The grid step holding event time `t`; None before the grid or after its last step."""
     i = bisect.bisect_right(grid, t) - 1
-    if not grid or i < 0 or t >= grid[-1] + _step_s(grid):
+    if not grid or i < 0 or t >= grid[-1] + grid_step_s(grid):
         return None
     return i

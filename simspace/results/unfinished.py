@@ -75,7 +75,8 @@ class Unfinished:
     scenario: Scenario | None
     """Its scenario.json, if readable."""
     result: RunResult | None
-    """The partial result its files make; None without a readable scenario.json and plan.json."""
+    """The partial result its files make; None for a run still going, or without a readable
+    scenario.json and plan.json."""
 
 
 def unfinished_run(directory: Path) -> Unfinished | None:
@@ -85,14 +86,16 @@ def unfinished_run(directory: Path) -> Unfinished | None:
         return None
     live = _read(directory / LIVE_FILE, LiveStatus)
     scenario = _read(directory / "scenario.json", Scenario)
+    running = live is not None and _in_progress(live)
     return Unfinished(
         directory=directory,
         why=why,
         files=_files(directory),
         live=live,
-        running=live is not None and _in_progress(live),
+        running=running,
         scenario=scenario,
-        result=None if scenario is None else _partial_result(directory, scenario, live),
+        # a run still going is refused, not shown: its partial result is not built
+        result=None if scenario is None or running else _partial_result(directory, scenario, live),
     )
 
 

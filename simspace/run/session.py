@@ -31,7 +31,6 @@ from simspace.results.build import RunRecord, build_result
 from simspace.results.model import RunResult, RunStatus
 from simspace.run.backends import Backend, RunContext, backend_for, plan_for
 from simspace.run.backends.base import STARTUP_MARGIN_S
-from simspace.run.backends.stub import StubBackend
 from simspace.run.early_stop import CHECK_EVERY_WALL_S, EarlyStop
 from simspace.run.live import LiveWriter
 from simspace.run.options import RunOptions
@@ -201,8 +200,8 @@ class RunSession:
 
     async def _watch(self) -> RunError | None:
         ctx, backend = self.context, self.backend
-        if isinstance(backend, StubBackend):  # the one engine with an HTTP platform to read
-            self.console.print(links_view(backend.links()))
+        if links := backend.links():
+            self.console.print(links_view(links))
         view = ProgressView(
             ctx.loaded.scenario,
             t=backend.event_time(),

@@ -13,7 +13,7 @@ from pydantic import TypeAdapter, ValidationError
 from pydantic_core import ErrorDetails
 
 from simspace import units
-from simspace.errors import Problem, ScenarioError, UnreadableFileError
+from simspace.errors import FileTooLargeError, Problem, ScenarioError, UnreadableFileError
 from simspace.fileio import read_small_file
 from simspace.scenario.base import Loc, ScenarioCheckError
 from simspace.scenario.model import Scenario, check_sections, valid_sections
@@ -88,11 +88,11 @@ def _read(name: str) -> tuple[dict[str, Any], Positions, list[Problem]]:
 
     try:  # a FIFO or a link to /dev/zero is refused before a byte is read
         raw = read_small_file(Path(name), MAX_FILE_BYTES)
+    except FileTooLargeError:
+        raise fail(
+            f"file larger than {MAX_FILE_BYTES // 1024} KiB; a scenario is a small text"
+        ) from None
     except UnreadableFileError as exc:
-        if Path(name).is_file() and Path(name).stat().st_size > MAX_FILE_BYTES:
-            raise fail(
-                f"file larger than {MAX_FILE_BYTES // 1024} KiB; a scenario is a small text"
-            ) from None
         raise fail(exc.reason) from None
     try:
         text = raw.decode("utf-8")

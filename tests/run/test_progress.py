@@ -204,6 +204,9 @@ class _Backend:
             self._observations.add_line(encode_line(StateLine(t=-200.0, id=1, kind="arrived", w=9)))
         return self._observations
 
+    def links(self) -> list[tuple[str, str]]:
+        return []
+
     def observed_until(self) -> float | None:
         return None
 

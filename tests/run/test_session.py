@@ -80,6 +80,9 @@ class InProcessBackend:
     def observations(self) -> Observations:
         return self._observations
 
+    def links(self) -> list[tuple[str, str]]:
+        return []
+
     def observed_until(self) -> float | None:
         return None
 

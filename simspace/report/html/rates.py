@@ -8,6 +8,8 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from simspace.report.series import grid_step_s
+
 DISPLAY_BUCKETS = 120
 """About this many buckets over the window: one every 5 px or so of a chart."""
 TIMES_ABOVE = 2.0
@@ -47,11 +49,6 @@ class Buckets:
     def peak(self, values: Sequence[float]) -> list[float]:
         """The highest value of each bucket's steps."""
         return [max(values[i] for i in s) for s in self.spans()]
-
-
-def grid_step_s(grid: Sequence[float]) -> float:
-    """Event seconds between two grid times (1 for a grid of one)."""
-    return grid[1] - grid[0] if len(grid) > 1 and grid[1] > grid[0] else 1.0
 
 
 def display_buckets(grid: Sequence[float], target: int = DISPLAY_BUCKETS) -> Buckets:

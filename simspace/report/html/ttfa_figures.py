@@ -8,8 +8,8 @@ from simspace.report.html.canvas import BLUE, ORANGE, duration_ticks
 from simspace.report.html.charts import Line, percentile_chart, time_chart
 from simspace.report.html.figure import figure, legend, line_items
 from simspace.report.html.figures import Figures
-from simspace.report.html.rates import grid_step_s
 from simspace.report.html.story import duration_text
+from simspace.report.series import grid_step_s
 from simspace.results.model import Percentiles, RunResult, TtfaSeries
 from simspace.results.ttfa import ttfa_series
 

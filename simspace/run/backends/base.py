@@ -80,6 +80,11 @@ class Backend(Protocol):
         one (a Locust run on the stub: the virtual engine on the same plan)."""
         ...
 
+    def links(self) -> list[tuple[str, str]]:
+        """What a user can read from the platform while the run goes (what, URL): the stub's
+        URLs once it listens; none for an engine with no HTTP platform of its own."""
+        ...
+
     def sample_cpu(self) -> float:
         """The load generator's CPU now (percent of one core, summed over its processes)."""
         ...

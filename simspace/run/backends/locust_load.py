@@ -97,13 +97,14 @@ class LocustLoad:
 
     def _load_failure(self) -> RunError | None:
         """What a load process wrote when it could no longer record (no space left)."""
-        for path in sorted(self.reader.directory.glob(LOAD_FAILURE_GLOB)):
-            try:
-                failure = read_model(path, LoadFailure, MAX_FAILURE_BYTES)
-            except UnreadableFileError as exc:
-                return RunError(f"a load process stopped recording ({exc})")
-            return RunError(f"load process {failure.pid}: {failure.message}")
-        return None
+        path = next(iter(sorted(self.reader.directory.glob(LOAD_FAILURE_GLOB))), None)
+        if path is None:
+            return None
+        try:
+            failure = read_model(path, LoadFailure, MAX_FAILURE_BYTES)
+        except UnreadableFileError as exc:
+            return RunError(f"a load process stopped recording ({exc})")
+        return RunError(f"load process {failure.pid}: {failure.message}")
 
     def _distributed_failure(self) -> RunError | None:
         """What the master of a distributed run wrote when it ended the run early."""

@@ -48,6 +48,10 @@ class TargetBackend:
     def observations(self) -> Observations:
         return self.load.observations()
 
+    def links(self) -> list[tuple[str, str]]:
+        """None: the platform is the target's, not ours to point at."""
+        return []
+
     def observed_until(self) -> float | None:
         return min(self.context.clock.now(), self.context.plan.t_end)
 

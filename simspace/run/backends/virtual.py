@@ -70,6 +70,10 @@ class VirtualBackend:
     def observations(self) -> Observations:
         return self.driver.recorder.observations
 
+    def links(self) -> list[tuple[str, str]]:
+        """None: no HTTP platform, the model plays in process."""
+        return []
+
     def observed_until(self) -> float | None:
         return None  # the end of the platform's timeline says
 
